@@ -1,0 +1,47 @@
+// Builds the commander program; each command lives in cli/commands/<name>.ts and registers itself here.
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { UsageError, type CliIO } from './io.js';
+
+export function readVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
+  const program = new Command('vault-injector')
+    .description('Kubernetes mutating admission webhook that injects HashiCorp Vault Agent (a drop-in for vault-k8s)')
+    .version(readVersion(), '--version', 'print the version')
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .exitOverride()
+    .showHelpAfterError(false);
+  // Commands register here (one line each), e.g. registerReviewCommand(program, io, setExit).
+  void setExit;
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; a user's mistake prints one line, never a stack trace. */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version arrive here with exit code 0.
+      return err.exitCode;
+    }
+    if (err instanceof UsageError) {
+      io.stderr.write(`vault-injector: ${err.message}\n`);
+      return err.exitCode;
+    }
+    io.stderr.write(`vault-injector: unexpected error: ${(err as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,87 @@
+// The injector-wide settings that shape every injection: the defaults behind the annotations
+// (reference §1.1, §5.1). Filled from flags and AGENT_INJECT_* variables by cli/config.ts and
+// shared unchanged by `serve`, `review`, `mutate`, `lint` and `policy`.
+
+export interface InjectorConfig {
+  /** -vault-address / AGENT_INJECT_VAULT_ADDR: default for vault.hashicorp.com/service. */
+  readonly vaultAddress: string;
+  /** -vault-image / AGENT_INJECT_VAULT_IMAGE */
+  readonly vaultImage: string;
+  /** -vault-auth-type / AGENT_INJECT_VAULT_AUTH_TYPE */
+  readonly authType: string;
+  /** -vault-auth-path / AGENT_INJECT_VAULT_AUTH_PATH */
+  readonly authPath: string;
+  /** -vault-namespace / AGENT_INJECT_VAULT_NAMESPACE */
+  readonly vaultNamespace: string;
+  /** -proxy-address / AGENT_INJECT_PROXY_ADDR */
+  readonly proxyAddress: string;
+  readonly revokeOnShutdown: boolean;
+  /** Kept as strings, as vault-k8s does: they are validated per pod, like the annotations they feed. */
+  readonly runAsUser: string;
+  readonly runAsGroup: string;
+  readonly runAsSameUser: boolean;
+  readonly setSecurityContext: boolean;
+  readonly defaultTemplate: 'map' | 'json';
+  readonly cpuRequest: string;
+  readonly cpuLimit: string;
+  readonly memoryRequest: string;
+  readonly memoryLimit: string;
+  readonly ephemeralRequest: string;
+  readonly ephemeralLimit: string;
+  readonly templateConfigExitOnRetryFailure: boolean;
+  readonly templateStaticSecretRenderInterval: string;
+  /** AGENT_INJECT_TEMPLATE_MAX_CONNECTIONS_PER_HOST */
+  readonly templateMaxConnectionsPerHost: number;
+  /** AGENT_INJECT_TEMPLATE_LEASE_RENEWAL_THRESHOLD: dead in vault-k8s (quirk 2), wired here. */
+  readonly templateLeaseRenewalThreshold: number;
+  readonly authMinBackoff: string;
+  readonly authMaxBackoff: string;
+  readonly disableIdleConnections: string;
+  readonly disableKeepAlives: string;
+  /** -vault-cacert-bytes: becomes VAULT_CACERT_BYTES in the agent containers. */
+  readonly vaultCACertBytes: string;
+  /** Beyond vault-k8s: give the agent its own projected token instead of reusing the app's mount. */
+  readonly saTokenProjection: boolean;
+  /** Audience of that token; empty means the API server's default audience. */
+  readonly saTokenAudience: string;
+  readonly saTokenExpirationSeconds: number;
+  /** Beyond vault-k8s: run the long-lived agent as a native sidecar (restartPolicy: Always init container). */
+  readonly nativeSidecar: boolean;
+}
+
+export const DEFAULT_VAULT_IMAGE = 'hashicorp/vault:2.0.4';
+
+/** The defaults of vault-k8s's flags, except the Vault address, which vault-k8s requires. */
+export const DEFAULT_INJECTOR_CONFIG: InjectorConfig = Object.freeze({
+  vaultAddress: 'https://vault.vault.svc:8200',
+  vaultImage: DEFAULT_VAULT_IMAGE,
+  authType: 'kubernetes',
+  authPath: 'auth/kubernetes',
+  vaultNamespace: '',
+  proxyAddress: '',
+  revokeOnShutdown: false,
+  runAsUser: '100',
+  runAsGroup: '1000',
+  runAsSameUser: false,
+  setSecurityContext: true,
+  defaultTemplate: 'map',
+  cpuRequest: '250m',
+  cpuLimit: '500m',
+  memoryRequest: '64Mi',
+  memoryLimit: '128Mi',
+  ephemeralRequest: '',
+  ephemeralLimit: '',
+  templateConfigExitOnRetryFailure: true,
+  templateStaticSecretRenderInterval: '',
+  templateMaxConnectionsPerHost: 0,
+  templateLeaseRenewalThreshold: 0,
+  authMinBackoff: '',
+  authMaxBackoff: '',
+  disableIdleConnections: '',
+  disableKeepAlives: '',
+  vaultCACertBytes: '',
+  saTokenProjection: false,
+  saTokenAudience: '',
+  saTokenExpirationSeconds: 3600,
+  nativeSidecar: false,
+});

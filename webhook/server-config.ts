@@ -1,0 +1,51 @@
+// Settings of the HTTP edge (serve only). Filled by cli/config.ts from flags and AGENT_INJECT_*.
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+export type LogFormat = 'standard' | 'json';
+export type TlsMinVersion = 'tls10' | 'tls11' | 'tls12' | 'tls13';
+
+export interface ServerConfig {
+  /** -listen / AGENT_INJECT_LISTEN, e.g. ":8080", "127.0.0.1:8443", "[::1]:8443". */
+  readonly listen: string;
+  readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
+  readonly tlsCertFile: string;
+  readonly tlsKeyFile: string;
+  readonly tlsCaCertFile: string;
+  /** -tls-auto: name of the MutatingWebhookConfiguration whose caBundle we keep. */
+  readonly tlsAuto: string;
+  readonly tlsAutoHosts: readonly string[];
+  readonly tlsMinVersion: TlsMinVersion;
+  /** Comma-separated cipher suite names (TLS <= 1.2); empty = Node's defaults. */
+  readonly tlsCipherSuites: string;
+  /** Path the Prometheus metrics are served at. */
+  readonly telemetryPath: string;
+  readonly useLeaderElector: boolean;
+  /** NAMESPACE: the injector's own namespace (leader lock, certificate Secret). */
+  readonly namespace: string;
+  /** POD_NAME: holder identity for leader election. */
+  readonly podName: string;
+  /** Largest accepted /mutate body in bytes. */
+  readonly bodyLimit: number;
+  /** How long SIGTERM waits for in-flight requests, in milliseconds. */
+  readonly shutdownGraceMs: number;
+}
+
+export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
+  listen: ':8080',
+  logLevel: 'info',
+  logFormat: 'standard',
+  tlsCertFile: '',
+  tlsKeyFile: '',
+  tlsCaCertFile: '',
+  tlsAuto: '',
+  tlsAutoHosts: [],
+  tlsMinVersion: 'tls12',
+  tlsCipherSuites: '',
+  telemetryPath: '/metrics',
+  useLeaderElector: false,
+  namespace: 'default',
+  podName: '',
+  bodyLimit: 10 * 1024 * 1024,
+  shutdownGraceMs: 20_000,
+});
