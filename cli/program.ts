@@ -4,13 +4,17 @@ import { readFileSync } from 'node:fs';
 import { UsageError, type CliIO } from './io.js';
 
 export function readVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command('vault-injector')
-    .description('Kubernetes mutating admission webhook that injects HashiCorp Vault Agent (a drop-in for vault-k8s)')
+    .description(
+      'Kubernetes mutating admission webhook that injects HashiCorp Vault Agent (a drop-in for vault-k8s)',
+    )
     .version(readVersion(), '--version', 'print the version')
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),

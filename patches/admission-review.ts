@@ -67,11 +67,15 @@ export interface RequestSummary {
 }
 
 export type ParsedReview =
-  | { ok: true; review: AdmissionReviewRequest }
-  | { ok: false; error: string };
+  { ok: true; review: AdmissionReviewRequest } | { ok: false; error: string };
 
 export type ReviewResult =
-  | { ok: true; response: AdmissionReviewResponse; outcome: InjectionOutcome; summary: RequestSummary }
+  | {
+      ok: true;
+      response: AdmissionReviewResponse;
+      outcome: InjectionOutcome;
+      summary: RequestSummary;
+    }
   | { ok: false; error: string };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -105,7 +109,10 @@ export function parseAdmissionReview(body: unknown): ParsedReview {
     }
   }
   if (request.kind !== undefined && !isRecord(request.kind)) {
-    return { ok: false, error: 'AdmissionReview request.kind must be an object (group, version, kind)' };
+    return {
+      ok: false,
+      error: 'AdmissionReview request.kind must be an object (group, version, kind)',
+    };
   }
   return {
     ok: true,
@@ -118,7 +125,8 @@ export function parseAdmissionReview(body: unknown): ParsedReview {
 }
 
 function summarize(request: AdmissionRequest, namespace: string): RequestSummary {
-  const meta = isRecord(request.object) && isRecord(request.object.metadata) ? request.object.metadata : {};
+  const meta =
+    isRecord(request.object) && isRecord(request.object.metadata) ? request.object.metadata : {};
   const owners = Array.isArray(meta.ownerReferences) ? meta.ownerReferences : [];
   const owner = owners.find((o) => isRecord(o) && o.controller === true) ?? owners[0];
   const str = (v: unknown): string => (typeof v === 'string' ? v : '');

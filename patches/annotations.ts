@@ -2,7 +2,8 @@
 // (reference §1.2). Comments are the user documentation; README links here.
 
 export const ANNOTATION_PREFIX = 'vault.hashicorp.com/';
-const a = <S extends string>(suffix: S): `vault.hashicorp.com/${S}` => `vault.hashicorp.com/${suffix}`;
+const a = <S extends string>(suffix: S): `vault.hashicorp.com/${S}` =>
+  `vault.hashicorp.com/${suffix}`;
 
 /** Must be present and true for any injection. */
 export const ANNOTATION_AGENT_INJECT = a('agent-inject');
@@ -45,7 +46,9 @@ export const ANNOTATION_AGENT_RUN_AS_SAME_USER = a('agent-run-as-same-user');
 export const ANNOTATION_AGENT_SHARE_PROCESS_NAMESPACE = a('agent-share-process-namespace');
 export const ANNOTATION_AGENT_SET_SECURITY_CONTEXT = a('agent-set-security-context');
 /** Name of the volume holding the service-account token the agent logs in with. */
-export const ANNOTATION_AGENT_SERVICE_ACCOUNT_TOKEN_VOLUME_NAME = a('agent-service-account-token-volume-name');
+export const ANNOTATION_AGENT_SERVICE_ACCOUNT_TOKEN_VOLUME_NAME = a(
+  'agent-service-account-token-volume-name',
+);
 /** Vault address. */
 export const ANNOTATION_SERVICE = a('service');
 /** HTTPS_PROXY for the agent. */
@@ -78,8 +81,12 @@ export const ANNOTATION_AGENT_CACHE_LISTENER_PORT = a('agent-cache-listener-port
 export const ANNOTATION_AGENT_CACHE_EXIT_ON_ERR = a('agent-cache-exit-on-err');
 /** Copy this container's volume mounts into the agent containers. */
 export const ANNOTATION_AGENT_COPY_VOLUME_MOUNTS = a('agent-copy-volume-mounts');
-export const ANNOTATION_TEMPLATE_CONFIG_EXIT_ON_RETRY_FAILURE = a('template-config-exit-on-retry-failure');
-export const ANNOTATION_TEMPLATE_STATIC_SECRET_RENDER_INTERVAL = a('template-static-secret-render-interval');
+export const ANNOTATION_TEMPLATE_CONFIG_EXIT_ON_RETRY_FAILURE = a(
+  'template-config-exit-on-retry-failure',
+);
+export const ANNOTATION_TEMPLATE_STATIC_SECRET_RENDER_INTERVAL = a(
+  'template-static-secret-render-interval',
+);
 export const ANNOTATION_TEMPLATE_MAX_CONNECTIONS_PER_HOST = a('template-max-connections-per-host');
 export const ANNOTATION_TEMPLATE_LEASE_RENEWAL_THRESHOLD = a('template-lease-renewal-threshold');
 export const ANNOTATION_AGENT_ENABLE_QUIT = a('agent-enable-quit');
@@ -94,7 +101,9 @@ export const ANNOTATION_AGENT_INIT_JSON_PATCH = a('agent-init-json-patch');
 export const ANNOTATION_AGENT_AUTO_AUTH_EXIT_ON_ERR = a('agent-auto-auth-exit-on-err');
 /** Beyond vault-k8s: audience and lifetime of the agent's own projected token. */
 export const ANNOTATION_AGENT_SA_TOKEN_AUDIENCE = a('agent-service-account-token-audience');
-export const ANNOTATION_AGENT_SA_TOKEN_EXPIRATION_SECONDS = a('agent-service-account-token-expiration-seconds');
+export const ANNOTATION_AGENT_SA_TOKEN_EXPIRATION_SECONDS = a(
+  'agent-service-account-token-expiration-seconds',
+);
 /** Beyond vault-k8s: run the agent as a native sidecar. */
 export const ANNOTATION_AGENT_NATIVE_SIDECAR = a('agent-native-sidecar');
 
@@ -126,10 +135,19 @@ export const PER_SECRET_PREFIXES = [
 ] as const;
 
 /** Families that declare a secret, in the order vault-k8s tries them (template-file before template). */
-export const SECRET_DECLARING_PREFIXES = [PREFIX_SECRET, PREFIX_TEMPLATE_FILE, PREFIX_TEMPLATE] as const;
+export const SECRET_DECLARING_PREFIXES = [
+  PREFIX_SECRET,
+  PREFIX_TEMPLATE_FILE,
+  PREFIX_TEMPLATE,
+] as const;
 
 /** Annotations whose values may carry secrets or large templates: logged by key only. */
-export const SENSITIVE_PREFIXES = [PREFIX_TEMPLATE, PREFIX_AUTH_CONFIG, ANNOTATION_AGENT_JSON_PATCH, ANNOTATION_AGENT_INIT_JSON_PATCH] as const;
+export const SENSITIVE_PREFIXES = [
+  PREFIX_TEMPLATE,
+  PREFIX_AUTH_CONFIG,
+  ANNOTATION_AGENT_JSON_PATCH,
+  ANNOTATION_AGENT_INIT_JSON_PATCH,
+] as const;
 
 export function isSensitiveAnnotation(key: string): boolean {
   return SENSITIVE_PREFIXES.some((p) => key.startsWith(p));

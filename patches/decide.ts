@@ -5,9 +5,7 @@ import { parseGoBool } from './go-values.js';
 import type { Problem, SkipReason } from './outcome.js';
 
 export type Decision =
-  | { proceed: true }
-  | { proceed: false; skip: SkipReason }
-  | { proceed: false; problem: Problem };
+  { proceed: true } | { proceed: false; skip: SkipReason } | { proceed: false; problem: Problem };
 
 export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 'kube-public']);
 

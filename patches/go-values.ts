@@ -6,7 +6,8 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; accepted: string }
 
 const BOOL_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 const BOOL_FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False', '']);
-export const BOOL_ACCEPTED = 'true/false (also 1, t, T, TRUE, True, 0, f, F, FALSE, False, or empty)';
+export const BOOL_ACCEPTED =
+  'true/false (also 1, t, T, TRUE, True, 0, f, F, FALSE, False, or empty)';
 
 /** parseutil.ParseBool: strconv.ParseBool plus "" → false. No trimming, no yes/no. */
 export function parseGoBool(s: string): Parsed<boolean> {
@@ -26,7 +27,8 @@ export function parseGoInt(s: string): Parsed<number> {
   if (s === '') return { ok: true, value: 0 };
   if (!INT_RE.test(s)) return { ok: false, accepted };
   const big = BigInt(s);
-  if (big > INT64_MAX || big < INT64_MIN) return { ok: false, accepted: `${accepted} within int64 range` };
+  if (big > INT64_MAX || big < INT64_MIN)
+    return { ok: false, accepted: `${accepted} within int64 range` };
   return { ok: true, value: Number(big) };
 }
 
@@ -39,7 +41,8 @@ export function parseGoUint(s: string): Parsed<number> {
   return { ok: true, value: Number(big) };
 }
 
-const DEC_FLOAT_RE = /^[+-]?(?:[0-9](?:_?[0-9])*\.?(?:[0-9](?:_?[0-9])*)?|\.[0-9](?:_?[0-9])*)(?:[eE][+-]?[0-9](?:_?[0-9])*)?$/;
+const DEC_FLOAT_RE =
+  /^[+-]?(?:[0-9](?:_?[0-9])*\.?(?:[0-9](?:_?[0-9])*)?|\.[0-9](?:_?[0-9])*)(?:[eE][+-]?[0-9](?:_?[0-9])*)?$/;
 const SPECIAL_FLOAT_RE = /^[+-]?(?:inf|infinity|nan)$/i;
 
 /**
@@ -57,7 +60,8 @@ export function parseGoFloat(s: string): Parsed<number> {
 
 const DURATION_UNIT = '(?:ns|us|µs|μs|ms|s|m|h)';
 const DURATION_RE = new RegExp(`^[+-]?(?:(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)${DURATION_UNIT})+$`);
-export const DURATION_ACCEPTED = 'a Go duration such as 300ms, 1s, 1m30s or 1.5h (units ns, us, ms, s, m, h)';
+export const DURATION_ACCEPTED =
+  'a Go duration such as 300ms, 1s, 1m30s or 1.5h (units ns, us, ms, s, m, h)';
 
 /** time.ParseDuration: validated only; the original string is passed through. "0" is allowed. */
 export function isGoDuration(s: string): boolean {

@@ -19,18 +19,26 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function deny(reason: 'invalid_annotations' | 'invalid_configuration' | 'system_namespace', problems: Problem[]): InjectionOutcome {
+function deny(
+  reason: 'invalid_annotations' | 'invalid_configuration' | 'system_namespace',
+  problems: Problem[],
+): InjectionOutcome {
   return { decision: 'deny', reason, problems, message: formatProblems(problems), warnings: [] };
 }
 
 /** Never throws: every input yields an outcome. */
 export function inject(object: unknown, ctx: InjectContext): InjectionOutcome {
   const objectKind = isRecord(object) ? object.kind : undefined;
-  if (ctx.kind !== undefined && ctx.kind !== 'Pod') return { decision: 'skip', reason: 'not_a_pod', warnings: [] };
+  if (ctx.kind !== undefined && ctx.kind !== 'Pod')
+    return { decision: 'skip', reason: 'not_a_pod', warnings: [] };
   if (objectKind !== undefined && objectKind !== 'Pod') {
     if (ctx.kind === undefined) return { decision: 'skip', reason: 'not_a_pod', warnings: [] };
     return deny('invalid_configuration', [
-      { key: 'object.kind', value: String(objectKind), message: 'the request is for a Pod but the object is not a Pod' },
+      {
+        key: 'object.kind',
+        value: String(objectKind),
+        message: 'the request is for a Pod but the object is not a Pod',
+      },
     ]);
   }
   const shape = checkPodShape(object);
@@ -44,7 +52,11 @@ export function inject(object: unknown, ctx: InjectContext): InjectionOutcome {
   }
   if (SYSTEM_NAMESPACES.has(ctx.namespace)) {
     return deny('system_namespace', [
-      { key: 'request.namespace', value: ctx.namespace, message: 'cannot inject into system namespaces (kube-system, kube-public)' },
+      {
+        key: 'request.namespace',
+        value: ctx.namespace,
+        message: 'cannot inject into system namespaces (kube-system, kube-public)',
+      },
     ]);
   }
   try {
@@ -52,7 +64,10 @@ export function inject(object: unknown, ctx: InjectContext): InjectionOutcome {
   } catch (err) {
     // A bug must not become a 500 for the API server: deny with the reason so it is visible.
     return deny('invalid_configuration', [
-      { key: 'injector', message: `internal error while building the injection: ${(err as Error).message}` },
+      {
+        key: 'injector',
+        message: `internal error while building the injection: ${(err as Error).message}`,
+      },
     ]);
   }
 }

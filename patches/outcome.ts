@@ -5,11 +5,7 @@ import type { Pod } from './k8s-types.js';
 
 /** Why an object was let through untouched (metric label values, snake_case as in linkerd). */
 export type SkipReason =
-  | 'not_a_pod'
-  | 'not_annotated'
-  | 'disabled'
-  | 'already_injected'
-  | 'not_pending';
+  'not_a_pod' | 'not_annotated' | 'disabled' | 'already_injected' | 'not_pending';
 
 export type DenyReason = 'system_namespace' | 'invalid_annotations' | 'invalid_configuration';
 
@@ -56,6 +52,10 @@ export type InjectionOutcome = SkipOutcome | DenyOutcome | InjectOutcome;
 /** Formats problems one per clause so a denial names every annotation at fault. */
 export function formatProblems(problems: readonly Problem[]): string {
   return problems
-    .map((p) => (p.value === undefined ? `${p.key}: ${p.message}` : `${p.key}=${JSON.stringify(p.value)}: ${p.message}`))
+    .map((p) =>
+      p.value === undefined
+        ? `${p.key}: ${p.message}`
+        : `${p.key}=${JSON.stringify(p.value)}: ${p.message}`,
+    )
     .join('; ');
 }

@@ -23,20 +23,29 @@ function expect(problems: Problem[], key: string, v: unknown, want: string): voi
 export function checkPodShape(object: unknown): Shape {
   const problems: Problem[] = [];
   if (!isRecord(object)) {
-    return { ok: false, problems: [{ key: 'request.object', message: `expected a Pod object, got ${typeName(object)}` }] };
+    return {
+      ok: false,
+      problems: [
+        { key: 'request.object', message: `expected a Pod object, got ${typeName(object)}` },
+      ],
+    };
   }
   const { metadata, status } = object;
-  if (metadata !== undefined && !isRecord(metadata)) expect(problems, 'metadata', metadata, 'an object');
+  if (metadata !== undefined && !isRecord(metadata))
+    expect(problems, 'metadata', metadata, 'an object');
   if (isRecord(metadata)) {
     const ann = metadata.annotations;
-    if (ann !== undefined && ann !== null && !isRecord(ann)) expect(problems, 'metadata.annotations', ann, 'a map of strings');
+    if (ann !== undefined && ann !== null && !isRecord(ann))
+      expect(problems, 'metadata.annotations', ann, 'a map of strings');
     if (isRecord(ann)) {
       for (const [k, v] of Object.entries(ann)) {
-        if (typeof v !== 'string') expect(problems, `metadata.annotations[${JSON.stringify(k)}]`, v, 'a string');
+        if (typeof v !== 'string')
+          expect(problems, `metadata.annotations[${JSON.stringify(k)}]`, v, 'a string');
       }
     }
   }
-  if (status !== undefined && status !== null && !isRecord(status)) expect(problems, 'status', status, 'an object');
+  if (status !== undefined && status !== null && !isRecord(status))
+    expect(problems, 'status', status, 'an object');
   if (isRecord(status) && status.phase !== undefined && typeof status.phase !== 'string') {
     expect(problems, 'status.phase', status.phase, 'a string');
   }
@@ -50,19 +59,30 @@ export function checkPodShape(object: unknown): Shape {
   return { ok: true, pod };
 }
 
-function checkContainers(problems: Problem[], path: string, list: unknown, required: boolean): void {
+function checkContainers(
+  problems: Problem[],
+  path: string,
+  list: unknown,
+  required: boolean,
+): void {
   if (list === undefined || (list === null && !required)) {
-    if (required) problems.push({ key: path, message: 'expected a list of containers, got nothing' });
+    if (required)
+      problems.push({ key: path, message: 'expected a list of containers, got nothing' });
     return;
   }
   if (!Array.isArray(list)) return expect(problems, path, list, 'a list of containers');
   list.forEach((c, i) => {
     const at = `${path}[${i}]`;
     if (!isRecord(c)) return expect(problems, at, c, 'a container object');
-    if (typeof c.name !== 'string' || c.name === '') expect(problems, `${at}.name`, c.name, 'a non-empty string');
+    if (typeof c.name !== 'string' || c.name === '')
+      expect(problems, `${at}.name`, c.name, 'a non-empty string');
     checkList(problems, `${at}.volumeMounts`, c.volumeMounts, ['name', 'mountPath']);
     checkList(problems, `${at}.env`, c.env, ['name']);
-    if (c.securityContext !== undefined && c.securityContext !== null && !isRecord(c.securityContext)) {
+    if (
+      c.securityContext !== undefined &&
+      c.securityContext !== null &&
+      !isRecord(c.securityContext)
+    ) {
       expect(problems, `${at}.securityContext`, c.securityContext, 'an object');
     }
   });
@@ -90,7 +110,11 @@ export function checkPodSpecShape(pod: Pod): Problem[] {
   checkContainers(problems, 'spec.containers', spec.containers, true);
   checkContainers(problems, 'spec.initContainers', spec.initContainers, false);
   checkList(problems, 'spec.volumes', spec.volumes, ['name']);
-  if (spec.shareProcessNamespace !== undefined && spec.shareProcessNamespace !== null && typeof spec.shareProcessNamespace !== 'boolean') {
+  if (
+    spec.shareProcessNamespace !== undefined &&
+    spec.shareProcessNamespace !== null &&
+    typeof spec.shareProcessNamespace !== 'boolean'
+  ) {
     expect(problems, 'spec.shareProcessNamespace', spec.shareProcessNamespace, 'a boolean');
   }
   return problems;
