@@ -1,0 +1,163 @@
+// The Vault Agent configuration as a typed object (reference §4), serialised to JSON and base64
+// into VAULT_CONFIG. Field order follows vault-k8s so the decoded JSON matches key for key.
+import { posix } from 'node:path';
+import type { AgentSpec, SecretSpec } from './agent-spec.js';
+
+export type AgentRole = 'init' | 'sidecar';
+
+interface Listener {
+  type: 'tcp';
+  address: string;
+  tls_disable: true;
+  agent_api?: { enable_quit: true };
+}
+
+export interface AgentConfig {
+  auto_auth: {
+    method: {
+      type: string;
+      mount_path?: string;
+      min_backoff?: string;
+      max_backoff?: string;
+      namespace?: string;
+      config: Record<string, string>;
+      exit_on_err?: true;
+    };
+    sink: Array<{ type: 'file'; config: { path: string } }>;
+  };
+  exit_after_auth: boolean;
+  pid_file: string;
+  vault: Record<string, string | boolean>;
+  template?: Array<Record<string, string | boolean>>;
+  listener?: Listener[];
+  cache?: {
+    use_auto_auth_token?: string;
+    persist?: { type: 'kubernetes'; path: string; exit_on_err?: true };
+  };
+  template_config?: Record<string, string | number | boolean>;
+  disable_idle_connections?: string[];
+  disable_keep_alives?: string[];
+  telemetry?: Record<string, unknown>;
+}
+
+export const AGENT_CACHE_PATH = '/vault/agent-cache';
+const TOKEN_SINK = '/home/vault/.vault-token';
+
+/** Copies only non-empty values, keeping insertion order: Go's `omitempty`. */
+function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(o).filter(([, v]) => v !== '' && v !== false && v !== 0 && v !== undefined),
+  ) as Partial<T>;
+}
+
+function sortedKeys(o: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, o[k] as string]),
+  );
+}
+
+function templateStanza(s: SecretSpec): Record<string, string | boolean> {
+  return compact({
+    destination: s.destination,
+    contents: s.contents,
+    left_delimiter: s.leftDelimiter,
+    right_delimiter: s.rightDelimiter,
+    command: s.command,
+    source: s.source,
+    perms: s.perms,
+    error_on_missing_key: s.errorOnMissingKey,
+  }) as Record<string, string | boolean>;
+}
+
+function cacheAndListener(
+  spec: AgentSpec,
+  role: AgentRole,
+): Pick<AgentConfig, 'listener' | 'cache'> {
+  const listener: Listener = {
+    type: 'tcp',
+    address: `127.0.0.1:${spec.cacheListenerPort}`,
+    tls_disable: true,
+  };
+  const out: Pick<AgentConfig, 'listener' | 'cache'> = {};
+  if (spec.cachePersist) {
+    out.listener = [listener];
+    out.cache = {
+      ...compact({ use_auto_auth_token: spec.cacheUseAutoAuthToken }),
+      persist: {
+        type: 'kubernetes',
+        path: AGENT_CACHE_PATH,
+        ...(spec.cacheExitOnErr ? { exit_on_err: true as const } : {}),
+      },
+    };
+  } else if (spec.cacheEnable && !spec.prePopulateOnly && role === 'sidecar') {
+    out.listener = [listener];
+    out.cache = compact({ use_auto_auth_token: spec.cacheUseAutoAuthToken });
+  }
+  if (spec.enableQuit) {
+    const first = out.listener?.[0] ?? listener;
+    out.listener = [
+      { ...first, agent_api: { enable_quit: true } },
+      ...(out.listener?.slice(1) ?? []),
+    ];
+    out.cache ??= {};
+  }
+  return out;
+}
+
+export function buildAgentConfig(spec: AgentSpec, role: AgentRole): AgentConfig {
+  const sink: AgentConfig['auto_auth']['sink'] = [{ type: 'file', config: { path: TOKEN_SINK } }];
+  if (spec.injectToken)
+    sink.push({ type: 'file', config: { path: posix.join(spec.secretVolumePath, 'token') } });
+  const config: AgentConfig = {
+    auto_auth: {
+      method: {
+        type: spec.authType,
+        ...compact({
+          mount_path: spec.authPath,
+          min_backoff: spec.authMinBackoff,
+          max_backoff: spec.authMaxBackoff,
+          namespace: spec.vaultNamespace,
+        }),
+        config: sortedKeys(spec.authConfig),
+        ...(spec.autoAuthExitOnErr ? { exit_on_err: true as const } : {}),
+      },
+      sink,
+    },
+    exit_after_auth: role === 'init',
+    pid_file: '/home/vault/.pid',
+    vault: {
+      address: spec.vault.address,
+      ...compact({
+        ca_cert: spec.vault.caCert,
+        ca_path: spec.vault.caPath,
+        tls_skip_verify: spec.vault.tlsSkipVerify,
+        client_cert: spec.vault.clientCert,
+        client_key: spec.vault.clientKey,
+        tls_server_name: spec.vault.tlsServerName,
+      }),
+    } as Record<string, string | boolean>,
+  };
+  if (spec.secrets.length > 0) config.template = spec.secrets.map(templateStanza);
+  Object.assign(config, cacheAndListener(spec, role));
+  const tc = spec.templateConfig;
+  config.template_config = {
+    exit_on_retry_failure: tc.exitOnRetryFailure,
+    ...compact({
+      static_secret_render_interval: tc.staticSecretRenderInterval,
+      max_connections_per_host: tc.maxConnectionsPerHost,
+      lease_renewal_threshold: tc.leaseRenewalThreshold,
+    }),
+  } as Record<string, string | number | boolean>;
+  if (spec.disableIdleConnections.length > 0)
+    config.disable_idle_connections = [...spec.disableIdleConnections];
+  if (spec.disableKeepAlives.length > 0) config.disable_keep_alives = [...spec.disableKeepAlives];
+  if (spec.telemetry !== undefined) config.telemetry = { ...spec.telemetry };
+  return config;
+}
+
+/** VAULT_CONFIG value: compact JSON, standard base64 with padding. */
+export function encodeAgentConfig(config: AgentConfig): string {
+  return Buffer.from(JSON.stringify(config)).toString('base64');
+}

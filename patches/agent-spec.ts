@@ -1,0 +1,116 @@
+// The typed result of reading a pod's annotations with the injector's defaults: everything the
+// builders need, and nothing read from the annotation map again after parsing.
+import type { Operation } from 'fast-json-patch';
+import type { EnvVar, VolumeMount } from './k8s-types.js';
+
+export interface SecretSpec {
+  /** Suffix as written in the annotation (case kept); per-secret annotations are looked up by it. */
+  readonly rawName: string;
+  /** File name: lower-cased unless preserve-secret-case says otherwise. */
+  readonly name: string;
+  /** Vault path from agent-inject-secret-NAME ("" for template-only secrets). */
+  readonly path: string;
+  readonly destination: string;
+  readonly contents: string;
+  readonly source: string;
+  readonly mountPath: string;
+  readonly command: string;
+  readonly perms: string;
+  readonly leftDelimiter: string;
+  readonly rightDelimiter: string;
+  readonly errorOnMissingKey: boolean;
+  /** True when the contents came from the default map/json template. */
+  readonly usesDefaultTemplate: boolean;
+}
+
+export interface ServiceAccountToken {
+  /** Volume holding the token. */
+  readonly volumeName: string;
+  /** Where the agent containers mount it. */
+  readonly mountPath: string;
+  /** File inside the mount. */
+  readonly tokenPath: string;
+  /** A projected volume the injector adds itself (token projection), if any. */
+  readonly addVolume?: {
+    readonly audience: string;
+    readonly expirationSeconds: number;
+  };
+}
+
+export interface VaultConnection {
+  readonly address: string;
+  readonly caCert: string;
+  readonly caPath: string;
+  readonly tlsSkipVerify: boolean;
+  readonly clientCert: string;
+  readonly clientKey: string;
+  readonly tlsServerName: string;
+}
+
+export interface AgentSpec {
+  readonly namespace: string;
+  readonly image: string;
+  readonly prePopulate: boolean;
+  readonly prePopulateOnly: boolean;
+  readonly initFirst: boolean;
+  readonly nativeSidecar: boolean;
+  /** App containers (by name) that get the secrets mount. */
+  readonly injectContainers: readonly string[];
+  readonly secrets: readonly SecretSpec[];
+  readonly secretVolumePath: string;
+  /** Distinct per-secret mount paths other than secretVolumePath, in secret order. */
+  readonly customMountPaths: readonly string[];
+  readonly serviceAccount: ServiceAccountToken;
+  readonly vault: VaultConnection;
+  readonly vaultNamespace: string;
+  readonly authType: string;
+  readonly authPath: string;
+  readonly authConfig: Readonly<Record<string, string>>;
+  readonly authMinBackoff: string;
+  readonly authMaxBackoff: string;
+  readonly autoAuthExitOnErr: boolean;
+  readonly revokeOnShutdown: boolean;
+  readonly revokeGrace: number;
+  readonly setSecurityContext: boolean;
+  readonly runAsUser: number;
+  readonly runAsGroup: number;
+  readonly shareProcessNamespace: boolean | undefined;
+  readonly cacheEnable: boolean;
+  readonly cachePersist: boolean;
+  readonly cacheListenerPort: string;
+  readonly cacheUseAutoAuthToken: string;
+  readonly cacheExitOnErr: boolean;
+  readonly enableQuit: boolean;
+  readonly injectToken: boolean;
+  readonly templateConfig: {
+    readonly exitOnRetryFailure: boolean;
+    readonly staticSecretRenderInterval: string;
+    readonly maxConnectionsPerHost: number;
+    readonly leaseRenewalThreshold: number;
+  };
+  readonly disableIdleConnections: readonly string[];
+  readonly disableKeepAlives: readonly string[];
+  readonly telemetry: Readonly<Record<string, unknown>> | undefined;
+  readonly configMap: string;
+  readonly extraSecret: string;
+  readonly tlsSecret: string;
+  readonly copyVolumeMounts: string;
+  readonly jsonPatch: readonly Operation[];
+  readonly initJsonPatch: readonly Operation[];
+  readonly resources: {
+    readonly limits: Readonly<Record<string, string>>;
+    readonly requests: Readonly<Record<string, string>>;
+  };
+  /** Plain env of the agent containers that comes from annotations (log level, proxy, …). */
+  readonly env: {
+    readonly goMaxProcs: string;
+    readonly clientTimeout: string;
+    readonly clientMaxRetries: string;
+    readonly logLevel: string;
+    readonly logFormat: string;
+    readonly proxyAddress: string;
+  };
+  readonly vaultCACertBytes: string;
+  /** AWS IRSA: the web-identity token mount and AWS_* env copied from the app (auth-type aws). */
+  readonly aws: { readonly mount: VolumeMount | undefined; readonly env: readonly EnvVar[] };
+}

@@ -1,0 +1,88 @@
+// Reads typed values from a pod's annotations with injector defaults, recording a problem for each
+// bad value instead of stopping at the first (vault-k8s reports only the first, without the key).
+import {
+  BOOL_ACCEPTED,
+  isGoDuration,
+  DURATION_ACCEPTED,
+  parseGoBool,
+  parseGoFloat,
+  parseGoInt,
+  parseGoUint,
+  type Parsed,
+} from './go-values.js';
+import type { Problem } from './outcome.js';
+import { parseQuantity } from './quantity.js';
+
+export class AnnotationReader {
+  readonly problems: Problem[] = [];
+
+  constructor(private readonly annotations: Readonly<Record<string, string>>) {}
+
+  has(key: string): boolean {
+    return this.annotations[key] !== undefined;
+  }
+
+  /** Presence decides, as in vault-k8s's Init: an explicit "" is kept, only absence takes the default. */
+  string(key: string, fallback: string): string {
+    return this.annotations[key] ?? fallback;
+  }
+
+  problem(key: string, value: string | undefined, message: string): void {
+    this.problems.push(value === undefined ? { key, message } : { key, value, message });
+  }
+
+  private typed<T>(key: string, fallback: T, parse: (s: string) => Parsed<T>): T {
+    const raw = this.annotations[key];
+    if (raw === undefined) return fallback;
+    const parsed = parse(raw);
+    if (parsed.ok) return parsed.value;
+    this.problem(key, raw, `expected ${parsed.accepted}`);
+    return fallback;
+  }
+
+  bool(key: string, fallback: boolean): boolean {
+    return this.typed(key, fallback, parseGoBool);
+  }
+
+  int(key: string, fallback: number): number {
+    return this.typed(key, fallback, parseGoInt);
+  }
+
+  uint(key: string, fallback: number): number {
+    return this.typed(key, fallback, parseGoUint);
+  }
+
+  float(key: string, fallback: number): number {
+    return this.typed(key, fallback, parseGoFloat);
+  }
+
+  /** Validated as a Go duration and passed through unchanged; "" means unset. */
+  duration(key: string, fallback: string): string {
+    const value = this.string(key, fallback);
+    if (value !== '' && !isGoDuration(value)) {
+      this.problem(key, value, `expected ${DURATION_ACCEPTED}`);
+      return '';
+    }
+    return value;
+  }
+
+  /** A Kubernetes quantity in canonical form; "" means unset. */
+  quantity(key: string, fallback: string, configName: string): string {
+    const present = this.has(key);
+    const value = this.string(key, fallback);
+    if (value === '') return '';
+    const parsed = parseQuantity(value);
+    if (parsed.ok) return parsed.value;
+    // A bad injector default is reported against its flag, since no annotation is at fault.
+    this.problem(present ? key : configName, value, `expected ${parsed.accepted}`);
+    return '';
+  }
+
+  /** Comma list without trimming, as vault-k8s splits it; "" gives an empty list. */
+  list(key: string, fallback: string): string[] {
+    const value = this.string(key, fallback);
+    return value === '' ? [] : value.split(',');
+  }
+}
+
+export { BOOL_ACCEPTED };

@@ -1,0 +1,71 @@
+// The init container vault-agent-init and the sidecar vault-agent (reference §3.1, §3.5, §3.8, §3.9).
+import { agentEnv } from './agent-env.js';
+import { buildAgentConfig, encodeAgentConfig, type AgentRole } from './agent-config.js';
+import type { AgentSpec } from './agent-spec.js';
+import { applyContainerPatch } from './json-patch-annotation.js';
+import type { Container, Pod, SecurityContext } from './k8s-types.js';
+import { agentMounts } from './volumes.js';
+
+export const INIT_CONTAINER_NAME = 'vault-agent-init';
+export const SIDECAR_CONTAINER_NAME = 'vault-agent';
+/** Written by the agent's config once every template has rendered; the native sidecar's startup probe waits for it. */
+export const RENDERED_MARKER = '/home/vault/.rendered';
+
+const CONFIG_ARGS =
+  'echo ${VAULT_CONFIG?} | base64 -d > /home/vault/config.json && vault agent -config=/home/vault/config.json';
+
+function securityContext(spec: AgentSpec): SecurityContext {
+  return {
+    capabilities: { drop: ['ALL'] },
+    runAsUser: spec.runAsUser,
+    runAsGroup: spec.runAsGroup,
+    runAsNonRoot: spec.runAsUser !== 0 && spec.runAsGroup !== 0,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+  };
+}
+
+function preStop(spec: AgentSpec): Record<string, unknown> {
+  const flags = [`-address=${spec.vault.address}`];
+  if (spec.vault.caCert !== '') flags.push(`-ca-cert=${spec.vault.caCert}`);
+  if (spec.vault.clientCert !== '') flags.push(`-client-cert=${spec.vault.clientCert}`);
+  if (spec.vault.clientKey !== '') flags.push(`-client-key=${spec.vault.clientKey}`);
+  const command = `/bin/sleep ${spec.revokeGrace} && /bin/vault token revoke ${flags.join(' ')} -self`;
+  return { preStop: { exec: { command: ['/bin/sh', '-c', command] } } };
+}
+
+export type ContainerResult = { ok: true; container: Container } | { ok: false; message: string };
+
+/** Builds one agent container; `role` decides exit_after_auth, mounts, lifecycle and the JSON patch applied. */
+export function buildAgentContainer(spec: AgentSpec, pod: Pod, role: AgentRole): ContainerResult {
+  const configFile = role === 'init' ? 'config-init.hcl' : 'config.hcl';
+  const vaultConfig =
+    spec.configMap === '' ? encodeAgentConfig(buildAgentConfig(spec, role)) : undefined;
+  const container: Container = {
+    name: role === 'init' ? INIT_CONTAINER_NAME : SIDECAR_CONTAINER_NAME,
+    image: spec.image,
+    command: ['/bin/sh', '-ec'],
+    args: [
+      vaultConfig !== undefined
+        ? CONFIG_ARGS
+        : `touch /home/vault/.vault-token && vault agent -config=/vault/configs/${configFile}`,
+    ],
+    env: agentEnv(spec, vaultConfig),
+    resources: {
+      ...(Object.keys(spec.resources.limits).length > 0
+        ? { limits: { ...spec.resources.limits } }
+        : {}),
+      ...(Object.keys(spec.resources.requests).length > 0
+        ? { requests: { ...spec.resources.requests } }
+        : {}),
+    },
+    volumeMounts: agentMounts(spec, pod, role),
+  };
+  if (role === 'sidecar') container.lifecycle = spec.revokeOnShutdown ? preStop(spec) : {};
+  if (spec.setSecurityContext) container.securityContext = securityContext(spec);
+  const patched = applyContainerPatch(
+    container,
+    role === 'init' ? spec.initJsonPatch : spec.jsonPatch,
+  );
+  return patched;
+}

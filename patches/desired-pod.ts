@@ -1,0 +1,100 @@
+// (pod, spec) → the pod as it should be after injection. Pure: the input is cloned, never changed.
+// Items the injector owns are upserted by name, so a pod that already carries them (for example
+// with agent-inject-status: update) converges instead of getting duplicates.
+import {
+  ANNOTATION_AGENT_INJECT_STATUS,
+  ANNOTATION_AGENT_SHARE_PROCESS_NAMESPACE,
+  ANNOTATION_SECRET_VOLUME_PATH,
+} from './annotations.js';
+import type { AgentSpec } from './agent-spec.js';
+import { buildAgentContainer, INIT_CONTAINER_NAME } from './containers.js';
+import type { Container, Pod, PodSpec, VolumeMount } from './k8s-types.js';
+import type { InjectionType, Problem } from './outcome.js';
+import { agentVolumes, secretMounts } from './volumes.js';
+
+export type DesiredPod =
+  | { ok: true; pod: Pod; injectionType: InjectionType | undefined }
+  | { ok: false; problems: Problem[] };
+
+function upsert<T extends { name: string }>(list: T[], item: T, atStart = false): void {
+  const i = list.findIndex((x) => x.name === item.name);
+  if (i >= 0) list[i] = item;
+  else if (atStart) list.unshift(item);
+  else list.push(item);
+}
+
+function addMounts(container: Container, mounts: VolumeMount[], problems: Problem[]): void {
+  const list = (container.volumeMounts ??= []);
+  for (const mount of mounts) {
+    const clash = list.find((m) => m.mountPath === mount.mountPath && m.name !== mount.name);
+    if (clash) {
+      problems.push({
+        key: ANNOTATION_SECRET_VOLUME_PATH,
+        value: mount.mountPath,
+        message: `container "${container.name}" already mounts volume "${clash.name}" at ${mount.mountPath}; choose another secret volume path`,
+      });
+      continue;
+    }
+    upsert(list, mount);
+  }
+}
+
+function injectionTypeOf(init: boolean, sidecar: boolean): InjectionType | undefined {
+  if (init && sidecar) return 'init_and_sidecar';
+  if (init) return 'init_only';
+  return sidecar ? 'sidecar_only' : undefined;
+}
+
+function applyShareProcessNamespace(spec: AgentSpec, podSpec: PodSpec, problems: Problem[]): void {
+  if (spec.shareProcessNamespace === undefined) return;
+  if (spec.shareProcessNamespace && podSpec.shareProcessNamespace === false) {
+    problems.push({
+      key: ANNOTATION_AGENT_SHARE_PROCESS_NAMESPACE,
+      value: 'true',
+      message: 'the pod sets spec.shareProcessNamespace: false; refusing to enable it',
+    });
+    return;
+  }
+  podSpec.shareProcessNamespace = spec.shareProcessNamespace;
+}
+
+export function buildDesiredPod(pod: Pod, spec: AgentSpec): DesiredPod {
+  const problems: Problem[] = [];
+  const desired = structuredClone(pod);
+  const podSpec = desired.spec as PodSpec;
+  const withInit = spec.prePopulate;
+  const withSidecar = !spec.prePopulateOnly;
+  const volumes = (podSpec.volumes ??= []);
+  for (const v of agentVolumes(spec, withInit, withSidecar)) upsert(volumes, v);
+  const mounts = secretMounts(spec);
+  for (const c of podSpec.containers) {
+    if (spec.injectContainers.includes(c.name)) addMounts(c, mounts, problems);
+  }
+  // Existing init containers always get the secrets (quirk 5 kept: not filtered by agent-inject-containers).
+  for (const c of podSpec.initContainers ?? []) {
+    if (c.name !== INIT_CONTAINER_NAME) addMounts(c, mounts, problems);
+  }
+  for (const role of ['init', 'sidecar'] as const) {
+    if ((role === 'init' && !withInit) || (role === 'sidecar' && !withSidecar)) continue;
+    const built = buildAgentContainer(spec, pod, role);
+    if (!built.ok) {
+      const key =
+        role === 'init'
+          ? 'vault.hashicorp.com/agent-init-json-patch'
+          : 'vault.hashicorp.com/agent-json-patch';
+      problems.push({ key, message: built.message });
+      continue;
+    }
+    if (role === 'init') upsert((podSpec.initContainers ??= []), built.container, spec.initFirst);
+    else upsert(podSpec.containers, built.container);
+  }
+  // Applied whenever an agent container is injected (quirk 4 fixed: not only with the init container).
+  if (withInit || withSidecar) applyShareProcessNamespace(spec, podSpec, problems);
+  if (problems.length > 0) return { ok: false, problems };
+  const metadata = (desired.metadata ??= {});
+  metadata.annotations = {
+    ...(metadata.annotations ?? {}),
+    [ANNOTATION_AGENT_INJECT_STATUS]: 'injected',
+  };
+  return { ok: true, pod: desired, injectionType: injectionTypeOf(withInit, withSidecar) };
+}

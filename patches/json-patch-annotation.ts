@@ -1,0 +1,67 @@
+// agent-json-patch / agent-init-json-patch: an RFC 6902 patch, given as a string annotation, that
+// is applied to the generated agent container (reference §3.9).
+import jsonpatch from 'fast-json-patch';
+import type { Operation } from 'fast-json-patch';
+import type { Container } from './k8s-types.js';
+
+export type PatchParse = { ok: true; ops: Operation[] } | { ok: false; message: string };
+
+const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
+
+/** "" and "null" and "[]" mean no patch. Anything else must be a JSON array of operation objects. */
+export function parseJsonPatchAnnotation(raw: string): PatchParse {
+  if (raw.trim() === '') return { ok: true, ops: [] };
+  let doc: unknown;
+  try {
+    doc = JSON.parse(raw);
+  } catch (err) {
+    return {
+      ok: false,
+      message: `not valid JSON (${(err as Error).message}); expected an RFC 6902 JSON patch array`,
+    };
+  }
+  if (doc === null) return { ok: true, ops: [] };
+  if (!Array.isArray(doc))
+    return { ok: false, message: 'expected an RFC 6902 JSON patch: a JSON array of operations' };
+  for (const [i, op] of doc.entries()) {
+    if (typeof op !== 'object' || op === null || Array.isArray(op)) {
+      return { ok: false, message: `operation ${i} is not an object` };
+    }
+    const { op: name, path } = op as Record<string, unknown>;
+    if (typeof name !== 'string' || !OPS.has(name)) {
+      return {
+        ok: false,
+        message: `operation ${i} has op ${JSON.stringify(name)}; accepted: ${[...OPS].join(', ')}`,
+      };
+    }
+    if (typeof path !== 'string')
+      return { ok: false, message: `operation ${i} has no string "path"` };
+  }
+  return { ok: true, ops: doc as Operation[] };
+}
+
+export type PatchApply = { ok: true; container: Container } | { ok: false; message: string };
+
+/** Applies the patch to a copy of the container; the result must still be a named container. */
+export function applyContainerPatch(container: Container, ops: readonly Operation[]): PatchApply {
+  if (ops.length === 0) return { ok: true, container };
+  try {
+    const doc = structuredClone(container);
+    const result = jsonpatch.applyPatch(doc, structuredClone([...ops]), true, true)
+      .newDocument as unknown;
+    if (typeof result !== 'object' || result === null || Array.isArray(result)) {
+      return { ok: false, message: 'the patch must leave a container object' };
+    }
+    const patched = result as Container;
+    if (typeof patched.name !== 'string' || patched.name === '') {
+      return { ok: false, message: 'the patched container must keep a non-empty name' };
+    }
+    return { ok: true, container: patched };
+  } catch (err) {
+    const e = err as { name?: string; message: string };
+    return {
+      ok: false,
+      message: `cannot apply the patch to the agent container: ${e.message.split('\n')[0]}`,
+    };
+  }
+}

@@ -1,0 +1,367 @@
+// Annotations + injector configuration → one typed AgentSpec, or every problem found (each naming
+// the annotation, the bad value and what is accepted). Defaults come from the configuration and are
+// never written into the pod (vault-k8s round-trips them through the annotation map).
+import { posix } from 'node:path';
+import * as A from './annotations.js';
+import { AnnotationReader } from './annotation-reader.js';
+import type { AgentSpec, ServiceAccountToken } from './agent-spec.js';
+import { parseGoInt } from './go-values.js';
+import { DEFAULT_VAULT_IMAGE, type InjectorConfig } from './injector-config.js';
+import { parseJsonPatchAnnotation } from './json-patch-annotation.js';
+import type { EnvVar, Pod, VolumeMount } from './k8s-types.js';
+import type { Problem } from './outcome.js';
+import { discoverSecrets } from './secrets.js';
+import { findServiceAccountToken, projectedAgentToken } from './service-account.js';
+import { buildTelemetry } from './telemetry.js';
+
+export type ParseResult =
+  | { ok: true; spec: AgentSpec; warnings: string[] }
+  | { ok: false; problems: Problem[]; warnings: string[] };
+
+const AWS_ENV = ['AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_DEFAULT_REGION', 'AWS_REGION'];
+const MIN_TOKEN_EXPIRATION = 600;
+
+function readUserId(r: AnnotationReader, key: string, configValue: string, flag: string): number {
+  if (r.has(key)) return r.int(key, 0);
+  const parsed = parseGoInt(configValue);
+  if (parsed.ok) return parsed.value;
+  r.problem(flag, configValue, `expected ${parsed.accepted}`);
+  return 0;
+}
+
+/** -run-as-same-user: the agent takes the uid of the first app container (reference §1.2 #36). */
+function sameUserId(r: AnnotationReader, pod: Pod): number | undefined {
+  const key = A.ANNOTATION_AGENT_RUN_AS_SAME_USER;
+  const first = pod.spec?.containers[0];
+  const uid = first?.securityContext?.runAsUser;
+  if (first === undefined)
+    r.problem(key, 'true', 'the pod has no containers to take the user from');
+  else if (typeof uid !== 'number')
+    r.problem(
+      key,
+      'true',
+      `container "${first.name}" has no securityContext.runAsUser to run the agent as`,
+    );
+  else if (uid === 0)
+    r.problem(
+      key,
+      'true',
+      `container "${first.name}" runs as root (uid 0); the agent is not allowed to run as root`,
+    );
+  else return uid;
+  return undefined;
+}
+
+function readSecurity(
+  r: AnnotationReader,
+  pod: Pod,
+  cfg: InjectorConfig,
+): Pick<AgentSpec, 'setSecurityContext' | 'runAsUser' | 'runAsGroup'> {
+  // vault-k8s's auto-flip: asking for a user or group turns the security context on.
+  const flip =
+    !cfg.setSecurityContext &&
+    !r.has(A.ANNOTATION_AGENT_SET_SECURITY_CONTEXT) &&
+    [
+      A.ANNOTATION_AGENT_RUN_AS_USER,
+      A.ANNOTATION_AGENT_RUN_AS_SAME_USER,
+      A.ANNOTATION_AGENT_RUN_AS_GROUP,
+    ].some((k) => r.has(k));
+  const setSecurityContext = r.bool(
+    A.ANNOTATION_AGENT_SET_SECURITY_CONTEXT,
+    cfg.setSecurityContext || flip,
+  );
+  let runAsUser = readUserId(
+    r,
+    A.ANNOTATION_AGENT_RUN_AS_USER,
+    cfg.runAsUser || '100',
+    '--run-as-user',
+  );
+  const runAsGroup = readUserId(
+    r,
+    A.ANNOTATION_AGENT_RUN_AS_GROUP,
+    cfg.runAsGroup || '1000',
+    '--run-as-group',
+  );
+  if (r.bool(A.ANNOTATION_AGENT_RUN_AS_SAME_USER, cfg.runAsSameUser)) {
+    runAsUser = sameUserId(r, pod) ?? runAsUser;
+  }
+  return { setSecurityContext, runAsUser, runAsGroup };
+}
+
+function readAuthConfig(
+  annotations: Readonly<Record<string, string>>,
+  token: ServiceAccountToken | undefined,
+  role: string,
+): Record<string, string> {
+  const config: Record<string, string> = {};
+  // token_path is set for every auth method, as vault-k8s does (quirk 8 kept).
+  if (token && token.mountPath !== '' && token.tokenPath !== '') {
+    config.token_path = posix.join(token.mountPath, token.tokenPath);
+  }
+  for (const [key, value] of Object.entries(annotations)) {
+    if (key.startsWith(A.PREFIX_AUTH_CONFIG) && key.length > A.PREFIX_AUTH_CONFIG.length) {
+      config[key.slice(A.PREFIX_AUTH_CONFIG.length).replace(/-/g, '_')] = value;
+    }
+  }
+  if (role !== '') config.role = role;
+  return config;
+}
+
+function readServiceAccount(
+  r: AnnotationReader,
+  pod: Pod,
+  cfg: InjectorConfig,
+): ServiceAccountToken | undefined {
+  const volumeName = r.string(A.ANNOTATION_AGENT_SERVICE_ACCOUNT_TOKEN_VOLUME_NAME, '');
+  if (cfg.saTokenProjection && volumeName === '') {
+    const audience = r.string(A.ANNOTATION_AGENT_SA_TOKEN_AUDIENCE, cfg.saTokenAudience);
+    const expiration = r.int(
+      A.ANNOTATION_AGENT_SA_TOKEN_EXPIRATION_SECONDS,
+      cfg.saTokenExpirationSeconds,
+    );
+    if (expiration < MIN_TOKEN_EXPIRATION) {
+      r.problem(
+        A.ANNOTATION_AGENT_SA_TOKEN_EXPIRATION_SECONDS,
+        String(expiration),
+        `expected at least ${MIN_TOKEN_EXPIRATION} seconds (the Kubernetes minimum)`,
+      );
+    }
+    return projectedAgentToken(audience, expiration);
+  }
+  const found = findServiceAccountToken(pod, volumeName);
+  if (found.ok) return found.token;
+  r.problem(
+    A.ANNOTATION_AGENT_SERVICE_ACCOUNT_TOKEN_VOLUME_NAME,
+    volumeName === '' ? undefined : volumeName,
+    found.message,
+  );
+  return undefined;
+}
+
+function readAws(pod: Pod, authType: string, authConfig: Record<string, string>): AgentSpec['aws'] {
+  if (authType !== 'aws') return { mount: undefined, env: [] };
+  const containers = pod.spec?.containers ?? [];
+  const mount: VolumeMount | undefined = containers
+    .flatMap((c) => c.volumeMounts ?? [])
+    .find((m) => m.mountPath.includes('eks.amazonaws.com'));
+  const env: EnvVar[] = [];
+  for (const name of AWS_ENV) {
+    const found = containers
+      .flatMap((c) => c.env ?? [])
+      .find((e) => e.name === name && e.value !== undefined);
+    if (found?.value !== undefined) env.push({ name, value: found.value });
+  }
+  if (authConfig.region !== undefined) env.push({ name: 'AWS_REGION', value: authConfig.region });
+  return { mount: mount && { name: mount.name, readOnly: true, mountPath: mount.mountPath }, env };
+}
+
+function readJsonPatch(r: AnnotationReader, key: string): AgentSpec['jsonPatch'] {
+  const parsed = parseJsonPatchAnnotation(r.string(key, ''));
+  if (parsed.ok) return parsed.ops;
+  r.problem(key, undefined, parsed.message);
+  return [];
+}
+
+function validateRequired(
+  r: AnnotationReader,
+  spec: Omit<AgentSpec, 'serviceAccount'>,
+  role: string,
+  authConfig: Record<string, string>,
+): void {
+  if (spec.namespace === '')
+    r.problem(A.ANNOTATION_AGENT_REQUEST_NAMESPACE, '', 'namespace missing from request');
+  if (spec.image === '')
+    r.problem(
+      A.ANNOTATION_AGENT_IMAGE,
+      '',
+      'no Vault Agent image: expected an image reference such as hashicorp/vault:2.0.4',
+    );
+  if (!spec.secretVolumePath.startsWith('/')) {
+    r.problem(
+      A.ANNOTATION_SECRET_VOLUME_PATH,
+      spec.secretVolumePath,
+      'expected an absolute path such as /vault/secrets',
+    );
+  }
+  if (spec.configMap !== '') return; // the ConfigMap carries auth and address itself
+  if (spec.authType === '')
+    r.problem(A.ANNOTATION_AUTH_TYPE, '', 'no Vault auth type: expected e.g. kubernetes, jwt, aws');
+  if (spec.authType === 'kubernetes' && role === '' && (authConfig.role ?? '') === '') {
+    r.problem(
+      A.ANNOTATION_ROLE,
+      undefined,
+      'no Vault role: set vault.hashicorp.com/role to the Vault Kubernetes auth role for this service account',
+    );
+  }
+  if (spec.authPath === '')
+    r.problem(
+      A.ANNOTATION_AUTH_PATH,
+      '',
+      'no Vault auth path: expected a mount path such as auth/kubernetes',
+    );
+  if (spec.vault.address === '')
+    r.problem(
+      A.ANNOTATION_SERVICE,
+      '',
+      'no Vault address: set vault.hashicorp.com/service or --vault-address',
+    );
+}
+
+export function parseAgentSpec(pod: Pod, namespace: string, cfg: InjectorConfig): ParseResult {
+  const annotations = pod.metadata?.annotations ?? {};
+  const r = new AnnotationReader(annotations);
+  const warnings: string[] = [];
+  const appContainers = (pod.spec?.containers ?? []).map((c) => c.name);
+  const templateRaw = r
+    .string(A.ANNOTATION_AGENT_INJECT_DEFAULT_TEMPLATE, cfg.defaultTemplate)
+    .toLowerCase();
+  if (templateRaw !== 'map' && templateRaw !== 'json') {
+    r.problem(A.ANNOTATION_AGENT_INJECT_DEFAULT_TEMPLATE, templateRaw, 'expected map or json');
+  }
+  const templateKind = templateRaw === 'json' ? 'json' : 'map';
+  const secretVolumePath = r.string(A.ANNOTATION_SECRET_VOLUME_PATH, '/vault/secrets');
+  const found = discoverSecrets(annotations, secretVolumePath, templateKind);
+  r.problems.push(...found.problems);
+  const prePopulate = r.bool(A.ANNOTATION_AGENT_PRE_POPULATE, true);
+  const prePopulateOnly = r.bool(A.ANNOTATION_AGENT_PRE_POPULATE_ONLY, false);
+  const cacheEnable = r.bool(A.ANNOTATION_AGENT_CACHE_ENABLE, false);
+  const role = r.string(A.ANNOTATION_ROLE, '');
+  const authType = r.string(A.ANNOTATION_AUTH_TYPE, cfg.authType || 'kubernetes');
+  const serviceAccount = readServiceAccount(r, pod, cfg);
+  const authConfig = readAuthConfig(annotations, serviceAccount, role);
+  const telemetry = buildTelemetry(
+    Object.entries(annotations)
+      .filter(
+        ([k]) =>
+          k.startsWith(A.PREFIX_AGENT_TELEMETRY) && k.length > A.PREFIX_AGENT_TELEMETRY.length,
+      )
+      .map(([k, v]): [string, string] => [k.slice(A.PREFIX_AGENT_TELEMETRY.length), v]),
+  );
+  for (const d of telemetry.dropped)
+    warnings.push(`${A.PREFIX_AGENT_TELEMETRY}${d.key.replace(/_/g, '-')}: ignored (${d.reason})`);
+  const spec: Omit<AgentSpec, 'serviceAccount'> = {
+    namespace: r.string(A.ANNOTATION_AGENT_REQUEST_NAMESPACE, namespace),
+    image: r.string(A.ANNOTATION_AGENT_IMAGE, cfg.vaultImage || DEFAULT_VAULT_IMAGE),
+    prePopulate,
+    prePopulateOnly,
+    initFirst: r.bool(A.ANNOTATION_AGENT_INIT_FIRST, false),
+    nativeSidecar: r.bool(A.ANNOTATION_AGENT_NATIVE_SIDECAR, cfg.nativeSidecar),
+    injectContainers: r.has(A.ANNOTATION_AGENT_INJECT_CONTAINERS)
+      ? r.list(A.ANNOTATION_AGENT_INJECT_CONTAINERS, '')
+      : appContainers,
+    secrets: found.secrets,
+    secretVolumePath,
+    customMountPaths: [
+      ...new Set(found.secrets.map((s) => s.mountPath).filter((p) => p !== secretVolumePath)),
+    ],
+    vault: {
+      address: r.string(A.ANNOTATION_SERVICE, cfg.vaultAddress),
+      caCert: r.string(A.ANNOTATION_CA_CERT, ''),
+      caPath: r.string(A.ANNOTATION_CA_KEY, ''), // quirk 3 kept: ca-key is the CA directory
+      tlsSkipVerify: r.bool(A.ANNOTATION_TLS_SKIP_VERIFY, false),
+      clientCert: r.string(A.ANNOTATION_CLIENT_CERT, ''),
+      clientKey: r.string(A.ANNOTATION_CLIENT_KEY, ''),
+      tlsServerName: r.string(A.ANNOTATION_TLS_SERVER_NAME, ''),
+    },
+    vaultNamespace: r.string(A.ANNOTATION_VAULT_NAMESPACE, cfg.vaultNamespace),
+    authType,
+    authPath: r.string(A.ANNOTATION_AUTH_PATH, cfg.authPath),
+    authConfig,
+    authMinBackoff: r.duration(A.ANNOTATION_AUTH_MIN_BACKOFF, cfg.authMinBackoff),
+    authMaxBackoff: r.duration(A.ANNOTATION_AUTH_MAX_BACKOFF, cfg.authMaxBackoff),
+    autoAuthExitOnErr: r.bool(A.ANNOTATION_AGENT_AUTO_AUTH_EXIT_ON_ERR, false),
+    revokeOnShutdown: r.bool(A.ANNOTATION_AGENT_REVOKE_ON_SHUTDOWN, cfg.revokeOnShutdown),
+    revokeGrace: r.uint(A.ANNOTATION_AGENT_REVOKE_GRACE, 5),
+    ...readSecurity(r, pod, cfg),
+    shareProcessNamespace: r.has(A.ANNOTATION_AGENT_SHARE_PROCESS_NAMESPACE)
+      ? r.bool(A.ANNOTATION_AGENT_SHARE_PROCESS_NAMESPACE, false)
+      : undefined,
+    cacheEnable,
+    cachePersist: cacheEnable && prePopulate && !prePopulateOnly,
+    cacheListenerPort: r.string(A.ANNOTATION_AGENT_CACHE_LISTENER_PORT, '8200'),
+    cacheUseAutoAuthToken: r.string(A.ANNOTATION_AGENT_CACHE_USE_AUTO_AUTH_TOKEN, 'true'),
+    cacheExitOnErr: r.bool(A.ANNOTATION_AGENT_CACHE_EXIT_ON_ERR, false),
+    enableQuit: r.bool(A.ANNOTATION_AGENT_ENABLE_QUIT, false),
+    injectToken: r.bool(A.ANNOTATION_AGENT_INJECT_TOKEN, false),
+    templateConfig: {
+      exitOnRetryFailure: r.bool(
+        A.ANNOTATION_TEMPLATE_CONFIG_EXIT_ON_RETRY_FAILURE,
+        cfg.templateConfigExitOnRetryFailure,
+      ),
+      staticSecretRenderInterval: r.string(
+        A.ANNOTATION_TEMPLATE_STATIC_SECRET_RENDER_INTERVAL,
+        cfg.templateStaticSecretRenderInterval,
+      ),
+      maxConnectionsPerHost: r.int(
+        A.ANNOTATION_TEMPLATE_MAX_CONNECTIONS_PER_HOST,
+        cfg.templateMaxConnectionsPerHost,
+      ),
+      leaseRenewalThreshold: r.float(
+        A.ANNOTATION_TEMPLATE_LEASE_RENEWAL_THRESHOLD,
+        cfg.templateLeaseRenewalThreshold,
+      ),
+    },
+    disableIdleConnections: r.list(
+      A.ANNOTATION_AGENT_DISABLE_IDLE_CONNECTIONS,
+      cfg.disableIdleConnections,
+    ),
+    disableKeepAlives: r.list(A.ANNOTATION_AGENT_DISABLE_KEEP_ALIVES, cfg.disableKeepAlives),
+    telemetry: telemetry.telemetry,
+    configMap: r.string(A.ANNOTATION_AGENT_CONFIGMAP, ''),
+    extraSecret: r.string(A.ANNOTATION_AGENT_EXTRA_SECRET, ''),
+    tlsSecret: r.string(A.ANNOTATION_TLS_SECRET, ''),
+    copyVolumeMounts: r.string(A.ANNOTATION_AGENT_COPY_VOLUME_MOUNTS, ''),
+    jsonPatch: readJsonPatch(r, A.ANNOTATION_AGENT_JSON_PATCH),
+    initJsonPatch: readJsonPatch(r, A.ANNOTATION_AGENT_INIT_JSON_PATCH),
+    resources: readResources(r, cfg),
+    env: {
+      goMaxProcs: r.string(A.ANNOTATION_GO_MAX_PROCS, ''),
+      clientTimeout: r.string(A.ANNOTATION_CLIENT_TIMEOUT, ''),
+      clientMaxRetries: r.string(A.ANNOTATION_CLIENT_MAX_RETRIES, ''),
+      // The agent's log level is its own annotation, never the injector's -log-level (quirk 13 kept).
+      logLevel: r.string(A.ANNOTATION_LOG_LEVEL, 'info'),
+      logFormat: r.string(A.ANNOTATION_LOG_FORMAT, 'standard'),
+      proxyAddress: r.string(A.ANNOTATION_PROXY_ADDRESS, cfg.proxyAddress),
+    },
+    vaultCACertBytes: cfg.vaultCACertBytes,
+    aws: readAws(pod, authType, authConfig),
+  };
+  validateRequired(r, spec, role, authConfig);
+  if (r.problems.length > 0 || serviceAccount === undefined)
+    return { ok: false, problems: r.problems, warnings };
+  return { ok: true, spec: { ...spec, serviceAccount }, warnings };
+}
+
+function readResources(r: AnnotationReader, cfg: InjectorConfig): AgentSpec['resources'] {
+  const pick = (entries: Array<[string, string]>): Record<string, string> =>
+    Object.fromEntries(entries.filter(([, v]) => v !== '').sort(([a], [b]) => a.localeCompare(b)));
+  return {
+    limits: pick([
+      ['cpu', r.quantity(A.ANNOTATION_AGENT_LIMITS_CPU, cfg.cpuLimit, '--cpu-limit')],
+      ['memory', r.quantity(A.ANNOTATION_AGENT_LIMITS_MEM, cfg.memoryLimit, '--memory-limit')],
+      [
+        'ephemeral-storage',
+        r.quantity(
+          A.ANNOTATION_AGENT_LIMITS_EPHEMERAL,
+          cfg.ephemeralLimit,
+          '--ephemeral-storage-limit',
+        ),
+      ],
+    ]),
+    requests: pick([
+      ['cpu', r.quantity(A.ANNOTATION_AGENT_REQUESTS_CPU, cfg.cpuRequest, '--cpu-request')],
+      [
+        'memory',
+        r.quantity(A.ANNOTATION_AGENT_REQUESTS_MEM, cfg.memoryRequest, '--memory-request'),
+      ],
+      [
+        'ephemeral-storage',
+        r.quantity(
+          A.ANNOTATION_AGENT_REQUESTS_EPHEMERAL,
+          cfg.ephemeralRequest,
+          '--ephemeral-storage-request',
+        ),
+      ],
+    ]),
+  };
+}

@@ -1,0 +1,118 @@
+// Secret discovery and file-name derivation (reference §1.3). Secrets are sorted by their raw name
+// so the template order and custom-volume numbering are stable (vault-k8s iterates a Go map).
+import { posix } from 'node:path';
+import {
+  PREFIX_COMMAND,
+  PREFIX_ERROR_ON_MISSING_KEY,
+  PREFIX_FILE,
+  PREFIX_LEFT_DELIM,
+  PREFIX_PERMS,
+  PREFIX_PRESERVE_SECRET_CASE,
+  PREFIX_RIGHT_DELIM,
+  PREFIX_SECRET,
+  PREFIX_SECRET_VOLUME_PATH,
+  PREFIX_TEMPLATE,
+  PREFIX_TEMPLATE_FILE,
+  SECRET_DECLARING_PREFIXES,
+  ANNOTATION_PRESERVE_SECRET_CASE,
+} from './annotations.js';
+import type { SecretSpec } from './agent-spec.js';
+import { parseGoBool } from './go-values.js';
+import type { Problem } from './outcome.js';
+
+export type DefaultTemplate = 'map' | 'json';
+
+/** The default templates, with the Vault path substituted verbatim as vault-k8s does. */
+export function defaultTemplate(kind: DefaultTemplate, path: string): string {
+  if (kind === 'json') return `{{ with secret "${path}" }}{{ .Data | toJSON }}\n{{ end }}`;
+  return `{{ with secret "${path}" }}{{ range $k, $v := .Data }}{{ $k }}: {{ $v }}\n{{ end }}{{ end }}`;
+}
+
+/** Raw names of declared secrets: one per distinct suffix of a non-blank declaring annotation. */
+export function declaredSecretNames(annotations: Readonly<Record<string, string>>): string[] {
+  const names = new Set<string>();
+  for (const [key, value] of Object.entries(annotations)) {
+    if (value.trim() === '') continue;
+    const prefix = SECRET_DECLARING_PREFIXES.find((p) => key.startsWith(p));
+    if (prefix === undefined) continue;
+    const raw = key.slice(prefix.length);
+    if (raw !== '') names.add(raw);
+  }
+  return [...names].sort();
+}
+
+/** Go's filepath.Join: joins and cleans (an absolute second part is re-rooted under the first). */
+function goJoin(base: string, rel: string): string {
+  const joined = posix.normalize(`${base}/${rel}`);
+  return joined.length > 1 && joined.endsWith('/') ? joined.slice(0, -1) : joined;
+}
+
+function preserveCase(annotations: Readonly<Record<string, string>>, raw: string): boolean {
+  const own = annotations[`${PREFIX_PRESERVE_SECRET_CASE}${raw}`];
+  // As in vault-k8s: the per-secret annotation alone decides when present; parse errors mean false.
+  if (own !== undefined) {
+    const parsed = parseGoBool(own);
+    return parsed.ok && parsed.value;
+  }
+  const global = annotations[ANNOTATION_PRESERVE_SECRET_CASE];
+  if (global === undefined) return false;
+  const parsed = parseGoBool(global);
+  return parsed.ok && parsed.value;
+}
+
+export interface SecretsResult {
+  readonly secrets: SecretSpec[];
+  readonly problems: Problem[];
+}
+
+export function discoverSecrets(
+  annotations: Readonly<Record<string, string>>,
+  globalMountPath: string,
+  templateKind: DefaultTemplate,
+): SecretsResult {
+  const problems: Problem[] = [];
+  const secrets = declaredSecretNames(annotations).map((raw): SecretSpec => {
+    const get = (prefix: string): string => annotations[`${prefix}${raw}`] ?? '';
+    const name = preserveCase(annotations, raw) ? raw : raw.toLowerCase();
+    const path = get(PREFIX_SECRET);
+    const template = get(PREFIX_TEMPLATE);
+    const templateFile = template === '' ? get(PREFIX_TEMPLATE_FILE) : '';
+    const mountPathKey = `${PREFIX_SECRET_VOLUME_PATH}${raw}`;
+    const mountPath = annotations[mountPathKey] ?? globalMountPath;
+    if (annotations[mountPathKey] !== undefined && !mountPath.startsWith('/')) {
+      problems.push({
+        key: mountPathKey,
+        value: mountPath,
+        message: 'expected an absolute path such as /vault/db',
+      });
+    }
+    const missingKeyKey = `${PREFIX_ERROR_ON_MISSING_KEY}${raw}`;
+    const missingKey = parseGoBool(annotations[missingKeyKey] ?? '');
+    if (!missingKey.ok) {
+      problems.push({
+        key: missingKeyKey,
+        value: annotations[missingKeyKey],
+        message: `expected ${missingKey.accepted}`,
+      });
+    }
+    const file = get(PREFIX_FILE);
+    const usesDefaultTemplate = template === '' && templateFile === '';
+    return {
+      rawName: raw,
+      name,
+      path,
+      destination: file === '' ? `${mountPath}/${name}` : goJoin(mountPath, file),
+      contents:
+        template !== '' ? template : usesDefaultTemplate ? defaultTemplate(templateKind, path) : '',
+      source: templateFile,
+      mountPath,
+      command: get(PREFIX_COMMAND),
+      perms: get(PREFIX_PERMS),
+      leftDelimiter: annotations[`${PREFIX_LEFT_DELIM}${raw}`] || '{{',
+      rightDelimiter: annotations[`${PREFIX_RIGHT_DELIM}${raw}`] || '}}',
+      errorOnMissingKey: missingKey.ok && missingKey.value,
+      usesDefaultTemplate,
+    };
+  });
+  return { secrets, problems };
+}

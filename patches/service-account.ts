@@ -1,0 +1,72 @@
+// Which service-account token the agent logs in to Vault with (reference §3.4, plus the dedicated
+// projected token that goes beyond vault-k8s).
+import type { ServiceAccountToken } from './agent-spec.js';
+import type { Pod, Volume } from './k8s-types.js';
+
+export const AGENT_TOKEN_MOUNT_PATH = '/var/run/secrets/vault.hashicorp.com/serviceaccount';
+/** Name of the projected volume the injector adds when it gives the agent its own token. */
+export const AGENT_TOKEN_VOLUME_NAME = 'vault-agent-token';
+
+export type TokenResult = { ok: true; token: ServiceAccountToken } | { ok: false; message: string };
+
+function projectedTokenPath(volume: Volume): string | undefined {
+  return volume.projected?.sources?.find((s) => s.serviceAccountToken?.path)?.serviceAccountToken
+    ?.path;
+}
+
+/** vault-k8s's discovery: a named volume, or the first app mount whose path contains "serviceaccount". */
+export function findServiceAccountToken(pod: Pod, volumeName: string): TokenResult {
+  const containers = pod.spec?.containers ?? [];
+  const volumes = pod.spec?.volumes ?? [];
+  if (volumeName !== '') {
+    const volume = volumes.find((v) => v.name === volumeName);
+    const mount = containers
+      .flatMap((c) => c.volumeMounts ?? [])
+      .find((m) => m.name === volumeName);
+    if (mount && !volume) {
+      return {
+        ok: false,
+        message: `volume "${volumeName}" is mounted but not in spec.volumes of pod "${pod.metadata?.name ?? pod.metadata?.generateName ?? ''}"`,
+      };
+    }
+    if (!volume) return { ok: false, message: `no volume named "${volumeName}" in spec.volumes` };
+    const tokenPath = projectedTokenPath(volume);
+    if (tokenPath === undefined) {
+      return {
+        ok: false,
+        message: `volume "${volumeName}" has no projected serviceAccountToken source with a path`,
+      };
+    }
+    return {
+      ok: true,
+      token: { volumeName, mountPath: mount?.mountPath ?? AGENT_TOKEN_MOUNT_PATH, tokenPath },
+    };
+  }
+  const mount = containers
+    .flatMap((c) => c.volumeMounts ?? [])
+    .find((m) => m.mountPath.includes('serviceaccount'));
+  if (!mount) {
+    return {
+      ok: false,
+      message:
+        'no service-account token mount found in the app containers (automountServiceAccountToken: false?); set vault.hashicorp.com/agent-service-account-token-volume-name or enable --sa-token-projection',
+    };
+  }
+  return {
+    ok: true,
+    token: { volumeName: mount.name, mountPath: mount.mountPath, tokenPath: 'token' },
+  };
+}
+
+/** The agent's own projected token: works with automountServiceAccountToken: false. */
+export function projectedAgentToken(
+  audience: string,
+  expirationSeconds: number,
+): ServiceAccountToken {
+  return {
+    volumeName: AGENT_TOKEN_VOLUME_NAME,
+    mountPath: AGENT_TOKEN_MOUNT_PATH,
+    tokenPath: 'token',
+    addVolume: { audience, expirationSeconds },
+  };
+}

@@ -1,0 +1,87 @@
+// Volumes the injector adds and the mounts of app and agent containers (reference §3.3).
+import type { AgentSpec } from './agent-spec.js';
+import { AGENT_CACHE_PATH } from './agent-config.js';
+import type { Pod, Volume, VolumeMount } from './k8s-types.js';
+
+export const SECRETS_VOLUME = 'vault-secrets';
+const memory = (name: string): Volume => ({ name, emptyDir: { medium: 'Memory' } });
+const customVolumeName = (i: number): string => `vault-secrets-custom-${i}`;
+
+/** Every volume the injection adds, in vault-k8s order. */
+export function agentVolumes(spec: AgentSpec, withInit: boolean, withSidecar: boolean): Volume[] {
+  const volumes: Volume[] = [];
+  if (withInit) volumes.push(memory('home-init'));
+  if (withSidecar) volumes.push(memory('home-sidecar'));
+  volumes.push(
+    memory(SECRETS_VOLUME),
+    ...spec.customMountPaths.map((_, i) => memory(customVolumeName(i))),
+  );
+  const token = spec.serviceAccount.addVolume;
+  if (token) {
+    volumes.push({
+      name: spec.serviceAccount.volumeName,
+      projected: {
+        sources: [
+          {
+            serviceAccountToken: {
+              path: spec.serviceAccount.tokenPath,
+              expirationSeconds: token.expirationSeconds,
+              ...(token.audience !== '' ? { audience: token.audience } : {}),
+            },
+          },
+        ],
+      },
+    });
+  }
+  if (spec.configMap !== '')
+    volumes.push({ name: 'vault-config', configMap: { name: spec.configMap } });
+  if (spec.extraSecret !== '')
+    volumes.push({ name: 'extra-secrets', secret: { secretName: spec.extraSecret } });
+  if (spec.tlsSecret !== '')
+    volumes.push({ name: 'vault-tls-secrets', secret: { secretName: spec.tlsSecret } });
+  if (spec.cachePersist) volumes.push(memory('vault-agent-cache'));
+  return volumes;
+}
+
+/** The secrets mounts app containers (and existing init containers) receive. */
+export function secretMounts(spec: AgentSpec): VolumeMount[] {
+  return [
+    { name: SECRETS_VOLUME, mountPath: spec.secretVolumePath },
+    ...spec.customMountPaths.map((mountPath, i) => ({ name: customVolumeName(i), mountPath })),
+  ];
+}
+
+/** agent-copy-volume-mounts: that container's mounts (app then init lists), minus service-account ones. */
+function copiedMounts(spec: AgentSpec, pod: Pod): VolumeMount[] {
+  if (spec.copyVolumeMounts === '') return [];
+  const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  return all
+    .filter((c) => c.name === spec.copyVolumeMounts)
+    .flatMap((c) => c.volumeMounts ?? [])
+    .filter((m) => !m.mountPath.toLowerCase().includes('serviceaccount'));
+}
+
+/** Mounts of an agent container: init has home first, the sidecar has the token first (vault-k8s order). */
+export function agentMounts(spec: AgentSpec, pod: Pod, role: 'init' | 'sidecar'): VolumeMount[] {
+  const home: VolumeMount = {
+    name: role === 'init' ? 'home-init' : 'home-sidecar',
+    mountPath: '/home/vault',
+  };
+  const token: VolumeMount = {
+    name: spec.serviceAccount.volumeName,
+    readOnly: true,
+    mountPath: spec.serviceAccount.mountPath,
+  };
+  const mounts: VolumeMount[] = role === 'init' ? [home, token] : [token, home];
+  if (spec.aws.mount) mounts.push(spec.aws.mount);
+  mounts.push(...secretMounts(spec));
+  if (spec.extraSecret !== '')
+    mounts.push({ name: 'extra-secrets', readOnly: true, mountPath: '/vault/custom' });
+  mounts.push(...copiedMounts(spec, pod));
+  if (spec.configMap !== '')
+    mounts.push({ name: 'vault-config', readOnly: true, mountPath: '/vault/configs' });
+  if (spec.tlsSecret !== '')
+    mounts.push({ name: 'vault-tls-secrets', readOnly: true, mountPath: '/vault/tls' });
+  if (spec.cachePersist) mounts.push({ name: 'vault-agent-cache', mountPath: AGENT_CACHE_PATH });
+  return mounts;
+}
