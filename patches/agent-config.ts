@@ -91,7 +91,7 @@ function cacheAndListener(
         ...(spec.cacheExitOnErr ? { exit_on_err: true as const } : {}),
       },
     };
-  } else if (spec.cacheEnable && !spec.prePopulateOnly && role === 'sidecar') {
+  } else if (spec.cacheEnable && spec.layout.sidecar !== 'none' && role === 'sidecar') {
     out.listener = [listener];
     out.cache = compact({ use_auto_auth_token: spec.cacheUseAutoAuthToken });
   }

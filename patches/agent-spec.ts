@@ -54,6 +54,11 @@ export interface AgentSpec {
   readonly prePopulateOnly: boolean;
   readonly initFirst: boolean;
   readonly nativeSidecar: boolean;
+  /**
+   * What is injected: the pre-populate init container, and the long-running agent as a regular
+   * container, as a native sidecar (an init container with restartPolicy: Always), or not at all.
+   */
+  readonly layout: { readonly init: boolean; readonly sidecar: 'container' | 'native' | 'none' };
   /** App containers (by name) that get the secrets mount. */
   readonly injectContainers: readonly string[];
   readonly secrets: readonly SecretSpec[];

@@ -1,4 +1,9 @@
 // Parse → desired pod → diff, for a pod the decision step has accepted.
+import type { AgentSpec } from './agent-spec.js';
+import {
+  ANNOTATION_AGENT_NATIVE_SIDECAR,
+  ANNOTATION_AGENT_PRE_POPULATE_ONLY,
+} from './annotations.js';
 import { buildDesiredPod } from './desired-pod.js';
 import { diffJson } from './diff.js';
 import type { InjectorConfig } from './injector-config.js';
@@ -15,6 +20,15 @@ function deny(
   return { decision: 'deny', reason, problems, message: formatProblems(problems), warnings };
 }
 
+/** A classic sidecar never exits, so a Job's pod never completes: say so, and how to fix it. */
+function jobWarning(pod: Pod, sidecar: AgentSpec['layout']['sidecar']): string[] {
+  const job = pod.metadata?.ownerReferences?.find((o) => o.kind === 'Job');
+  if (job === undefined || sidecar !== 'container') return [];
+  return [
+    `pod of Job ${job.name ?? ''}: the vault-agent sidecar never exits, so the Job will never complete; set ${ANNOTATION_AGENT_NATIVE_SIDECAR}: "true" or ${ANNOTATION_AGENT_PRE_POPULATE_ONLY}: "true"`,
+  ];
+}
+
 export function buildInjection(pod: Pod, namespace: string, cfg: InjectorConfig): InjectionOutcome {
   const shape = checkPodSpecShape(pod);
   if (shape.length > 0) return deny(shape, [], 'invalid_configuration');
@@ -27,6 +41,6 @@ export function buildInjection(pod: Pod, namespace: string, cfg: InjectorConfig)
     patch: diffJson(pod, desired.pod),
     pod: desired.pod,
     injectionType: desired.injectionType,
-    warnings: parsed.warnings,
+    warnings: [...parsed.warnings, ...jobWarning(pod, parsed.spec.layout.sidecar)],
   };
 }

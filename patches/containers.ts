@@ -8,8 +8,6 @@ import { agentMounts } from './volumes.js';
 
 export const INIT_CONTAINER_NAME = 'vault-agent-init';
 export const SIDECAR_CONTAINER_NAME = 'vault-agent';
-/** Written by the agent's config once every template has rendered; the native sidecar's startup probe waits for it. */
-export const RENDERED_MARKER = '/home/vault/.rendered';
 
 const CONFIG_ARGS =
   'echo ${VAULT_CONFIG?} | base64 -d > /home/vault/config.json && vault agent -config=/home/vault/config.json';
@@ -22,6 +20,23 @@ function securityContext(spec: AgentSpec): SecurityContext {
     runAsNonRoot: spec.runAsUser !== 0 && spec.runAsGroup !== 0,
     readOnlyRootFilesystem: true,
     allowPrivilegeEscalation: false,
+    // Beyond vault-k8s: keeps a pod that passes Pod Security "restricted" passing after injection.
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/**
+ * The native sidecar's startup probe: the app containers start only once it passes, so it waits for
+ * the agent's token sink and every template's first render (the files its config produces).
+ */
+export function renderedProbe(spec: AgentSpec): Record<string, unknown> {
+  const files = ['/home/vault/.vault-token', ...spec.secrets.map((s) => s.destination)];
+  const test = files.map((f) => `test -e '${f.replace(/'/g, `'\\''`)}'`).join(' && ');
+  return {
+    exec: { command: ['/bin/sh', '-c', test] },
+    periodSeconds: 1,
+    failureThreshold: 300,
+    timeoutSeconds: 5,
   };
 }
 
@@ -62,6 +77,10 @@ export function buildAgentContainer(spec: AgentSpec, pod: Pod, role: AgentRole):
     volumeMounts: agentMounts(spec, pod, role),
   };
   if (role === 'sidecar') container.lifecycle = spec.revokeOnShutdown ? preStop(spec) : {};
+  if (role === 'sidecar' && spec.layout.sidecar === 'native') {
+    container.restartPolicy = 'Always';
+    container.startupProbe = renderedProbe(spec);
+  }
   if (spec.setSecurityContext) container.securityContext = securityContext(spec);
   const patched = applyContainerPatch(
     container,

@@ -7,7 +7,7 @@ import {
   ANNOTATION_SECRET_VOLUME_PATH,
 } from './annotations.js';
 import type { AgentSpec } from './agent-spec.js';
-import { buildAgentContainer, INIT_CONTAINER_NAME } from './containers.js';
+import { buildAgentContainer, INIT_CONTAINER_NAME, SIDECAR_CONTAINER_NAME } from './containers.js';
 import type { Container, Pod, PodSpec, VolumeMount } from './k8s-types.js';
 import type { InjectionType, Problem } from './outcome.js';
 import { agentVolumes, secretMounts } from './volumes.js';
@@ -39,8 +39,11 @@ function addMounts(container: Container, mounts: VolumeMount[], problems: Proble
   }
 }
 
-function injectionTypeOf(init: boolean, sidecar: boolean): InjectionType | undefined {
-  if (init && sidecar) return 'init_and_sidecar';
+function injectionTypeOf(spec: AgentSpec): InjectionType | undefined {
+  const init = spec.layout.init;
+  const sidecar = spec.layout.sidecar !== 'none';
+  // A native sidecar both pre-populates and renews, so it counts as init and sidecar.
+  if ((init && sidecar) || spec.layout.sidecar === 'native') return 'init_and_sidecar';
   if (init) return 'init_only';
   return sidecar ? 'sidecar_only' : undefined;
 }
@@ -62,8 +65,8 @@ export function buildDesiredPod(pod: Pod, spec: AgentSpec): DesiredPod {
   const problems: Problem[] = [];
   const desired = structuredClone(pod);
   const podSpec = desired.spec as PodSpec;
-  const withInit = spec.prePopulate;
-  const withSidecar = !spec.prePopulateOnly;
+  const withInit = spec.layout.init;
+  const withSidecar = spec.layout.sidecar !== 'none';
   const volumes = (podSpec.volumes ??= []);
   for (const v of agentVolumes(spec, withInit, withSidecar)) upsert(volumes, v);
   const mounts = secretMounts(spec);
@@ -72,7 +75,8 @@ export function buildDesiredPod(pod: Pod, spec: AgentSpec): DesiredPod {
   }
   // Existing init containers always get the secrets (quirk 5 kept: not filtered by agent-inject-containers).
   for (const c of podSpec.initContainers ?? []) {
-    if (c.name !== INIT_CONTAINER_NAME) addMounts(c, mounts, problems);
+    if (c.name !== INIT_CONTAINER_NAME && c.name !== SIDECAR_CONTAINER_NAME)
+      addMounts(c, mounts, problems);
   }
   for (const role of ['init', 'sidecar'] as const) {
     if ((role === 'init' && !withInit) || (role === 'sidecar' && !withSidecar)) continue;
@@ -86,6 +90,9 @@ export function buildDesiredPod(pod: Pod, spec: AgentSpec): DesiredPod {
       continue;
     }
     if (role === 'init') upsert((podSpec.initContainers ??= []), built.container, spec.initFirst);
+    // A native sidecar goes before every app init container, which may read the secrets.
+    else if (spec.layout.sidecar === 'native')
+      upsert((podSpec.initContainers ??= []), built.container, true);
     else upsert(podSpec.containers, built.container);
   }
   // Applied whenever an agent container is injected (quirk 4 fixed: not only with the init container).
@@ -96,5 +103,5 @@ export function buildDesiredPod(pod: Pod, spec: AgentSpec): DesiredPod {
     ...(metadata.annotations ?? {}),
     [ANNOTATION_AGENT_INJECT_STATUS]: 'injected',
   };
-  return { ok: true, pod: desired, injectionType: injectionTypeOf(withInit, withSidecar) };
+  return { ok: true, pod: desired, injectionType: injectionTypeOf(spec) };
 }

@@ -80,7 +80,7 @@ export const DEFAULT_INJECTOR_CONFIG: InjectorConfig = Object.freeze({
   disableIdleConnections: '',
   disableKeepAlives: '',
   vaultCACertBytes: '',
-  saTokenProjection: false,
+  saTokenProjection: true,
   saTokenAudience: '',
   saTokenExpirationSeconds: 3600,
   nativeSidecar: false,

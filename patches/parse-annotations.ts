@@ -207,6 +207,21 @@ function validateRequired(
     );
 }
 
+/**
+ * A native sidecar starts before the app and blocks it until its startup probe passes, so it does
+ * the init container's job too: pre-populate only adds a separate init container when asked for
+ * init-only.
+ */
+export function agentLayout(
+  prePopulate: boolean,
+  prePopulateOnly: boolean,
+  native: boolean,
+): AgentSpec['layout'] {
+  if (prePopulateOnly) return { init: prePopulate, sidecar: 'none' };
+  if (native) return { init: false, sidecar: 'native' };
+  return { init: prePopulate, sidecar: 'container' };
+}
+
 export function parseAgentSpec(pod: Pod, namespace: string, cfg: InjectorConfig): ParseResult {
   const annotations = pod.metadata?.annotations ?? {};
   const r = new AnnotationReader(annotations);
@@ -225,6 +240,8 @@ export function parseAgentSpec(pod: Pod, namespace: string, cfg: InjectorConfig)
   const prePopulate = r.bool(A.ANNOTATION_AGENT_PRE_POPULATE, true);
   const prePopulateOnly = r.bool(A.ANNOTATION_AGENT_PRE_POPULATE_ONLY, false);
   const cacheEnable = r.bool(A.ANNOTATION_AGENT_CACHE_ENABLE, false);
+  const nativeSidecar = r.bool(A.ANNOTATION_AGENT_NATIVE_SIDECAR, cfg.nativeSidecar);
+  const layout = agentLayout(prePopulate, prePopulateOnly, nativeSidecar);
   const role = r.string(A.ANNOTATION_ROLE, '');
   const authType = r.string(A.ANNOTATION_AUTH_TYPE, cfg.authType || 'kubernetes');
   const serviceAccount = readServiceAccount(r, pod, cfg);
@@ -245,7 +262,8 @@ export function parseAgentSpec(pod: Pod, namespace: string, cfg: InjectorConfig)
     prePopulate,
     prePopulateOnly,
     initFirst: r.bool(A.ANNOTATION_AGENT_INIT_FIRST, false),
-    nativeSidecar: r.bool(A.ANNOTATION_AGENT_NATIVE_SIDECAR, cfg.nativeSidecar),
+    nativeSidecar,
+    layout,
     injectContainers: r.has(A.ANNOTATION_AGENT_INJECT_CONTAINERS)
       ? r.list(A.ANNOTATION_AGENT_INJECT_CONTAINERS, '')
       : appContainers,
@@ -277,7 +295,8 @@ export function parseAgentSpec(pod: Pod, namespace: string, cfg: InjectorConfig)
       ? r.bool(A.ANNOTATION_AGENT_SHARE_PROCESS_NAMESPACE, false)
       : undefined,
     cacheEnable,
-    cachePersist: cacheEnable && prePopulate && !prePopulateOnly,
+    // The persistent cache hands the init container's token to the sidecar: only with both.
+    cachePersist: cacheEnable && layout.init && layout.sidecar !== 'none',
     cacheListenerPort: r.string(A.ANNOTATION_AGENT_CACHE_LISTENER_PORT, '8200'),
     cacheUseAutoAuthToken: r.string(A.ANNOTATION_AGENT_CACHE_USE_AUTO_AUTH_TOKEN, 'true'),
     cacheExitOnErr: r.bool(A.ANNOTATION_AGENT_CACHE_EXIT_ON_ERR, false),

@@ -23,7 +23,9 @@ function envValue(c: Container, name: string): string | undefined {
 
 describe('reference §4.5 example', () => {
   const pod = makePod(ANNOTATIONS);
-  const outcome = inject(pod, { namespace: 'app', kind: 'Pod', config: DEFAULT_INJECTOR_CONFIG });
+  // vault-k8s mode: the agent reuses the app's token mount.
+  const config = { ...DEFAULT_INJECTOR_CONFIG, saTokenProjection: false };
+  const outcome = inject(pod, { namespace: 'app', kind: 'Pod', config });
   if (outcome.decision !== 'inject')
     throw new Error(`expected inject, got ${JSON.stringify(outcome)}`);
   const patched = jsonpatch.applyPatch(
@@ -82,6 +84,7 @@ describe('reference §4.5 example', () => {
         runAsNonRoot: true,
         readOnlyRootFilesystem: true,
         allowPrivilegeEscalation: false,
+        seccompProfile: { type: 'RuntimeDefault' },
       },
     });
     expect(sidecar.name).toBe('vault-agent');
@@ -103,11 +106,7 @@ describe('reference §4.5 example', () => {
   });
 
   it('is idempotent: injecting the result again changes nothing', () => {
-    const again = inject(patched, {
-      namespace: 'app',
-      kind: 'Pod',
-      config: DEFAULT_INJECTOR_CONFIG,
-    });
+    const again = inject(patched, { namespace: 'app', kind: 'Pod', config });
     expect(again).toMatchObject({ decision: 'skip', reason: 'already_injected' });
   });
 });

@@ -1,0 +1,211 @@
+// Annotation linting: what the injector accepts but silently ignores or would regret (issue 6 item
+// 4). Runs on every admitted pod, so the known-name tables are built once, on first use, and edit
+// distances are computed only for names that are not known.
+import * as A from './annotations.js';
+import { parseGoBool } from './go-values.js';
+import { declaredSecretNames } from './secrets.js';
+import { suggest } from './suggest.js';
+
+export interface LintFinding {
+  readonly severity: 'warning' | 'error';
+  /** The annotation at fault (full key). */
+  readonly key: string;
+  readonly message: string;
+  /** The full key the user probably meant. */
+  readonly suggestion?: string;
+}
+
+interface KnownNames {
+  /** Full keys of every exact annotation. */
+  readonly keys: ReadonlySet<string>;
+  /** Every prefix family (full prefix, ending in "-"). */
+  readonly families: readonly string[];
+  /** The same, without ANNOTATION_PREFIX, for suggestions. */
+  readonly shortKeys: readonly string[];
+  readonly shortFamilies: readonly string[];
+}
+
+let known: KnownNames | undefined;
+
+/**
+ * Derived from annotations.ts's exports rather than listed again, so an annotation added there is
+ * known here at once and never reported as a typo.
+ */
+function knownNames(): KnownNames {
+  if (known !== undefined) return known;
+  const keys = new Set<string>();
+  const families: string[] = [];
+  for (const [name, value] of Object.entries(A)) {
+    if (typeof value !== 'string' || value === A.ANNOTATION_PREFIX) continue;
+    if (!value.startsWith(A.ANNOTATION_PREFIX)) continue;
+    if (name.startsWith('ANNOTATION_')) keys.add(value);
+    else if (name.startsWith('PREFIX_')) families.push(value);
+  }
+  const short = (k: string): string => k.slice(A.ANNOTATION_PREFIX.length);
+  known = {
+    keys,
+    families,
+    shortKeys: [...keys].map(short),
+    shortFamilies: families.map(short),
+  };
+  return known;
+}
+
+const PER_SECRET: readonly string[] = A.PER_SECRET_PREFIXES;
+
+/** The display form used in messages and suggestions: the key without vault.hashicorp.com/. */
+function short(key: string): string {
+  return key.startsWith(A.ANNOTATION_PREFIX) ? key.slice(A.ANNOTATION_PREFIX.length) : key;
+}
+
+function isFamilyMember(key: string, names: KnownNames): boolean {
+  return names.families.some((f) => key.length > f.length && key.startsWith(f));
+}
+
+function unknownKey(key: string, names: KnownNames): LintFinding {
+  const bareFamily = names.families.find((f) => key === f || `${key}-` === f);
+  if (bareFamily !== undefined) {
+    return {
+      severity: 'warning',
+      key,
+      message: `ignored: needs a name after the prefix, e.g. ${short(bareFamily)}NAME`,
+    };
+  }
+  const guess = suggest(short(key), names.shortKeys, names.shortFamilies);
+  if (guess === undefined) {
+    return { severity: 'warning', key, message: 'unknown annotation, ignored' };
+  }
+  // A near miss is almost certainly a typo whose setting silently has no effect: an error.
+  return {
+    severity: 'error',
+    key,
+    message: 'unknown annotation, ignored',
+    suggestion: `${A.ANNOTATION_PREFIX}${guess}`,
+  };
+}
+
+function undeclaredSecret(key: string, prefix: string, declared: readonly string[]): LintFinding {
+  const guess = suggest(key.slice(prefix.length), declared);
+  const message = 'secret not declared, ignored';
+  if (guess === undefined) return { severity: 'warning', key, message };
+  return { severity: 'error', key, message, suggestion: `${prefix}${guess}` };
+}
+
+function isTrue(value: string): boolean {
+  const parsed = parseGoBool(value);
+  return parsed.ok && parsed.value;
+}
+
+const SUSPICIOUS: ReadonlyArray<readonly [string, string]> = [
+  [A.ANNOTATION_AGENT_INJECT_TOKEN, 'writes the Vault token into the app-readable secrets volume'],
+  [A.ANNOTATION_TLS_SKIP_VERIFY, "the agent won't verify Vault's TLS certificate"],
+];
+
+function suspiciousValues(annotations: Readonly<Record<string, string>>): LintFinding[] {
+  const out: LintFinding[] = [];
+  for (const [key, message] of SUSPICIOUS) {
+    const value = annotations[key];
+    if (value !== undefined && isTrue(value)) out.push({ severity: 'warning', key, message });
+  }
+  return out;
+}
+
+/** A declaring annotation whose blank value leaves its secret undeclared (vault-k8s skips it). */
+function blankDeclaration(key: string, value: string, declared: readonly string[]): boolean {
+  if (value.trim() !== '') return false;
+  const prefix = A.SECRET_DECLARING_PREFIXES.find((p) => key.startsWith(p));
+  return prefix !== undefined && !declared.includes(key.slice(prefix.length));
+}
+
+function lintKey(
+  key: string,
+  value: string,
+  declared: readonly string[],
+  names: KnownNames,
+): LintFinding | undefined {
+  if (names.keys.has(key)) return undefined;
+  if (!isFamilyMember(key, names)) return unknownKey(key, names);
+  if (blankDeclaration(key, value, declared)) {
+    return {
+      severity: 'warning',
+      key,
+      message: 'empty value: the secret is not declared, ignored',
+    };
+  }
+  const perSecret = PER_SECRET.find((p) => key.startsWith(p));
+  if (perSecret !== undefined && !declared.includes(key.slice(perSecret.length))) {
+    return undeclaredSecret(key, perSecret, declared);
+  }
+  return undefined;
+}
+
+/** Findings for one pod's annotations, sorted by key. Never throws. */
+export function lintAnnotations(annotations: Readonly<Record<string, string>>): LintFinding[] {
+  const vaultKeys = Object.keys(annotations).filter((k) => k.startsWith(A.ANNOTATION_PREFIX));
+  if (vaultKeys.length === 0) return [];
+  const names = knownNames();
+  const declared = declaredSecretNames(annotations);
+  const findings: LintFinding[] = [];
+  for (const key of vaultKeys) {
+    const finding = lintKey(key, annotations[key] ?? '', declared, names);
+    if (finding !== undefined) findings.push(finding);
+  }
+  findings.push(...suspiciousValues(annotations));
+  if (annotations[A.ANNOTATION_AGENT_INJECT] === undefined) {
+    findings.push({
+      severity: 'warning',
+      key: A.ANNOTATION_AGENT_INJECT,
+      message: 'missing, so no vault annotation takes effect (set it to "true")',
+    });
+  }
+  return findings.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+type Obj = Record<string, unknown>;
+
+function isRecord(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function stringAt(obj: Obj, key: string): string {
+  const v = obj[key];
+  return typeof v === 'string' ? v : '';
+}
+
+/**
+ * Vault annotations on a non-Pod object's own metadata (a Deployment's, say): the injector only
+ * ever sees pods, so they do nothing there. Keys also present on the pod template
+ * (`templateAnnotations`, found by the caller) are fine: charts often set both.
+ */
+export function lintWorkloadMetadata(
+  obj: unknown,
+  templateAnnotations: Readonly<Record<string, string>> = {},
+): LintFinding[] {
+  if (!isRecord(obj) || !isRecord(obj.metadata)) return [];
+  const kind = stringAt(obj, 'kind');
+  if (kind === 'Pod' || !isRecord(obj.metadata.annotations)) return [];
+  const name = stringAt(obj.metadata, 'name') || '(unnamed)';
+  return Object.keys(obj.metadata.annotations)
+    .filter((k) => k.startsWith(A.ANNOTATION_PREFIX) && templateAnnotations[k] === undefined)
+    .sort()
+    .map((key) => ({
+      severity: 'warning',
+      key,
+      message: `on ${kind || 'object'}/${name} metadata, ignored: move it to the pod template's annotations`,
+    }));
+}
+
+const MAX_KEY = 80;
+const MAX_WARNING = 250;
+
+/** Keys come from the request before the API server validates them: keep them printable and short. */
+function clean(text: string, max: number): string {
+  const printable = text.replace(/[^\x20-\x7e]/g, '?');
+  return printable.length <= max ? printable : `${printable.slice(0, max - 3)}...`;
+}
+
+/** One line for AdmissionResponse.warnings (kubectl prints each as "Warning: ..."). */
+export function formatWarning(f: LintFinding): string {
+  const hint = f.suggestion === undefined ? '' : ` (did you mean ${short(f.suggestion)}?)`;
+  return clean(`${clean(f.key, MAX_KEY)}: ${f.message}${hint}`, MAX_WARNING);
+}

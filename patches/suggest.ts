@@ -1,0 +1,95 @@
+// "Did you mean" for misspelt annotation names: edit distance against exact names and against
+// prefix families, where the family's suffix (a secret name) is kept as the user wrote it.
+
+/**
+ * Optimal-string-alignment distance (Levenshtein plus adjacent transposition, since "agnet" is as
+ * common a typo as "agen"). Stops early and returns max + 1 once every path exceeds max.
+ */
+export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prevPrev: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d = Math.min(d, (prevPrev[j - 2] ?? 0) + 1);
+      }
+      row.push(d);
+      rowMin = Math.min(rowMin, d);
+    }
+    if (rowMin > max) return max + 1;
+    prevPrev = prev;
+    prev = row;
+  }
+  return prev[b.length] ?? 0;
+}
+
+/** How far a name may be from a candidate to be suggested: short names tolerate fewer edits. */
+export function allowedDistance(candidate: string): number {
+  return Math.max(1, Math.min(3, Math.floor(candidate.length / 5)));
+}
+
+interface Scored {
+  readonly text: string;
+  readonly distance: number;
+  /** Lower is better at equal distance: exact names, then splits after a dash, then longer suffixes. */
+  readonly rank: readonly number[];
+}
+
+function better(a: Scored, b: Scored | undefined): boolean {
+  if (b === undefined) return true;
+  if (a.distance !== b.distance) return a.distance < b.distance;
+  for (let i = 0; i < a.rank.length; i++) {
+    const x = a.rank[i] ?? 0;
+    const y = b.rank[i] ?? 0;
+    if (x !== y) return x < y;
+  }
+  return a.text < b.text;
+}
+
+/** Best split of `name` into a misspelt `family` head and a kept, non-empty suffix. */
+function familyCandidate(name: string, lower: string, family: string): Scored | undefined {
+  const max = allowedDistance(family);
+  let best: Scored | undefined;
+  const from = Math.max(1, family.length - max);
+  const to = Math.min(name.length - 1, family.length + max);
+  for (let cut = from; cut <= to; cut++) {
+    const distance = editDistance(lower.slice(0, cut), family, max);
+    if (distance > max) continue;
+    const suffix = name.slice(cut);
+    // "secrets-db" → "secret-" + "db", not "secret-" + "s-db": a dash usually ends the family part.
+    const afterDash = lower[cut - 1] === '-' && !suffix.startsWith('-') ? 0 : 1;
+    const candidate = { text: family + suffix, distance, rank: [1, afterDash, -suffix.length] };
+    if (better(candidate, best)) best = candidate;
+  }
+  return best;
+}
+
+/**
+ * The closest known name to `name` (compared case-insensitively), or undefined when nothing is
+ * close enough. `families` are prefixes ending in "-" whose remainder is free text (kept as given).
+ */
+export function suggest(
+  name: string,
+  exact: Iterable<string>,
+  families: Iterable<string> = [],
+): string | undefined {
+  const lower = name.toLowerCase();
+  let best: Scored | undefined;
+  for (const candidate of exact) {
+    const max = allowedDistance(candidate);
+    const distance = editDistance(lower, candidate.toLowerCase(), max);
+    if (distance > max || candidate === name) continue;
+    const scored = { text: candidate, distance, rank: [0] };
+    if (better(scored, best)) best = scored;
+  }
+  for (const family of families) {
+    const scored = familyCandidate(name, lower, family);
+    if (scored !== undefined && scored.text !== name && better(scored, best)) best = scored;
+  }
+  return best?.text;
+}

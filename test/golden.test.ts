@@ -1,0 +1,207 @@
+// Golden cases: test/golden/<case>/input.yaml (a Pod), optional config.json ({ "namespace": "...",
+// "config": { InjectorConfig overrides } }), expected.yaml (the pod after the patch is applied) and
+// result.json (decision, reason, injection type, warnings, problem keys). Cases are discovered from
+// the directory; UPDATE_GOLDEN=1 rewrites expected files; stale or incomplete folders fail.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import jsonpatch from 'fast-json-patch';
+import * as rfc6902 from 'rfc6902';
+import { parse, stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { reviewAdmission } from '../patches/admission-review.js';
+import { DEFAULT_INJECTOR_CONFIG, type InjectorConfig } from '../patches/injector-config.js';
+import type { Pod } from '../patches/k8s-types.js';
+import { makeReview } from './helpers/pods.js';
+import { podProblems } from './helpers/validate-pod.js';
+
+const ROOT = join(import.meta.dirname, 'golden');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+const STATUS = 'vault.hashicorp.com/agent-inject-status';
+
+function hasKubectl(): boolean {
+  try {
+    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const KUBECTL = hasKubectl();
+
+interface CaseConfig {
+  namespace?: string;
+  config?: Partial<InjectorConfig>;
+}
+
+interface Result {
+  decision: string;
+  reason?: string;
+  injectionType?: string;
+  allowed: boolean;
+  warnings: string[];
+  problems?: Array<{ key: string; message: string }>;
+}
+
+function run(
+  pod: unknown,
+  ns: string,
+  cfg: InjectorConfig,
+): { result: Result; patch: jsonpatch.Operation[] } {
+  const reviewed = reviewAdmission(makeReview(pod, ns), cfg);
+  if (!reviewed.ok) throw new Error(reviewed.error);
+  const { outcome, response } = reviewed;
+  const patch = response.response.patch
+    ? (JSON.parse(
+        Buffer.from(response.response.patch, 'base64').toString(),
+      ) as jsonpatch.Operation[])
+    : [];
+  const result: Result = {
+    decision: outcome.decision,
+    allowed: response.response.allowed,
+    warnings: [...outcome.warnings],
+  };
+  if (outcome.decision !== 'inject') result.reason = outcome.reason;
+  if (outcome.decision === 'inject' && outcome.injectionType)
+    result.injectionType = outcome.injectionType;
+  if (outcome.decision === 'deny')
+    result.problems = outcome.problems.map((p) => ({ key: p.key, message: p.message }));
+  return { result, patch };
+}
+
+function decodedConfigs(pod: Pod): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
+    const value = c.env?.find((e) => e.name === 'VAULT_CONFIG')?.value;
+    if (value !== undefined)
+      out[c.name] = JSON.parse(Buffer.from(value, 'base64').toString('utf8'));
+  }
+  return out;
+}
+
+const cases = existsSync(ROOT)
+  ? readdirSync(ROOT, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort()
+  : [];
+
+describe('golden cases', () => {
+  it('has at least 50 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(50);
+  });
+
+  describe.each(cases)('%s', (name) => {
+    const dir = join(ROOT, name);
+    const inputFile = join(dir, 'input.yaml');
+    const expectedFile = join(dir, 'expected.yaml');
+    const resultFile = join(dir, 'result.json');
+
+    it('is complete and current', () => {
+      expect(existsSync(inputFile), `${name} has no input.yaml`).toBe(true);
+      const input = parse(readFileSync(inputFile, 'utf8')) as Pod;
+      const caseCfg: CaseConfig = existsSync(join(dir, 'config.json'))
+        ? JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))
+        : {};
+      const cfg = { ...DEFAULT_INJECTOR_CONFIG, ...caseCfg.config };
+      const ns = caseCfg.namespace ?? 'app';
+      const { result, patch } = run(input, ns, cfg);
+      const patched = jsonpatch.applyPatch(
+        structuredClone(input),
+        structuredClone(patch),
+        true,
+        false,
+      ).newDocument as Pod;
+      if (UPDATE) {
+        writeFileSync(resultFile, `${JSON.stringify(result, null, 2)}\n`);
+        if (patch.length > 0) writeFileSync(expectedFile, stringify(patched, { lineWidth: 0 }));
+        else rmSync(expectedFile, { force: true });
+      }
+      expect(JSON.parse(readFileSync(resultFile, 'utf8'))).toEqual(result);
+      if (patch.length === 0) {
+        if (UPDATE) rmSync(join(dir, 'agent-config.json'), { force: true });
+        expect(
+          existsSync(expectedFile),
+          `${name}: stale expected.yaml for a case with no patch`,
+        ).toBe(false);
+        expect(existsSync(join(dir, 'agent-config.json')), `${name}: stale agent-config.json`).toBe(
+          false,
+        );
+        return;
+      }
+      expect(parse(readFileSync(expectedFile, 'utf8'))).toEqual(patched);
+      // The decoded agent configs, kept beside the pod so reviewers can read them.
+      const configs = decodedConfigs(patched);
+      const configsFile = join(dir, 'agent-config.json');
+      if (UPDATE) writeFileSync(configsFile, `${JSON.stringify(configs, null, 2)}\n`);
+      expect(JSON.parse(readFileSync(configsFile, 'utf8'))).toEqual(configs);
+      // A second RFC 6902 implementation gives the same pod.
+      const viaRfc6902 = structuredClone(input);
+      const errors = rfc6902.applyPatch(viaRfc6902, structuredClone(patch) as rfc6902.Operation[]);
+      expect(errors.filter((e) => e !== null)).toEqual([]);
+      expect(viaRfc6902).toEqual(patched);
+      // Valid Kubernetes.
+      expect(podProblems(patched)).toEqual([]);
+      // Injecting the result again gives no patch; asking for re-injection converges to the same pod.
+      expect(run(patched, ns, cfg).patch).toEqual([]);
+      const again = structuredClone(patched);
+      again.metadata!.annotations![STATUS] = 'update';
+      const second = run(again, ns, cfg);
+      const reinjected = jsonpatch.applyPatch(again, second.patch, true, false).newDocument;
+      expect(reinjected).toEqual(patched);
+    });
+
+    it.skipIf(!KUBECTL)(
+      'applies the same with kubectl patch --local (Go json-patch; skipped when kubectl is absent)',
+      () => {
+        const input = parse(readFileSync(inputFile, 'utf8')) as Pod;
+        if (!existsSync(expectedFile)) return;
+        const caseCfg: CaseConfig = existsSync(join(dir, 'config.json'))
+          ? JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))
+          : {};
+        const { patch } = run(input, caseCfg.namespace ?? 'app', {
+          ...DEFAULT_INJECTOR_CONFIG,
+          ...caseCfg.config,
+        });
+        const tmp = mkdtempSync(join(tmpdir(), 'golden-'));
+        try {
+          const podFile = join(tmp, 'pod.json');
+          writeFileSync(podFile, JSON.stringify(input));
+          const out = execFileSync(
+            'kubectl',
+            [
+              'patch',
+              '--local',
+              '-f',
+              podFile,
+              '--type=json',
+              '-p',
+              JSON.stringify(patch),
+              '-o',
+              'json',
+            ],
+            {
+              encoding: 'utf8',
+            },
+          );
+          const viaGo = JSON.parse(out) as Pod;
+          const expected = parse(readFileSync(expectedFile, 'utf8')) as Pod;
+          // kubectl decodes into typed structs (dropping nothing we emit); compare what we injected.
+          expect(viaGo.spec?.containers.map((c) => c.name)).toEqual(
+            expected.spec?.containers.map((c) => c.name),
+          );
+          expect(viaGo.spec?.initContainers?.map((c) => c.name)).toEqual(
+            expected.spec?.initContainers?.map((c) => c.name),
+          );
+          expect(viaGo.spec?.volumes?.map((v) => v.name)).toEqual(
+            expected.spec?.volumes?.map((v) => v.name),
+          );
+          expect(viaGo.metadata?.annotations).toEqual(expected.metadata?.annotations);
+        } finally {
+          rmSync(tmp, { recursive: true, force: true });
+        }
+      },
+    );
+  });
+});
