@@ -45,9 +45,12 @@ const TOKEN_SINK = '/home/vault/.vault-token';
 
 /** Copies only non-empty values, keeping insertion order: Go's `omitempty`. */
 function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(o).filter(([, v]) => v !== '' && v !== false && v !== 0 && v !== undefined),
-  ) as Partial<T>;
+  const out: Record<string, unknown> = {};
+  for (const key in o) {
+    const v = o[key];
+    if (v !== '' && v !== false && v !== 0 && v !== undefined) out[key] = v;
+  }
+  return out as Partial<T>;
 }
 
 function sortedKeys(o: Readonly<Record<string, string>>): Record<string, string> {

@@ -29,8 +29,11 @@ function securityContext(spec: AgentSpec): SecurityContext {
  * The native sidecar's startup probe: the app containers start only once it passes, so it waits for
  * the agent's token sink and every template's first render (the files its config produces).
  */
-export function renderedProbe(spec: AgentSpec): Record<string, unknown> {
-  const files = ['/home/vault/.vault-token', ...spec.secrets.map((s) => s.destination)];
+export function renderedProbe(spec: AgentSpec): Record<string, unknown> | undefined {
+  // In ConfigMap mode the token file is touched at start, so only the declared secrets tell.
+  const token = spec.configMap === '' ? ['/home/vault/.vault-token'] : [];
+  const files = [...token, ...spec.secrets.map((s) => s.destination)];
+  if (files.length === 0) return undefined;
   const test = files.map((f) => `test -e '${f.replace(/'/g, `'\\''`)}'`).join(' && ');
   return {
     exec: { command: ['/bin/sh', '-c', test] },
@@ -79,7 +82,8 @@ export function buildAgentContainer(spec: AgentSpec, pod: Pod, role: AgentRole):
   if (role === 'sidecar') container.lifecycle = spec.revokeOnShutdown ? preStop(spec) : {};
   if (role === 'sidecar' && spec.layout.sidecar === 'native') {
     container.restartPolicy = 'Always';
-    container.startupProbe = renderedProbe(spec);
+    const probe = renderedProbe(spec);
+    if (probe) container.startupProbe = probe;
   }
   if (spec.setSecurityContext) container.securityContext = securityContext(spec);
   const patched = applyContainerPatch(

@@ -1,4 +1,4 @@
-// (pod, spec) → the pod as it should be after injection. Pure: the input is cloned, never changed.
+// (pod, spec) → the pod as it should be after injection. Pure: the input is never changed.
 // Items the injector owns are upserted by name, so a pod that already carries them (for example
 // with agent-inject-status: update) converges instead of getting duplicates.
 import {
@@ -8,7 +8,7 @@ import {
 } from './annotations.js';
 import type { AgentSpec } from './agent-spec.js';
 import { buildAgentContainer, INIT_CONTAINER_NAME, SIDECAR_CONTAINER_NAME } from './containers.js';
-import type { Container, Pod, PodSpec, VolumeMount } from './k8s-types.js';
+import type { Container, Pod, PodSpec, Volume, VolumeMount } from './k8s-types.js';
 import type { InjectionType, Problem } from './outcome.js';
 import { agentVolumes, secretMounts } from './volumes.js';
 
@@ -61,22 +61,58 @@ function applyShareProcessNamespace(spec: AgentSpec, podSpec: PodSpec, problems:
   podSpec.shareProcessNamespace = spec.shareProcessNamespace;
 }
 
+/** Volumes the injector owns: removed before the desired ones are added, so re-injection converges. */
+const OWNED_VOLUME =
+  /^(home-init|home-sidecar|vault-secrets|vault-secrets-custom-\d+|vault-agent-token|vault-config|extra-secrets|vault-tls-secrets|vault-agent-cache)$/;
+const OWNED_CONTAINER = new Set([INIT_CONTAINER_NAME, SIDECAR_CONTAINER_NAME]);
+
+/**
+ * Copy-on-write: only the objects on the paths the injection changes are copied, so unchanged
+ * subtrees stay shared with the input (never modified) and the diff skips them by identity.
+ * Anything an earlier injection added (agent-inject-status: update) is stripped here and rebuilt,
+ * so switching layouts (classic ↔ native, pre-populate-only) leaves nothing stale behind.
+ */
+function copyForInjection(pod: Pod, spec: AgentSpec): { desired: Pod; podSpec: PodSpec } {
+  const source = pod.spec as PodSpec;
+  // A token volume the pod brings itself (agent-service-account-token-volume-name) is never ours.
+  const podsToken = spec.serviceAccount.addVolume ? undefined : spec.serviceAccount.volumeName;
+  const owned = (name: string): boolean => OWNED_VOLUME.test(name) && name !== podsToken;
+  const ownedMount = (m: VolumeMount): boolean => owned(m.name);
+  const hasOwned = (c: Container): boolean => (c.volumeMounts ?? []).some(ownedMount);
+  const withMounts = (c: Container): Container => ({
+    ...c,
+    volumeMounts: (c.volumeMounts ?? []).filter((m) => !ownedMount(m)),
+  });
+  const notOwned = (c: Container): boolean => !OWNED_CONTAINER.has(c.name);
+  const podSpec: PodSpec = {
+    ...source,
+    volumes: (source.volumes ?? []).filter((v) => !owned(v.name)),
+    containers: source.containers
+      .filter(notOwned)
+      .map((c) => (spec.injectContainers.includes(c.name) || hasOwned(c) ? withMounts(c) : c)),
+  };
+  // Existing init containers always get the secrets (quirk 5 kept: not filtered by agent-inject-containers).
+  if (source.initContainers) {
+    podSpec.initContainers = source.initContainers.filter(notOwned).map(withMounts);
+  }
+  return { desired: { ...pod, metadata: { ...pod.metadata }, spec: podSpec }, podSpec };
+}
+
 export function buildDesiredPod(pod: Pod, spec: AgentSpec): DesiredPod {
   const problems: Problem[] = [];
-  const desired = structuredClone(pod);
-  const podSpec = desired.spec as PodSpec;
+  const { desired, podSpec } = copyForInjection(pod, spec);
   const withInit = spec.layout.init;
   const withSidecar = spec.layout.sidecar !== 'none';
-  const volumes = (podSpec.volumes ??= []);
+  const volumes = podSpec.volumes as Volume[];
   for (const v of agentVolumes(spec, withInit, withSidecar)) upsert(volumes, v);
   const mounts = secretMounts(spec);
   for (const c of podSpec.containers) {
     if (spec.injectContainers.includes(c.name)) addMounts(c, mounts, problems);
   }
-  // Existing init containers always get the secrets (quirk 5 kept: not filtered by agent-inject-containers).
   for (const c of podSpec.initContainers ?? []) {
-    if (c.name !== INIT_CONTAINER_NAME && c.name !== SIDECAR_CONTAINER_NAME)
+    if (c.name !== INIT_CONTAINER_NAME && c.name !== SIDECAR_CONTAINER_NAME) {
       addMounts(c, mounts, problems);
+    }
   }
   for (const role of ['init', 'sidecar'] as const) {
     if ((role === 'init' && !withInit) || (role === 'sidecar' && !withSidecar)) continue;

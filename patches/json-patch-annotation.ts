@@ -58,10 +58,11 @@ export function applyContainerPatch(container: Container, ops: readonly Operatio
     }
     return { ok: true, container: patched };
   } catch (err) {
-    const e = err as { name?: string; message: string };
+    const e = err as { index?: number; message: string };
+    const at = typeof e.index === 'number' ? ` (operation ${e.index})` : '';
     return {
       ok: false,
-      message: `cannot apply the patch to the agent container: ${e.message.split('\n')[0]}`,
+      message: `cannot apply the patch to the agent container${at}: ${e.message.split('\n')[0]}`,
     };
   }
 }

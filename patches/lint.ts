@@ -62,6 +62,23 @@ function isFamilyMember(key: string, names: KnownNames): boolean {
   return names.families.some((f) => key.length > f.length && key.startsWith(f));
 }
 
+/**
+ * Suggestions for unknown keys, remembered: every replica of a Deployment repeats the same typo,
+ * and the edit distances are the only costly part of linting. Bounded so hostile keys can't grow it.
+ */
+const unknownKeyCache = new Map<string, LintFinding>();
+const UNKNOWN_KEY_CACHE_SIZE = 512;
+
+function cachedUnknownKey(key: string, names: KnownNames): LintFinding {
+  let finding = unknownKeyCache.get(key);
+  if (finding === undefined) {
+    if (unknownKeyCache.size >= UNKNOWN_KEY_CACHE_SIZE) unknownKeyCache.clear();
+    finding = Object.freeze(unknownKey(key, names));
+    unknownKeyCache.set(key, finding);
+  }
+  return finding;
+}
+
 function unknownKey(key: string, names: KnownNames): LintFinding {
   const bareFamily = names.families.find((f) => key === f || `${key}-` === f);
   if (bareFamily !== undefined) {
@@ -124,7 +141,7 @@ function lintKey(
   names: KnownNames,
 ): LintFinding | undefined {
   if (names.keys.has(key)) return undefined;
-  if (!isFamilyMember(key, names)) return unknownKey(key, names);
+  if (!isFamilyMember(key, names)) return cachedUnknownKey(key, names);
   if (blankDeclaration(key, value, declared)) {
     return {
       severity: 'warning',
@@ -191,7 +208,7 @@ export function lintWorkloadMetadata(
     .map((key) => ({
       severity: 'warning',
       key,
-      message: `on ${kind || 'object'}/${name} metadata, ignored: move it to the pod template's annotations`,
+      message: `ignored on ${kind || 'object'}/${name}'s own metadata: move it to the pod template's annotations`,
     }));
 }
 

@@ -11,6 +11,7 @@ import { parseJsonPatchAnnotation } from './json-patch-annotation.js';
 import type { EnvVar, Pod, VolumeMount } from './k8s-types.js';
 import type { Problem } from './outcome.js';
 import { discoverSecrets } from './secrets.js';
+import { specWarnings } from './spec-warnings.js';
 import { findServiceAccountToken, projectedAgentToken } from './service-account.js';
 import { buildTelemetry } from './telemetry.js';
 
@@ -20,6 +21,8 @@ export type ParseResult =
 
 const AWS_ENV = ['AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_DEFAULT_REGION', 'AWS_REGION'];
 const MIN_TOKEN_EXPIRATION = 600;
+/** The API server rejects a projected token expiration above 2^32 seconds. */
+const MAX_TOKEN_EXPIRATION = 2 ** 32;
 
 function readUserId(r: AnnotationReader, key: string, configValue: string, flag: string): number {
   if (r.has(key)) return r.int(key, 0);
@@ -31,7 +34,10 @@ function readUserId(r: AnnotationReader, key: string, configValue: string, flag:
 
 /** -run-as-same-user: the agent takes the uid of the first app container (reference §1.2 #36). */
 function sameUserId(r: AnnotationReader, pod: Pod): number | undefined {
-  const key = A.ANNOTATION_AGENT_RUN_AS_SAME_USER;
+  // Name the flag when the setting came from the injector, not from the pod.
+  const key = r.has(A.ANNOTATION_AGENT_RUN_AS_SAME_USER)
+    ? A.ANNOTATION_AGENT_RUN_AS_SAME_USER
+    : '--run-as-same-user';
   const first = pod.spec?.containers[0];
   const uid = first?.securityContext?.runAsUser;
   if (first === undefined)
@@ -113,28 +119,32 @@ function readServiceAccount(
   cfg: InjectorConfig,
 ): ServiceAccountToken | undefined {
   const volumeName = r.string(A.ANNOTATION_AGENT_SERVICE_ACCOUNT_TOKEN_VOLUME_NAME, '');
-  if (cfg.saTokenProjection && volumeName === '') {
+  // A ConfigMap's own agent config may hard-code the app's token path: keep vault-k8s's discovery
+  // there whenever the app has a token mount, and project a token only when it has none.
+  const configMapReuse =
+    r.string(A.ANNOTATION_AGENT_CONFIGMAP, '') !== '' && findServiceAccountToken(pod, '').ok;
+  if (cfg.saTokenProjection && volumeName === '' && !configMapReuse) {
     const audience = r.string(A.ANNOTATION_AGENT_SA_TOKEN_AUDIENCE, cfg.saTokenAudience);
     const expiration = r.int(
       A.ANNOTATION_AGENT_SA_TOKEN_EXPIRATION_SECONDS,
       cfg.saTokenExpirationSeconds,
     );
-    if (expiration < MIN_TOKEN_EXPIRATION) {
+    if (expiration < MIN_TOKEN_EXPIRATION || expiration > MAX_TOKEN_EXPIRATION) {
       r.problem(
-        A.ANNOTATION_AGENT_SA_TOKEN_EXPIRATION_SECONDS,
+        r.has(A.ANNOTATION_AGENT_SA_TOKEN_EXPIRATION_SECONDS)
+          ? A.ANNOTATION_AGENT_SA_TOKEN_EXPIRATION_SECONDS
+          : '--sa-token-expiration-seconds',
         String(expiration),
-        `expected at least ${MIN_TOKEN_EXPIRATION} seconds (the Kubernetes minimum)`,
+        `expected between ${MIN_TOKEN_EXPIRATION} and ${MAX_TOKEN_EXPIRATION} seconds (the limits Kubernetes accepts)`,
       );
     }
     return projectedAgentToken(audience, expiration);
   }
   const found = findServiceAccountToken(pod, volumeName);
   if (found.ok) return found.token;
-  r.problem(
-    A.ANNOTATION_AGENT_SERVICE_ACCOUNT_TOKEN_VOLUME_NAME,
-    volumeName === '' ? undefined : volumeName,
-    found.message,
-  );
+  // Without the annotation, the pod itself lacks a token mount: name the field, not an absent annotation.
+  if (volumeName === '') r.problem('spec.containers[].volumeMounts', undefined, found.message);
+  else r.problem(A.ANNOTATION_AGENT_SERVICE_ACCOUNT_TOKEN_VOLUME_NAME, volumeName, found.message);
   return undefined;
 }
 
@@ -149,6 +159,8 @@ function readAws(pod: Pod, authType: string, authConfig: Record<string, string>)
     const found = containers
       .flatMap((c) => c.env ?? [])
       .find((e) => e.name === name && e.value !== undefined);
+    // auth-config-region wins over an AWS_REGION copied from the app, instead of a duplicate entry.
+    if (name === 'AWS_REGION' && authConfig.region !== undefined) continue;
     if (found?.value !== undefined) env.push({ name, value: found.value });
   }
   if (authConfig.region !== undefined) env.push({ name: 'AWS_REGION', value: authConfig.region });
@@ -246,16 +258,17 @@ export function parseAgentSpec(pod: Pod, namespace: string, cfg: InjectorConfig)
   const authType = r.string(A.ANNOTATION_AUTH_TYPE, cfg.authType || 'kubernetes');
   const serviceAccount = readServiceAccount(r, pod, cfg);
   const authConfig = readAuthConfig(annotations, serviceAccount, role);
-  const telemetry = buildTelemetry(
-    Object.entries(annotations)
-      .filter(
-        ([k]) =>
-          k.startsWith(A.PREFIX_AGENT_TELEMETRY) && k.length > A.PREFIX_AGENT_TELEMETRY.length,
-      )
-      .map(([k, v]): [string, string] => [k.slice(A.PREFIX_AGENT_TELEMETRY.length), v]),
-  );
-  for (const d of telemetry.dropped)
-    warnings.push(`${A.PREFIX_AGENT_TELEMETRY}${d.key.replace(/_/g, '-')}: ignored (${d.reason})`);
+  const telemetryEntries = Object.entries(annotations)
+    .filter(
+      ([k]) => k.startsWith(A.PREFIX_AGENT_TELEMETRY) && k.length > A.PREFIX_AGENT_TELEMETRY.length,
+    )
+    .map(([k, v]): [string, string] => [k.slice(A.PREFIX_AGENT_TELEMETRY.length), v]);
+  const telemetry = buildTelemetry(telemetryEntries);
+  for (const d of telemetry.dropped) {
+    // Name the annotation exactly as written (quirk 9 fixed: only this key is dropped).
+    const suffix = telemetryEntries.find(([s]) => s.replace(/-/g, '_') === d.key)?.[0] ?? d.key;
+    warnings.push(`${A.PREFIX_AGENT_TELEMETRY}${suffix}: ignored (${d.reason})`);
+  }
   const spec: Omit<AgentSpec, 'serviceAccount'> = {
     namespace: r.string(A.ANNOTATION_AGENT_REQUEST_NAMESPACE, namespace),
     image: r.string(A.ANNOTATION_AGENT_IMAGE, cfg.vaultImage || DEFAULT_VAULT_IMAGE),
@@ -346,6 +359,7 @@ export function parseAgentSpec(pod: Pod, namespace: string, cfg: InjectorConfig)
     aws: readAws(pod, authType, authConfig),
   };
   validateRequired(r, spec, role, authConfig);
+  warnings.push(...specWarnings(spec, pod));
   if (r.problems.length > 0 || serviceAccount === undefined)
     return { ok: false, problems: r.problems, warnings };
   return { ok: true, spec: { ...spec, serviceAccount }, warnings };

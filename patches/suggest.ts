@@ -3,35 +3,41 @@
 
 /**
  * Optimal-string-alignment distance (Levenshtein plus adjacent transposition, since "agnet" is as
- * common a typo as "agen"). Stops early and returns max + 1 once every path exceeds max.
+ * common a typo as "agen"). Stops early and returns max + 1 once every path exceeds max. Three
+ * rolling typed-array rows keep it allocation-light: it runs for every candidate of every typo.
  */
 export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prevPrev: number[] = [];
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const n = b.length;
+  let prevPrev = new Int32Array(n + 1);
+  let prev = new Int32Array(n + 1);
+  let row = new Int32Array(n + 1);
+  for (let j = 0; j <= n; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
+    const ca = a.charCodeAt(i - 1);
+    row[0] = i;
     let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d = Math.min(d, (prevPrev[j - 2] ?? 0) + 1);
+    for (let j = 1; j <= n; j++) {
+      const cb = b.charCodeAt(j - 1);
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (ca === cb ? 0 : 1));
+      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) {
+        d = Math.min(d, prevPrev[j - 2]! + 1);
       }
-      row.push(d);
-      rowMin = Math.min(rowMin, d);
+      row[j] = d;
+      if (d < rowMin) rowMin = d;
     }
     if (rowMin > max) return max + 1;
-    prevPrev = prev;
-    prev = row;
+    [prevPrev, prev, row] = [prev, row, prevPrev];
   }
-  return prev[b.length] ?? 0;
+  return prev[n]!;
 }
 
 /** How far a name may be from a candidate to be suggested: short names tolerate fewer edits. */
 export function allowedDistance(candidate: string): number {
   return Math.max(1, Math.min(3, Math.floor(candidate.length / 5)));
 }
+
+const SEPARATORS: ReadonlySet<string> = new Set(['-', '_', '.']);
 
 interface Scored {
   readonly text: string;
@@ -62,7 +68,8 @@ function familyCandidate(name: string, lower: string, family: string): Scored | 
     if (distance > max) continue;
     const suffix = name.slice(cut);
     // "secrets-db" → "secret-" + "db", not "secret-" + "s-db": a dash usually ends the family part.
-    const afterDash = lower[cut - 1] === '-' && !suffix.startsWith('-') ? 0 : 1;
+    const afterDash =
+      SEPARATORS.has(lower[cut - 1] ?? '') && !SEPARATORS.has(suffix[0] ?? '') ? 0 : 1;
     const candidate = { text: family + suffix, distance, rank: [1, afterDash, -suffix.length] };
     if (better(candidate, best)) best = candidate;
   }

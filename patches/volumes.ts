@@ -17,7 +17,7 @@ export function agentVolumes(spec: AgentSpec, withInit: boolean, withSidecar: bo
     ...spec.customMountPaths.map((_, i) => memory(customVolumeName(i))),
   );
   const token = spec.serviceAccount.addVolume;
-  if (token) {
+  if (token && (withInit || withSidecar)) {
     volumes.push({
       name: spec.serviceAccount.volumeName,
       projected: {
@@ -77,7 +77,10 @@ export function agentMounts(spec: AgentSpec, pod: Pod, role: 'init' | 'sidecar')
   mounts.push(...secretMounts(spec));
   if (spec.extraSecret !== '')
     mounts.push({ name: 'extra-secrets', readOnly: true, mountPath: '/vault/custom' });
-  mounts.push(...copiedMounts(spec, pod));
+  // A copied mount that the agent already has (e.g. the secrets mount of a re-injected app) is skipped.
+  for (const m of copiedMounts(spec, pod)) {
+    if (!mounts.some((x) => x.name === m.name || x.mountPath === m.mountPath)) mounts.push(m);
+  }
   if (spec.configMap !== '')
     mounts.push({ name: 'vault-config', readOnly: true, mountPath: '/vault/configs' });
   if (spec.tlsSecret !== '')

@@ -59,18 +59,23 @@ describe('diffJson', () => {
       fc.record({ name: fc.string({ maxLength: 3 }), v: fc.jsonValue({ maxDepth: 2 }) }),
       { maxLength: 4 },
     );
-    const doc = fc.record({
-      a: fc.jsonValue({ maxDepth: 3 }),
-      list: named,
-      m: fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 2 })),
-    });
+    // "__proto__" is not a valid Kubernetes key and JSON-patch libraries refuse it on purpose.
+    const doc = fc
+      .record({
+        a: fc.jsonValue({ maxDepth: 3 }),
+        list: named,
+        m: fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 2 })),
+      })
+      .filter((d) => !JSON.stringify(d).includes('__proto__'));
     fc.assert(
       fc.property(doc, doc, (from, to) => {
         const ops = diffJson(from, to);
-        expect(apply(from, ops)).toEqual(JSON.parse(JSON.stringify(to)));
+        // Compared as JSON: -0 and 0 are the same number on the wire.
+        const json = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
+        expect(json(apply(from, ops))).toEqual(json(to));
         const viaRfc = structuredClone(from);
         rfc6902.applyPatch(viaRfc, structuredClone(ops) as rfc6902.Operation[]);
-        expect(viaRfc).toEqual(JSON.parse(JSON.stringify(to)));
+        expect(json(viaRfc)).toEqual(json(to));
       }),
       { numRuns: 300 },
     );

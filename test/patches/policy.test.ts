@@ -1,0 +1,256 @@
+// Least-privilege policy generation (issue 6 item 5): the two-workload fixture as a golden script,
+// then one case per rule (naming, auth mount, audience, merging, warnings, quoting).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { policyWorkload } from '../../cli/commands/policy.js';
+import { parseManifests } from '../../cli/manifests.js';
+import * as A from '../../patches/annotations.js';
+import {
+  authMount,
+  formatPolicyScript,
+  planPolicies,
+  policyName,
+  shellQuote,
+  type PolicyOptions,
+  type PolicyWorkload,
+} from '../../patches/policy.js';
+
+const OPTS: PolicyOptions = {
+  authPath: 'auth/kubernetes',
+  authType: 'kubernetes',
+  audience: '',
+  tokenProjection: true,
+  tokenTtl: '15m',
+};
+
+const fixture = (name: string): PolicyWorkload[] => {
+  const path = new URL(`../fixtures/policy/${name}`, import.meta.url);
+  return parseManifests(readFileSync(path, 'utf8'), name).flatMap((d) =>
+    policyWorkload(d, undefined),
+  );
+};
+
+const workload = (
+  annotations: Record<string, string>,
+  over: Partial<PolicyWorkload> = {},
+): PolicyWorkload => ({
+  object: 'Deployment/app',
+  namespace: 'shop',
+  serviceAccount: 'app',
+  annotations: { [A.ANNOTATION_AGENT_INJECT]: 'true', [A.ANNOTATION_ROLE]: 'app', ...annotations },
+  ...over,
+});
+
+const GOLDEN = `# Namespace billing, role reporter: CronJob/report
+vault policy write billing-reporter - <<'EOF'
+path "secret/data/billing/report" {
+  capabilities = ["read"]
+}
+EOF
+vault write auth/k8s-prod/role/reporter bound_service_account_names=default bound_service_account_namespaces=billing policies=billing-reporter token_ttl=15m audience=vault
+
+# Namespace shop, role storefront: Deployment/api, Deployment/web
+# WARNING: Deployment/api: secret "certs" comes from a custom template: its Vault paths cannot be inferred; add them to this policy by hand
+vault policy write shop-storefront - <<'EOF'
+path "database/creds/web" {
+  capabilities = ["read"]
+}
+path "secret/data/shop/api" {
+  capabilities = ["read"]
+}
+path "secret/data/shop/web" {
+  capabilities = ["read"]
+}
+EOF
+vault write auth/kubernetes/role/storefront bound_service_account_names=api,web bound_service_account_namespaces=shop policies=shop-storefront token_ttl=15m
+`;
+
+describe('the two-workload fixture', () => {
+  const plan = planPolicies(fixture('two-workloads.yaml'), OPTS);
+
+  it('prints the golden script', () => {
+    expect(formatPolicyScript(plan)).toBe(GOLDEN);
+  });
+
+  it('merges the workloads sharing (namespace, role) and lists template-only secrets', () => {
+    expect(plan.warnings).toEqual([]);
+    expect(plan.policies.map((p) => p.name)).toEqual(['billing-reporter', 'shop-storefront']);
+    expect(plan.policies[1]).toMatchObject({
+      namespace: 'shop',
+      role: 'storefront',
+      serviceAccounts: ['api', 'web'],
+      workloads: ['Deployment/api', 'Deployment/web'],
+      templateOnly: [{ object: 'Deployment/api', secret: 'certs' }],
+    });
+  });
+
+  it('is the same whatever the order of the documents', () => {
+    const reversed = planPolicies([...fixture('two-workloads.yaml')].reverse(), OPTS);
+    expect(formatPolicyScript(reversed)).toBe(GOLDEN);
+  });
+});
+
+describe('rules', () => {
+  it('keeps paths as written (KV v2 data/ paths included), sorted and de-duplicated', () => {
+    const plan = planPolicies(
+      [
+        workload({
+          [`${A.PREFIX_SECRET}b`]: 'secret/data/b',
+          [`${A.PREFIX_SECRET}a`]: 'secret/data/a',
+          [`${A.PREFIX_SECRET}a2`]: 'secret/data/a',
+        }),
+      ],
+      OPTS,
+    );
+    expect(plan.policies[0]?.paths).toEqual(['secret/data/a', 'secret/data/b']);
+  });
+
+  it('ignores workloads not asking for injection', () => {
+    const off = workload({ [A.ANNOTATION_AGENT_INJECT]: 'false', [`${A.PREFIX_SECRET}x`]: 'kv/x' });
+    expect(planPolicies([off], OPTS)).toEqual({ policies: [], warnings: [] });
+  });
+
+  it('warns about workloads with no role, and falls back to auth-config-role', () => {
+    const noRole = workload({ [A.ANNOTATION_ROLE]: '' });
+    const configRole = workload(
+      { [A.ANNOTATION_ROLE]: '', [`${A.PREFIX_AUTH_CONFIG}role`]: 'legacy' },
+      { object: 'Deployment/old' },
+    );
+    const plan = planPolicies([noRole, configRole], OPTS);
+    expect(plan.warnings).toEqual([
+      { object: 'Deployment/app', message: expect.stringMatching(/no vault.hashicorp.com\/role/) },
+    ]);
+    expect(plan.policies.map((p) => p.role)).toEqual(['legacy']);
+  });
+
+  it.each([
+    ['shop', 'web', 'shop-web'],
+    ['Shop', 'Web App', 'shop-web-app'],
+    ['ns', 'a/b', 'ns-a-b'],
+  ])('names the policy for %s / %s: %s', (ns, role, name) => {
+    expect(policyName(ns, role)).toBe(name);
+  });
+
+  it('warns when two roles sanitise to the same policy name', () => {
+    const plan = planPolicies(
+      [
+        workload({ [A.ANNOTATION_ROLE]: 'b-c' }, { namespace: 'a' }),
+        workload({ [A.ANNOTATION_ROLE]: 'c' }, { namespace: 'a-b' }),
+      ],
+      OPTS,
+    );
+    expect(plan.warnings).toEqual([
+      { object: 'policy a-b-c', message: expect.stringMatching(/a\/b-c and a-b\/c/) },
+    ]);
+  });
+
+  it.each([
+    ['auth/kubernetes', 'kubernetes'],
+    ['kubernetes', 'kubernetes'],
+    ['/auth/k8s-prod/', 'k8s-prod'],
+    ['auth/clusters/east', 'clusters/east'],
+  ])('auth path %s → auth/%s/role/...', (path, mount) => {
+    expect(authMount(path)).toBe(mount);
+    const [cmd] = planPolicies([workload({ [A.ANNOTATION_AUTH_PATH]: path })], OPTS).policies[0]!
+      .roleCommands;
+    expect(cmd).toContain(` auth/${mount}/role/app `);
+  });
+
+  it('takes the auth path from the configuration when the annotation is absent', () => {
+    const plan = planPolicies([workload({})], { ...OPTS, authPath: 'auth/east' });
+    expect(plan.policies[0]?.roleCommands[0]).toContain(' auth/east/role/app ');
+  });
+
+  it.each([
+    ['the annotation', { [A.ANNOTATION_AGENT_SA_TOKEN_AUDIENCE]: 'vault' }, OPTS, 'vault'],
+    ['--sa-token-audience', {}, { ...OPTS, audience: 'vault' }, 'vault'],
+    [
+      'the annotation over the flag',
+      { [A.ANNOTATION_AGENT_SA_TOKEN_AUDIENCE]: 'a' },
+      { ...OPTS, audience: 'b' },
+      'a',
+    ],
+    ['neither', {}, OPTS, undefined],
+    [
+      'projection off (the pod token has the default audience)',
+      { [A.ANNOTATION_AGENT_SA_TOKEN_AUDIENCE]: 'vault' },
+      { ...OPTS, tokenProjection: false },
+      undefined,
+    ],
+    [
+      'a named token volume',
+      {
+        [A.ANNOTATION_AGENT_SA_TOKEN_AUDIENCE]: 'vault',
+        [A.ANNOTATION_AGENT_SERVICE_ACCOUNT_TOKEN_VOLUME_NAME]: 'my-token',
+      },
+      OPTS,
+      undefined,
+    ],
+  ])('audience from %s', (_n, annotations, opts, audience) => {
+    const cmd = planPolicies([workload(annotations)], opts).policies[0]!.roleCommands[0]!;
+    if (audience === undefined) expect(cmd).not.toContain('audience=');
+    else expect(cmd.endsWith(` audience=${audience}`)).toBe(true);
+  });
+
+  it('warns when workloads sharing a role ask for different audiences', () => {
+    const plan = planPolicies(
+      [
+        workload({ [A.ANNOTATION_AGENT_SA_TOKEN_AUDIENCE]: 'vault' }),
+        workload({}, { object: 'Deployment/other' }),
+      ],
+      OPTS,
+    );
+    expect(plan.policies[0]?.warnings).toEqual([
+      { object: 'role app', message: expect.stringMatching(/\(default\), vault/) },
+    ]);
+  });
+
+  it('writes one role command per auth mount', () => {
+    const plan = planPolicies(
+      [workload({}), workload({ [A.ANNOTATION_AUTH_PATH]: 'auth/east' }, { object: 'Pod/x' })],
+      OPTS,
+    );
+    expect(plan.policies).toHaveLength(1);
+    expect(plan.policies[0]?.roleCommands.map((c) => c.split(' ')[2])).toEqual([
+      'auth/east/role/app',
+      'auth/kubernetes/role/app',
+    ]);
+  });
+
+  it('writes no role for other auth types, with a warning', () => {
+    const plan = planPolicies([workload({ [A.ANNOTATION_AUTH_TYPE]: 'jwt' })], OPTS);
+    expect(plan.policies[0]?.roleCommands).toEqual([]);
+    expect(plan.policies[0]?.warnings[0]?.message).toMatch(/auth type "jwt"/);
+  });
+
+  it('warns that paths in an agent-configmap cannot be inferred', () => {
+    const plan = planPolicies([workload({ [A.ANNOTATION_AGENT_CONFIGMAP]: 'cfg' })], OPTS);
+    expect(plan.policies[0]?.warnings[0]?.message).toMatch(/agent-configmap/);
+    expect(plan.policies[0]?.hcl).toBe('# No secret paths could be inferred.\n');
+  });
+
+  it('treats template-file secrets like template secrets', () => {
+    const plan = planPolicies(
+      [workload({ [`${A.PREFIX_TEMPLATE_FILE}cert`]: '/vault/custom/cert.tmpl' })],
+      OPTS,
+    );
+    expect(plan.policies[0]?.templateOnly).toEqual([{ object: 'Deployment/app', secret: 'cert' }]);
+  });
+
+  it('uses --token-ttl and quotes what a shell would split', () => {
+    const plan = planPolicies([workload({ [A.ANNOTATION_ROLE]: "o'brien app" })], {
+      ...OPTS,
+      tokenTtl: '1h',
+    });
+    expect(plan.policies[0]?.roleCommands[0]).toBe(
+      `vault write 'auth/kubernetes/role/o'\\''brien app' bound_service_account_names=app ` +
+        `bound_service_account_namespaces=shop policies=shop-o-brien-app token_ttl=1h`,
+    );
+    expect(shellQuote('plain/word=1,2')).toBe('plain/word=1,2');
+  });
+
+  it('escapes paths in HCL strings', () => {
+    const plan = planPolicies([workload({ [`${A.PREFIX_SECRET}x`]: 'kv/"odd"' })], OPTS);
+    expect(plan.policies[0]?.hcl).toBe('path "kv/\\"odd\\"" {\n  capabilities = ["read"]\n}\n');
+  });
+});
