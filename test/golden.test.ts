@@ -14,6 +14,7 @@ import { reviewAdmission } from '../patches/admission-review.js';
 import { DEFAULT_INJECTOR_CONFIG, type InjectorConfig } from '../patches/injector-config.js';
 import type { Pod } from '../patches/k8s-types.js';
 import { makeReview } from './helpers/pods.js';
+import { injectedContainerProblems, restrictedProblems } from './helpers/restricted.js';
 import { podProblems } from './helpers/validate-pod.js';
 
 const ROOT = join(import.meta.dirname, 'golden');
@@ -141,8 +142,20 @@ describe('golden cases', () => {
       const errors = rfc6902.applyPatch(viaRfc6902, structuredClone(patch) as rfc6902.Operation[]);
       expect(errors.filter((e) => e !== null)).toEqual([]);
       expect(viaRfc6902).toEqual(patched);
-      // Valid Kubernetes.
+      // Valid Kubernetes, and Pod Security "restricted" is kept: injected containers with a security
+      // context meet every container rule, and a pod that passed before injection still passes.
       expect(podProblems(patched)).toEqual([]);
+      expect(injectedContainerProblems(patched)).toEqual([]);
+      const agentsRestricted =
+        injectedContainerProblems(patched).length === 0 &&
+        caseCfg.config?.setSecurityContext !== false;
+      if (
+        restrictedProblems(input).length === 0 &&
+        agentsRestricted &&
+        !JSON.stringify(patched).includes('"runAsUser":0')
+      ) {
+        expect(restrictedProblems(patched)).toEqual([]);
+      }
       // Injecting the result again gives no patch; asking for re-injection converges to the same pod.
       expect(run(patched, ns, cfg).patch).toEqual([]);
       const again = structuredClone(patched);
