@@ -12,6 +12,8 @@ function isRecord(v: Json): v is Record<string, Json> {
 
 /** RFC 6901: "~" becomes "~0" first, then "/" becomes "~1". */
 export function escapePointerToken(token: string): string {
+  // Most keys need no escaping; skip the two regex passes for them (this runs for every key visited).
+  if (!token.includes('~') && !token.includes('/')) return token;
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
@@ -110,10 +112,12 @@ function diffObjects(
 }
 
 function diffValue(from: Json, to: Json, path: string, ops: Operation[]): void {
-  if (deepEqual(from, to)) return;
+  // Shared subtrees (copy-on-write) end here by identity; containers recurse without a full
+  // deep comparison first, so each node is visited once.
+  if (from === to) return;
   if (Array.isArray(from) && Array.isArray(to)) return diffArrays(from, to, path, ops);
   if (isRecord(from) && isRecord(to)) return diffObjects(from, to, path, ops);
-  ops.push({ op: 'replace', path, value: to });
+  if (!deepEqual(from, to)) ops.push({ op: 'replace', path, value: to });
 }
 
 /** Operations that turn `from` into `to`; empty when they are equal. Neither input is modified. */
