@@ -1,6 +1,13 @@
 // Builds the commander program; each command lives in cli/commands/<name>.ts and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
+import { registerCertsCommand } from './commands/certs.js';
+import { registerLintCommand } from './commands/lint.js';
+import { registerMutateCommand } from './commands/mutate.js';
+import { registerPolicyCommand } from './commands/policy.js';
+import { registerReviewCommand } from './commands/review.js';
+import { registerServeCommand } from './commands/serve.js';
+import { normaliseConfigArgv } from './config.js';
 import { UsageError, type CliIO } from './io.js';
 
 export function readVersion(): string {
@@ -23,6 +30,12 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .exitOverride()
     .showHelpAfterError(false);
   // Commands register here (one line each), e.g. registerReviewCommand(program, io, setExit).
+  registerCertsCommand(program, io);
+  registerReviewCommand(program, io);
+  registerMutateCommand(program, io, setExit);
+  registerServeCommand(program, io);
+  registerLintCommand(program, io, setExit);
+  registerPolicyCommand(program, io);
   void setExit;
   return program;
 }
@@ -34,7 +47,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     code = c;
   });
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(normaliseConfigArgv(argv), { from: 'user' });
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -1,0 +1,389 @@
+// Auto-TLS (--tls-auto NAME --tls-auto-hosts ...): generates a CA and a short-lived serving
+// certificate, keeps clientConfig.caBundle of every webhook in NAME equal to the CA bundle, and
+// rotates at two thirds of each certificate's life. With --use-leader-elector only the leader
+// generates and patches; it shares the material through a Secret that every replica serves from.
+//
+// Invariant: a certificate is handed to the server (onCertificate) only once the caBundle the API
+// server uses trusts it. The leader patches the bundle first; followers check it before serving.
+import { X509Certificate } from 'node:crypto';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Backoff } from './backoff.js';
+import { SYSTEM_CLOCK, type CertLogger, type Clock } from './cert-logger.js';
+import { MemoryCertStore, SecretCertStore, type CertStore } from './cert-store.js';
+import { generateCA, generateServingCert } from './generate.js';
+import { createKubeClients, describeApiError, toError } from './kube-client.js';
+import { LeaderElector } from './leader-elector.js';
+import { LeaderLock } from './leader-lock.js';
+import {
+  applyRotation,
+  isConsistent,
+  nextRenewal,
+  planRotation,
+  renewalTime,
+  type CertGenerator,
+  type CertMaterial,
+  type RotationPlan,
+} from './rotation.js';
+import type { CertificateSource, ServingCertificate } from './source.js';
+import { WebhookCaBundle } from './webhook-ca-bundle.js';
+import { WebhookWatch } from './webhook-watch.js';
+
+export interface AutoSourceTiming {
+  /** Leader (or single instance): re-check caBundle and renewal at least this often. */
+  readonly reconcileIntervalMs: number;
+  /** Follower: re-read the certificate Secret this often. */
+  readonly followerPollMs: number;
+  readonly leaseDurationMs: number;
+  /** A leader that has not renewed for this long stops acting as leader (< lease duration). */
+  readonly renewDeadlineMs: number;
+  /** Election round period (renewal while leading, takeover attempts while following). */
+  readonly retryPeriodMs: number;
+  readonly backoffInitialMs: number;
+  readonly backoffMaxMs: number;
+}
+
+export const DEFAULT_AUTO_SOURCE_TIMING: AutoSourceTiming = Object.freeze({
+  reconcileIntervalMs: 30_000,
+  followerPollMs: 5_000,
+  leaseDurationMs: 15_000,
+  renewDeadlineMs: 10_000,
+  retryPeriodMs: 2_000,
+  backoffInitialMs: 500,
+  backoffMaxMs: 30_000,
+});
+
+export interface AutoCertificateSourceOptions {
+  readonly kubeConfig: KubeConfig;
+  /** --tls-auto: the MutatingWebhookConfiguration whose caBundle we keep. */
+  readonly webhookConfigName: string;
+  /** --tls-auto-hosts: SANs of the serving certificate (DNS names or IPs). */
+  readonly hosts: readonly string[];
+  readonly logger: CertLogger;
+  readonly useLeaderElector?: boolean;
+  /** NAMESPACE: where the lock ConfigMap and the certificate Secret live. */
+  readonly namespace?: string;
+  /** POD_NAME: our identity in the lock. */
+  readonly podName?: string;
+  readonly leafValidityDays?: number;
+  readonly caValidityDays?: number;
+  readonly secretName?: string;
+  readonly lockName?: string;
+  readonly timing?: Partial<AutoSourceTiming>;
+  readonly clock?: Clock;
+  readonly generator?: CertGenerator;
+}
+
+interface Parts {
+  readonly store: CertStore;
+  readonly bundle: WebhookCaBundle;
+  readonly watch: WebhookWatch;
+  readonly elector: LeaderElector | undefined;
+}
+
+function validate(opts: AutoCertificateSourceOptions): void {
+  if (opts.webhookConfigName.trim() === '') throw new Error('--tls-auto needs a name');
+  if (opts.hosts.every((h) => h.trim() === '')) throw new Error('--tls-auto-hosts is empty');
+  if (opts.useLeaderElector && !opts.podName) {
+    throw new Error('--use-leader-elector needs POD_NAME (the lock holder identity)');
+  }
+}
+
+function sameMaterial(a: CertMaterial | undefined, b: CertMaterial): boolean {
+  return a?.certPem === b.certPem && a.keyPem === b.keyPem && a.caBundlePem === b.caBundlePem;
+}
+
+export class AutoCertificateSource implements CertificateSource {
+  private readonly t: AutoSourceTiming;
+  private readonly clock: Clock;
+  private readonly log: CertLogger;
+  private parts: Parts | undefined;
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> = Promise.resolve();
+  private busy = false;
+  private rerun = false;
+  private served: CertMaterial | undefined;
+  private waitingLogged = '';
+  private readonly backoff: Backoff;
+  private onCertificate: (cert: ServingCertificate) => void = () => undefined;
+  private onError: (err: Error) => void = () => undefined;
+  private first: { resolve: () => void; reject: (err: Error) => void } | undefined;
+
+  constructor(private readonly opts: AutoCertificateSourceOptions) {
+    validate(opts);
+    const timing = { ...DEFAULT_AUTO_SOURCE_TIMING, ...opts.timing };
+    this.t = opts.timing?.renewDeadlineMs
+      ? timing
+      : { ...timing, renewDeadlineMs: Math.round((timing.leaseDurationMs * 2) / 3) };
+    this.clock = opts.clock ?? SYSTEM_CLOCK;
+    this.log = opts.logger;
+    this.backoff = new Backoff({ initialMs: this.t.backoffInitialMs, maxMs: this.t.backoffMaxMs });
+  }
+
+  /** Leading (always true without --use-leader-elector). */
+  get isLeader(): boolean {
+    return this.parts?.elector ? this.parts.elector.isLeader : this.running;
+  }
+
+  get current(): ServingCertificate | undefined {
+    return this.served && toServing(this.served);
+  }
+
+  /**
+   * Starts the loops and resolves once the first certificate has been handed out (vault-k8s also
+   * waits for it before listening); until then the API is retried with capped backoff.
+   */
+  start(
+    onCertificate: (cert: ServingCertificate) => void,
+    onError: (err: Error) => void,
+  ): Promise<void> {
+    if (this.running) return Promise.reject(new Error('AutoCertificateSource already started'));
+    this.onCertificate = onCertificate;
+    this.onError = onError;
+    this.parts = this.build();
+    this.running = true;
+    const first = new Promise<void>((resolve, reject) => (this.first = { resolve, reject }));
+    const role = this.opts.useLeaderElector ? 'elect' : 'single';
+    this.log.info(
+      { mwc: this.opts.webhookConfigName, hosts: this.opts.hosts, mode: role },
+      'auto-TLS starting',
+    );
+    if (this.parts.elector) this.parts.elector.start();
+    else this.parts.watch.start();
+    this.schedule(0);
+    return first;
+  }
+
+  /** Stops everything. `releaseLock: false` leaves the lease to expire (as a crash would). */
+  async stop(opts: { releaseLock?: boolean } = {}): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    clearTimeout(this.timer);
+    this.parts?.watch.stop();
+    await this.ticking;
+    await this.parts?.elector?.stop(opts.releaseLock ?? true);
+    this.first?.reject(new Error('auto-TLS stopped before the first certificate'));
+    this.first = undefined;
+  }
+
+  private build(): Parts {
+    const { kubeConfig, namespace = 'default' } = this.opts;
+    const { core, admission } = createKubeClients(kubeConfig);
+    const name = this.opts.webhookConfigName;
+    const elector = this.opts.useLeaderElector ? this.buildElector(core) : undefined;
+    return {
+      store: elector
+        ? new SecretCertStore(core, namespace, this.opts.secretName)
+        : new MemoryCertStore(),
+      bundle: new WebhookCaBundle(admission, name),
+      watch: new WebhookWatch({
+        kubeConfig,
+        name,
+        logger: this.log,
+        onEvent: () => this.kick(),
+        restartInitialMs: this.t.backoffInitialMs,
+        restartMaxMs: this.t.backoffMaxMs,
+      }),
+      elector,
+    };
+  }
+
+  private buildElector(core: ReturnType<typeof createKubeClients>['core']): LeaderElector {
+    const lock = new LeaderLock({
+      core,
+      namespace: this.opts.namespace ?? 'default',
+      name: this.opts.lockName,
+      identity: this.opts.podName ?? '',
+      leaseDurationMs: this.t.leaseDurationMs,
+    });
+    return new LeaderElector({
+      lock,
+      retryPeriodMs: this.t.retryPeriodMs,
+      renewDeadlineMs: this.t.renewDeadlineMs,
+      logger: this.log,
+      onChange: (leader) => this.onLeadership(leader),
+    });
+  }
+
+  private onLeadership(leader: boolean): void {
+    if (!this.running) return;
+    // Only the leader reacts to caBundle edits; followers would fight it during a CA change.
+    if (leader) this.parts?.watch.start();
+    else this.parts?.watch.stop();
+    this.kick();
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.ticking = this.runTick();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** Run a round now (watch event, leadership change); coalesced with one already running. */
+  private kick(): void {
+    if (!this.running) return;
+    if (this.busy) this.rerun = true;
+    else this.schedule(0);
+  }
+
+  private async runTick(): Promise<void> {
+    this.busy = true;
+    let delay: number;
+    try {
+      delay = this.isLeader ? await this.leaderRound() : await this.followerRound();
+      this.backoff.reset();
+    } catch (err) {
+      delay = this.backoff.next();
+      this.log.warn(
+        { err: describeApiError(err), retryInMs: delay, failures: this.backoff.failures },
+        'auto-TLS round failed; keeping the current certificate',
+      );
+      // The server logs onError as an error: once per outage, the warnings above carry the rest.
+      if (this.running && this.backoff.failures === 1) this.onError(toError(err));
+    }
+    this.busy = false;
+    if (!this.running) return;
+    this.schedule(this.rerun ? 0 : delay);
+    this.rerun = false;
+  }
+
+  private async leaderRound(): Promise<number> {
+    const { store, bundle } = this.requireParts();
+    const loaded = await store.load();
+    let material = loaded.material;
+    const now = this.clock.now();
+    const plan = planRotation(material, { hosts: this.opts.hosts, now });
+    if (!material || plan.renewCa || plan.renewLeaf) {
+      const previousBundlePem = material?.caBundlePem ?? (await bundle.currentBundle());
+      const next = this.rotate(material, plan, previousBundlePem, now);
+      // Key generation blocks for a while; if another replica took over meanwhile, the
+      // compare-and-swap on the store's version rejects our write and we re-read theirs.
+      if (!(await store.save(next, loaded.version))) {
+        this.log.info({}, 'certificate store changed under us; re-reading');
+        return this.t.retryPeriodMs;
+      }
+      material = next;
+    }
+    await this.ensureBundle(material);
+    this.handOut(material);
+    return this.untilNextRound(material, this.t.reconcileIntervalMs);
+  }
+
+  private rotate(
+    m: CertMaterial | undefined,
+    plan: RotationPlan,
+    previousBundlePem: string,
+    now: Date,
+  ): CertMaterial {
+    const started = performance.now();
+    const next = applyRotation(m, plan, {
+      hosts: this.opts.hosts,
+      now,
+      previousBundlePem,
+      leafValidityDays: this.opts.leafValidityDays,
+      caValidityDays: this.opts.caValidityDays,
+      generator: this.opts.generator ?? { generateCA, generateServingCert },
+    });
+    const leaf = new X509Certificate(next.certPem);
+    this.log.info(
+      {
+        reasons: plan.reasons,
+        newCa: plan.renewCa,
+        caSerial: new X509Certificate(next.caCertPem).serialNumber,
+        serial: leaf.serialNumber,
+        notAfter: leaf.validTo,
+        renewAt: renewalTime(next.certPem).toISOString(),
+        bundleCas: next.caBundlePem.split('BEGIN CERTIFICATE').length - 1,
+        generateMs: Math.round(performance.now() - started),
+      },
+      plan.renewCa ? 'generated new CA and serving certificate' : 'rotated serving certificate',
+    );
+    return next;
+  }
+
+  private async ensureBundle(m: CertMaterial): Promise<void> {
+    const { bundle } = this.requireParts();
+    const result = await bundle.ensure(m.caBundlePem);
+    if (result.webhooks === 0) {
+      this.logOnce(
+        'no-webhooks',
+        'warn',
+        { mwc: bundle.name },
+        'webhook configuration has no webhooks',
+      );
+    }
+    if (result.patched.length > 0) {
+      this.log.info(
+        {
+          mwc: bundle.name,
+          webhooks: result.patched,
+          cas: m.caBundlePem.split('BEGIN CERTIFICATE').length - 1,
+        },
+        'updated caBundle',
+      );
+    }
+  }
+
+  private async followerRound(): Promise<number> {
+    const { store, bundle } = this.requireParts();
+    const { material } = await store.load();
+    if (!material) {
+      this.logOnce('no-secret', 'info', {}, 'waiting for the leader to store a certificate');
+    } else if (!sameMaterial(this.served, material)) {
+      if (!isConsistent(material)) {
+        this.logOnce('inconsistent', 'warn', {}, 'stored certificate is inconsistent; waiting');
+      } else if (!(await bundle.trusts(material.certPem))) {
+        this.logOnce(
+          'untrusted',
+          'info',
+          { mwc: bundle.name },
+          'waiting for caBundle to trust the stored certificate',
+        );
+      } else {
+        this.handOut(material);
+      }
+    }
+    return this.t.followerPollMs;
+  }
+
+  private handOut(m: CertMaterial): void {
+    if (!this.running || sameMaterial(this.served, m)) return;
+    const leaf = new X509Certificate(m.certPem);
+    this.served = m;
+    this.waitingLogged = '';
+    this.log.info(
+      { serial: leaf.serialNumber, notAfter: leaf.validTo, role: this.role() },
+      'serving certificate updated',
+    );
+    this.onCertificate(toServing(m));
+    this.first?.resolve();
+    this.first = undefined;
+  }
+
+  private untilNextRound(m: CertMaterial, intervalMs: number): number {
+    const untilRenewal = nextRenewal(m).getTime() - this.clock.now().getTime();
+    return Math.max(0, Math.min(intervalMs, untilRenewal));
+  }
+
+  private role(): string {
+    if (!this.opts.useLeaderElector) return 'single';
+    return this.isLeader ? 'leader' : 'follower';
+  }
+
+  private logOnce(key: string, level: 'info' | 'warn', obj: object, msg: string): void {
+    if (this.waitingLogged === key) return;
+    this.waitingLogged = key;
+    this.log[level](obj, msg);
+  }
+
+  private requireParts(): Parts {
+    if (!this.parts) throw new Error('AutoCertificateSource not started');
+    return this.parts;
+  }
+}
+
+function toServing(m: CertMaterial): ServingCertificate {
+  return { certPem: m.certPem, keyPem: m.keyPem, caPem: m.caBundlePem };
+}

@@ -1,0 +1,112 @@
+// Disk certificate source (-tls-cert-file/-tls-key-file, e.g. a cert-manager Secret volume).
+// Kubernetes updates Secret volumes by swapping the `..data` symlink, which a watch on the file
+// itself misses after the first swap, so the DIRECTORY is watched (DEPENDENCIES.md gotcha 14),
+// events are debounced, and a slow poll catches anything the watcher misses.
+import { watch, type FSWatcher } from 'node:fs';
+import { dirname } from 'node:path';
+import { loadCertificateFiles, type CertificateFiles } from './load-pair.js';
+import type { CertificateSource, ServingCertificate } from './source.js';
+
+export interface FileSourceOptions extends CertificateFiles {
+  /** Quiet period after a change before re-reading (writers touch several files). */
+  readonly debounceMs?: number;
+  /** Fallback poll interval; 0 disables it. */
+  readonly pollMs?: number;
+}
+
+const DEFAULT_DEBOUNCE_MS = 100;
+const DEFAULT_POLL_MS = 10_000;
+
+function samePair(a: ServingCertificate, b: ServingCertificate): boolean {
+  return a.certPem === b.certPem && a.keyPem === b.keyPem && a.caPem === b.caPem;
+}
+
+export class FileCertificateSource implements CertificateSource {
+  readonly #opts: FileSourceOptions;
+  #current: ServingCertificate | undefined;
+  #watchers: FSWatcher[] = [];
+  #debounce: NodeJS.Timeout | undefined;
+  #poll: NodeJS.Timeout | undefined;
+  #lastError = '';
+  #reloading: Promise<void> = Promise.resolve();
+  #stopped = false;
+  #onCertificate: (cert: ServingCertificate) => void = () => undefined;
+  #onError: (err: Error) => void = () => undefined;
+
+  constructor(opts: FileSourceOptions) {
+    this.#opts = opts;
+  }
+
+  /** Rejects when the files cannot be read or do not match: serve must not start on them. */
+  async start(
+    onCertificate: (cert: ServingCertificate) => void,
+    onError: (err: Error) => void,
+  ): Promise<void> {
+    this.#onCertificate = onCertificate;
+    this.#onError = onError;
+    this.#current = await loadCertificateFiles(this.#opts);
+    onCertificate(this.#current);
+    this.#watchDirectories();
+    const pollMs = this.#opts.pollMs ?? DEFAULT_POLL_MS;
+    if (pollMs > 0) {
+      this.#poll = setInterval(() => this.#schedule(0), pollMs);
+      this.#poll.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#debounce);
+    clearInterval(this.#poll);
+    for (const w of this.#watchers) w.close();
+    this.#watchers = [];
+    await this.#reloading;
+  }
+
+  #watchDirectories(): void {
+    const files = [this.#opts.certFile, this.#opts.keyFile, this.#opts.caFile].filter((f) => f);
+    for (const dir of new Set(files.map((f) => dirname(f)))) {
+      try {
+        const w = watch(dir, { persistent: false }, () => this.#schedule());
+        // A vanished directory or inotify limits: the poll keeps working.
+        w.on('error', (err) => this.#report(err));
+        this.#watchers.push(w);
+      } catch (err) {
+        this.#report(err as Error);
+      }
+    }
+  }
+
+  #schedule(delayMs = this.#opts.debounceMs ?? DEFAULT_DEBOUNCE_MS): void {
+    if (this.#stopped) return;
+    clearTimeout(this.#debounce);
+    this.#debounce = setTimeout(() => {
+      // Chained so two reloads never interleave and deliver an older pair last.
+      this.#reloading = this.#reloading.then(() => this.#reload());
+    }, delayMs);
+    this.#debounce.unref();
+  }
+
+  async #reload(): Promise<void> {
+    if (this.#stopped) return;
+    let next: ServingCertificate;
+    try {
+      next = await loadCertificateFiles(this.#opts);
+    } catch (err) {
+      // Keep serving the old pair; a writer may be half-way through an update.
+      this.#report(err as Error);
+      return;
+    }
+    this.#lastError = '';
+    if (this.#stopped || (this.#current !== undefined && samePair(this.#current, next))) return;
+    this.#current = next;
+    this.#onCertificate(next);
+  }
+
+  #report(err: Error): void {
+    // The poll would repeat an unchanged failure every interval; report each distinct one once.
+    if (err.message === this.#lastError) return;
+    this.#lastError = err.message;
+    this.#onError(err);
+  }
+}

@@ -1,0 +1,93 @@
+// Runs election rounds on a LeaderLock: renew every retry period while leading, try to take over
+// while following. A leader that cannot renew for `renewDeadlineMs` (shorter than the lease) steps
+// down on its own, so it has stopped acting before any follower can see the lease as expired.
+import type { CertLogger } from './cert-logger.js';
+import { describeApiError } from './kube-client.js';
+import type { LeaderLock } from './leader-lock.js';
+
+export interface LeaderElectorOptions {
+  readonly lock: LeaderLock;
+  readonly retryPeriodMs: number;
+  readonly renewDeadlineMs: number;
+  readonly logger: CertLogger;
+  /** Called after every change of `isLeader`. */
+  readonly onChange: (isLeader: boolean) => void;
+  readonly monotonicNow?: () => number;
+}
+
+export class LeaderElector {
+  private leader = false;
+  private lastRenew = Number.NEGATIVE_INFINITY;
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<void> = Promise.resolve();
+  private readonly mono: () => number;
+
+  constructor(private readonly opts: LeaderElectorOptions) {
+    this.mono = opts.monotonicNow ?? ((): number => performance.now());
+  }
+
+  /** Leading, and the last successful renewal is within the renew deadline. */
+  get isLeader(): boolean {
+    return this.leader && this.mono() - this.lastRenew < this.opts.renewDeadlineMs;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  /** Stops renewing; with `release` the lease is handed back so a successor takes over at once. */
+  async stop(release: boolean): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.round;
+    const wasLeader = this.leader;
+    this.set(false);
+    if (release && wasLeader) {
+      try {
+        await this.opts.lock.release();
+        this.opts.logger.info({ lock: this.opts.lock.name }, 'released leadership');
+      } catch (err) {
+        this.opts.logger.warn({ err: describeApiError(err) }, 'could not release leadership');
+      }
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.round = this.runRound();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async runRound(): Promise<void> {
+    try {
+      const held = await this.opts.lock.tryAcquireOrRenew();
+      if (!this.running) return;
+      if (held) this.lastRenew = this.mono();
+      this.set(held);
+    } catch (err) {
+      if (!this.running) return;
+      this.opts.logger.warn(
+        { err: describeApiError(err), lock: this.opts.lock.name, leader: this.leader },
+        'leader election round failed',
+      );
+      if (this.leader && !this.isLeader) this.set(false);
+    }
+    if (this.running) this.schedule(this.opts.retryPeriodMs);
+  }
+
+  private set(leader: boolean): void {
+    if (leader === this.leader) return;
+    this.leader = leader;
+    const { lock, logger } = this.opts;
+    logger.info(
+      { identity: lock.identity, lock: lock.name },
+      leader ? 'became leader' : 'lost leadership',
+    );
+    this.opts.onChange(leader);
+  }
+}

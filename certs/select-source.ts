@@ -1,0 +1,60 @@
+// Picks where the serving certificate comes from. Kept in one small function so auto-TLS can be
+// added as one more branch.
+import { AutoCertificateSource } from './auto-source.js';
+import type { CertLogger } from './cert-logger.js';
+import { FileCertificateSource } from './file-source.js';
+import { loadDefaultKubeConfig } from './kube-client.js';
+import type { CertificateSource } from './source.js';
+import type { ServerConfig } from '../webhook/server-config.js';
+
+export class CertificateConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CertificateConfigError';
+  }
+}
+
+// Only for callers that pass no logger; serve passes its own so rotations are logged.
+const SILENT_LOGGER: CertLogger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+export function selectCertificateSource(
+  server: ServerConfig,
+  logger: CertLogger = SILENT_LOGGER,
+): CertificateSource {
+  if (server.tlsCertFile !== '' || server.tlsKeyFile !== '') {
+    if (server.tlsCertFile === '' || server.tlsKeyFile === '') {
+      throw new CertificateConfigError(
+        '--tls-cert-file and --tls-key-file must be given together (TLS_CERT_FILE/TLS_KEY_FILE)',
+      );
+    }
+    return new FileCertificateSource({
+      certFile: server.tlsCertFile,
+      keyFile: server.tlsKeyFile,
+      caFile: server.tlsCaCertFile,
+    });
+  }
+  if (server.tlsAuto !== '') {
+    if (server.tlsAutoHosts.every((h) => h.trim() === '')) {
+      throw new CertificateConfigError('--tls-auto needs --tls-auto-hosts (TLS_AUTO_HOSTS)');
+    }
+    if (server.useLeaderElector && server.podName === '') {
+      throw new CertificateConfigError('--use-leader-elector needs POD_NAME (the lock holder)');
+    }
+    return new AutoCertificateSource({
+      kubeConfig: loadDefaultKubeConfig(),
+      webhookConfigName: server.tlsAuto,
+      hosts: server.tlsAutoHosts,
+      useLeaderElector: server.useLeaderElector,
+      namespace: server.namespace,
+      podName: server.podName,
+      logger,
+    });
+  }
+  throw new CertificateConfigError(
+    'no serving certificate configured: give --tls-cert-file and --tls-key-file',
+  );
+}

@@ -1,0 +1,84 @@
+// Watches one MutatingWebhookConfiguration so an edit that drops our caBundle (a `kubectl apply` of
+// the manifest with `caBundle: ""`) is repaired at once instead of at the next timer tick. The
+// stream ends on API errors and server-side timeouts; it is restarted with capped backoff.
+import { Watch } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Backoff } from './backoff.js';
+import type { CertLogger } from './cert-logger.js';
+
+const MWC_PATH = '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations';
+
+export interface WebhookWatchOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly name: string;
+  readonly logger: CertLogger;
+  /** Called for every event on the object (ADDED on each (re)connect, MODIFIED, DELETED). */
+  readonly onEvent: (type: string) => void;
+  readonly restartInitialMs?: number;
+  readonly restartMaxMs?: number;
+}
+
+export class WebhookWatch {
+  private controller: AbortController | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private readonly backoff: Backoff;
+
+  constructor(private readonly opts: WebhookWatchOptions) {
+    this.backoff = new Backoff({
+      initialMs: opts.restartInitialMs ?? 1000,
+      maxMs: opts.restartMaxMs ?? 30_000,
+    });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.connect();
+  }
+
+  stop(): void {
+    this.running = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.controller?.abort();
+    this.controller = undefined;
+  }
+
+  private async connect(): Promise<void> {
+    const watch = new Watch(this.opts.kubeConfig);
+    try {
+      const controller = await watch.watch(
+        MWC_PATH,
+        { fieldSelector: `metadata.name=${this.opts.name}` },
+        (type) => {
+          this.backoff.reset();
+          this.opts.onEvent(type);
+        },
+        (err: unknown) => this.onDone(err),
+      );
+      if (this.running) this.controller = controller;
+      else controller.abort();
+    } catch (err) {
+      this.onDone(err);
+    }
+  }
+
+  private onDone(err: unknown): void {
+    if (!this.running) return;
+    this.controller = undefined;
+    const delay = this.backoff.next();
+    if (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.opts.logger.warn(
+        { name: this.opts.name, err: message, retryInMs: delay },
+        'webhook watch failed',
+      );
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (this.running) void this.connect();
+    }, delay);
+    this.timer.unref();
+  }
+}

@@ -1,0 +1,76 @@
+// `vault-injector certs generate`: a CA plus a serving certificate on disk, for `make run`, local
+// clusters and tests. Production uses cert-manager files or auto-TLS.
+import { Command, InvalidArgumentError } from 'commander';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { generateCA, generateServingCert } from '../../certs/generate.js';
+import { UsageError, type CliIO } from '../io.js';
+
+interface GenerateOptions {
+  readonly hosts: string;
+  readonly out: string;
+  readonly ifMissing?: boolean;
+  readonly days: number;
+}
+
+export const CERT_FILE_NAMES = Object.freeze({
+  ca: 'ca.crt',
+  cert: 'tls.crt',
+  key: 'tls.key',
+});
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new InvalidArgumentError('must be a positive whole number of days');
+  }
+  return n;
+}
+
+function parseHosts(value: string): string[] {
+  const hosts = value
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => h !== '');
+  if (hosts.length === 0) {
+    throw new UsageError('--hosts needs at least one DNS name or IP address');
+  }
+  return hosts;
+}
+
+export async function generateCertFiles(opts: GenerateOptions, io: CliIO): Promise<void> {
+  const hosts = parseHosts(opts.hosts);
+  const paths = {
+    ca: join(opts.out, CERT_FILE_NAMES.ca),
+    cert: join(opts.out, CERT_FILE_NAMES.cert),
+    key: join(opts.out, CERT_FILE_NAMES.key),
+  };
+  if (opts.ifMissing === true && Object.values(paths).every((p) => existsSync(p))) {
+    io.stderr.write(`certificates already present in ${opts.out}; left unchanged\n`);
+    return;
+  }
+  const ca = generateCA();
+  const serving = generateServingCert(ca, { hosts, validityDays: opts.days });
+  await mkdir(opts.out, { recursive: true });
+  await writeFile(paths.ca, ca.certPem);
+  await writeFile(paths.cert, serving.certPem);
+  await writeFile(paths.key, serving.keyPem, { mode: 0o600 });
+  // writeFile's mode only applies when the file is created; an overwrite keeps the old mode.
+  await chmod(paths.key, 0o600);
+  io.stderr.write(`wrote ${paths.ca}, ${paths.cert}, ${paths.key} for ${hosts.join(', ')}\n`);
+}
+
+export function registerCertsCommand(program: Command, io: CliIO): void {
+  const certs = program.command('certs').description('manage development TLS certificates');
+  certs
+    .command('generate')
+    .description('write a CA (ca.crt) and a serving certificate (tls.crt, tls.key) signed by it')
+    .requiredOption('--hosts <list>', 'comma-separated DNS names and IP addresses for the SANs')
+    .requiredOption('--out <dir>', 'directory to write ca.crt, tls.crt and tls.key into')
+    .option('--if-missing', 'do nothing when all three files already exist')
+    .option('--days <n>', 'validity of the serving certificate in days', positiveInt, 30)
+    .action(async (opts: GenerateOptions) => {
+      await generateCertFiles(opts, io);
+    });
+}

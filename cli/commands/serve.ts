@@ -1,0 +1,101 @@
+// `vault-injector serve` (alias `agent-inject`, the argument vault-helm passes): the webhook.
+// Configuration problems exit 1 with one line before anything listens; SIGTERM/SIGINT drain.
+import type { Command } from 'commander';
+import { CertificateConfigError, selectCertificateSource } from '../../certs/select-source.js';
+import { TlsConfigError } from '../../certs/tls-options.js';
+import { ListenAddressError } from '../../webhook/listen-address.js';
+import { createLogger, type Logger } from '../../webhook/logger.js';
+import { runServer, StartAbortedError, type RunningServer } from '../../webhook/run-server.js';
+import { addConfigOptions, configFromCommand, type ResolvedConfig } from '../config.js';
+import { UsageError, type CliIO } from '../io.js';
+
+export type StopSignal = 'SIGTERM' | 'SIGINT';
+
+/** How serve learns it should stop; the process by default, a fake in tests. */
+export interface SignalSource {
+  waitForStop(): Promise<StopSignal>;
+}
+
+export const processSignals: SignalSource = {
+  waitForStop: () =>
+    new Promise((resolve) => {
+      const on = (sig: StopSignal) => (): void => {
+        process.off('SIGTERM', onTerm);
+        process.off('SIGINT', onInt);
+        resolve(sig);
+      };
+      const onTerm = on('SIGTERM');
+      const onInt = on('SIGINT');
+      process.once('SIGTERM', onTerm);
+      process.once('SIGINT', onInt);
+    }),
+};
+
+const CONFIG_ERRORS = [CertificateConfigError, TlsConfigError, ListenAddressError];
+
+async function start(
+  config: ResolvedConfig,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<RunningServer | undefined> {
+  try {
+    const certificateSource = selectCertificateSource(
+      config.server,
+      logger.child({ component: 'certs' }),
+    );
+    return await runServer({ ...config, logger, certificateSource, signal });
+  } catch (err) {
+    // A stop signal while waiting for the first (generated) certificate: a clean exit.
+    if (err instanceof StartAbortedError) return undefined;
+    // Every startup failure is the operator's to fix (files, flags, a busy port): one line, exit 1.
+    const message = (err as Error).message;
+    throw new UsageError(
+      CONFIG_ERRORS.some((c) => err instanceof c) ? message : `cannot start: ${message}`,
+    );
+  }
+}
+
+export async function serve(
+  config: ResolvedConfig,
+  io: CliIO,
+  signals: SignalSource,
+): Promise<void> {
+  const logger = createLogger({
+    level: config.server.logLevel,
+    format: config.server.logFormat,
+    sink: io.stderr,
+  });
+  // Listen for signals before starting, so one sent during startup is not lost.
+  const stopSignal = signals.waitForStop();
+  const abort = new AbortController();
+  void stopSignal.then(() => abort.abort());
+  const running = await start(config, logger, abort.signal);
+  if (running === undefined) {
+    logger.info('stopped before serving');
+    return;
+  }
+  logger.info(
+    { listen: running.url, vault_address: config.injector.vaultAddress },
+    'vault-injector webhook ready',
+  );
+  const sig = await stopSignal;
+  logger.info({ signal: sig }, 'stop requested');
+  await running.stop();
+}
+
+export function registerServeCommand(
+  program: Command,
+  io: CliIO,
+  signals: SignalSource = processSignals,
+): void {
+  const cmd = program
+    .command('serve')
+    .alias('agent-inject')
+    .description('run the mutating admission webhook over HTTPS (alias: agent-inject)')
+    // vault-helm runs the image with args ["agent-inject", "2>&1"]: ignore stray positionals.
+    .allowExcessArguments(true);
+  addConfigOptions(cmd).action(async (): Promise<void> => {
+    const config = configFromCommand(cmd, io.env);
+    await serve(config, io, signals);
+  });
+}

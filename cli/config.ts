@@ -1,0 +1,121 @@
+// The one configuration every command shares (serve, review, mutate, lint, policy): vault-k8s's
+// flags and AGENT_INJECT_* variables resolved into InjectorConfig and ServerConfig. Unlike
+// vault-k8s (quirk 1), a flag given on the command line beats its environment variable, so a
+// one-off `--vault-image=...` works inside a pod whose manifest sets AGENT_INJECT_VAULT_IMAGE.
+import { Option, type Command } from 'commander';
+import { DEFAULT_INJECTOR_CONFIG, type InjectorConfig } from '../patches/injector-config.js';
+import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../webhook/server-config.js';
+import { configOptions, type ConfigOption } from './config-options.js';
+import { normaliseGoFlags } from './go-flags.js';
+import { UsageError } from './io.js';
+
+/** Flag values as given on the command line, keyed by flag name without dashes. */
+export type ConfigFlags = Readonly<Record<string, string | boolean | undefined>>;
+export type ConfigEnv = Readonly<Record<string, string | undefined>>;
+
+export interface ResolvedConfig {
+  readonly injector: InjectorConfig;
+  readonly server: ServerConfig;
+}
+
+interface RawSetting {
+  readonly value: string;
+  /** How the user named it: "--flag" or "VARIABLE (--flag)". */
+  readonly source: string;
+}
+
+function rawSetting(opt: ConfigOption, flags: ConfigFlags, env: ConfigEnv): RawSetting | undefined {
+  const given = opt.flag === undefined ? undefined : flags[opt.flag];
+  if (given !== undefined) {
+    return { value: given === true ? 'true' : String(given), source: `--${opt.flag}` };
+  }
+  const name = opt.env.find((n) => (env[n] ?? '') !== '');
+  if (name === undefined) return undefined;
+  const flag = opt.flag === undefined ? '' : ` (--${opt.flag})`;
+  return { value: env[name] ?? '', source: `${name}${flag}` };
+}
+
+/**
+ * Flag, else the first non-empty environment variable, else the default. Throws UsageError (exit
+ * 1) naming the flag or variable, the bad value and what is accepted.
+ */
+export function resolveConfig(flags: ConfigFlags, env: ConfigEnv): ResolvedConfig {
+  const options = configOptions();
+  const unknown = Object.keys(flags).filter((f) => !options.some((o) => o.flag === f));
+  if (unknown.length > 0) throw new Error(`resolveConfig: unknown flags ${unknown.join(', ')}`);
+  const injector: Record<string, unknown> = { ...DEFAULT_INJECTOR_CONFIG };
+  const server: Record<string, unknown> = { ...DEFAULT_SERVER_CONFIG };
+  for (const opt of options) {
+    const raw = rawSetting(opt, flags, env);
+    if (raw === undefined) continue;
+    const parsed = opt.parse(raw.value);
+    if (!parsed.ok) {
+      throw new UsageError(
+        `invalid value ${JSON.stringify(raw.value)} for ${raw.source}: expected ${parsed.accepted}`,
+      );
+    }
+    (opt.section === 'injector' ? injector : server)[opt.key] = parsed.value;
+  }
+  return Object.freeze({
+    injector: Object.freeze(injector) as unknown as InjectorConfig,
+    server: Object.freeze(server) as unknown as ServerConfig,
+  });
+}
+
+function defaultText(opt: ConfigOption): string {
+  if (opt.defaultText !== undefined) return opt.defaultText;
+  const defaults: Readonly<Record<string, unknown>> =
+    opt.section === 'injector' ? { ...DEFAULT_INJECTOR_CONFIG } : { ...DEFAULT_SERVER_CONFIG };
+  const value = defaults[opt.key];
+  if (value === '' || (Array.isArray(value) && value.length === 0)) return '';
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+function helpText(opt: ConfigOption): string {
+  const def = defaultText(opt);
+  const parts = [def === '' ? '' : `default: ${def}`, `env: ${opt.env.join(' or ')}`];
+  return `${opt.description} (${parts.filter((p) => p !== '').join('; ')})`;
+}
+
+/**
+ * Adds every configuration flag to a command. No commander defaults are set, so a flag's value is
+ * present only when the user gave it; resolveConfig fills in the environment and the defaults.
+ */
+export function addConfigOptions(cmd: Command): Command {
+  for (const opt of configOptions()) {
+    if (opt.flag === undefined) continue;
+    cmd.addOption(
+      new Option(`--${opt.flag} ${opt.placeholder}`, helpText(opt)).helpGroup(
+        opt.section === 'injector' ? 'Injection settings:' : 'Server settings:',
+      ),
+    );
+  }
+  return cmd;
+}
+
+/** The configuration flags the user gave to a parsed command, keyed by flag name. */
+export function readConfigFlags(cmd: Command): ConfigFlags {
+  const out: Record<string, string | boolean> = {};
+  for (const opt of configOptions()) {
+    const option = cmd.options.find((o) => o.long === `--${opt.flag}`);
+    if (opt.flag === undefined || option === undefined) continue;
+    const value: unknown = cmd.getOptionValue(option.attributeName());
+    if (typeof value === 'string' || typeof value === 'boolean') out[opt.flag] = value;
+  }
+  return out;
+}
+
+/** resolveConfig for a parsed command. */
+export function configFromCommand(cmd: Command, env: ConfigEnv): ResolvedConfig {
+  return resolveConfig(readConfigFlags(cmd), env);
+}
+
+/** Rewrites Go-style spellings (`-flag=value`, bare `-bool-flag`) of the configuration flags. */
+export function normaliseConfigArgv(argv: readonly string[]): string[] {
+  const bool = new Set<string>();
+  const value = new Set<string>();
+  for (const opt of configOptions()) {
+    if (opt.flag !== undefined) (opt.isBool ? bool : value).add(opt.flag);
+  }
+  return normaliseGoFlags(argv, { bool, value });
+}

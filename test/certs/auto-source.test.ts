@@ -1,0 +1,199 @@
+// AutoCertificateSource without leader election (single instance, in-memory material) against the
+// HTTPS fake API server through a real KubeConfig and client-node.
+import { X509Certificate } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AutoCertificateSource, type AutoSourceTiming } from '../../certs/auto-source.js';
+import { bundleTrusts, splitPemCertificates } from '../../certs/bundle.js';
+import type { Clock } from '../../certs/cert-logger.js';
+import type { ServingCertificate } from '../../certs/source.js';
+import { FakeKubeApi } from '../fakes/kube-api.js';
+import {
+  bundlesInFake,
+  captureLogger,
+  emptyBundles,
+  handshake,
+  HOSTS,
+  MWC_NAME,
+  seedWebhookConfig,
+  waitFor,
+  type LogLine,
+} from './support.js';
+
+const FAST: Partial<AutoSourceTiming> = {
+  reconcileIntervalMs: 30_000,
+  backoffInitialMs: 100,
+  backoffMaxMs: 400,
+};
+const DAY = 24 * 3600 * 1000;
+
+let api: FakeKubeApi;
+let sources: AutoCertificateSource[] = [];
+
+beforeAll(async () => {
+  api = new FakeKubeApi();
+  await api.start();
+});
+afterAll(async () => {
+  await api.close();
+});
+beforeEach(() => {
+  api.setMode('up');
+  seedWebhookConfig(api, 3);
+});
+afterEach(async () => {
+  await Promise.all(sources.map((s) => s.stop()));
+  sources = [];
+});
+
+interface Started {
+  readonly source: AutoCertificateSource;
+  readonly certs: ServingCertificate[];
+  readonly errors: Error[];
+  readonly logs: LogLine[];
+  /** For each handed-out certificate: did every webhook's caBundle trust it at that moment? */
+  readonly trustedWhenHandedOut: boolean[];
+  readonly started: Promise<void>;
+}
+
+function startSource(timing: Partial<AutoSourceTiming> = FAST, clock?: Clock): Started {
+  const logs: LogLine[] = [];
+  const source = new AutoCertificateSource({
+    kubeConfig: api.kubeConfig(),
+    webhookConfigName: MWC_NAME,
+    hosts: HOSTS,
+    logger: captureLogger(logs),
+    timing,
+    clock,
+  });
+  sources.push(source);
+  const certs: ServingCertificate[] = [];
+  const errors: Error[] = [];
+  const trustedWhenHandedOut: boolean[] = [];
+  const started = source.start(
+    (c) => {
+      certs.push(c);
+      trustedWhenHandedOut.push(bundlesInFake(api).every((b) => bundleTrusts(b, c.certPem)));
+    },
+    (e) => errors.push(e),
+  );
+  return { source, certs, errors, logs, trustedWhenHandedOut, started };
+}
+
+describe('AutoCertificateSource (single instance)', () => {
+  it('sets caBundle in every webhook before handing out a certificate that verifies', async () => {
+    const s = startSource();
+    await s.started;
+    expect(s.certs).toHaveLength(1);
+    expect(s.trustedWhenHandedOut).toEqual([true]);
+    const bundles = bundlesInFake(api);
+    expect(bundles).toHaveLength(3);
+    expect(new Set(bundles).size).toBe(1);
+    expect(bundles[0]).toBe(s.certs[0]!.caPem);
+    const tls = await handshake(s.certs[0]!, bundles[0]!, 'vault-agent-injector-svc.vault.svc');
+    expect(tls).toEqual({ authorized: true });
+    expect(s.logs.map((l) => l.msg)).toEqual(
+      expect.arrayContaining([
+        'generated new CA and serving certificate',
+        'updated caBundle',
+        'serving certificate updated',
+      ]),
+    );
+    expect(s.source.isLeader).toBe(true);
+  });
+
+  it('repairs an emptied caBundle via the watch, and via the timer when the event is lost', async () => {
+    const s = startSource({ ...FAST, reconcileIntervalMs: 600 });
+    await s.started;
+    const want = s.certs[0]!.caPem;
+    emptyBundles(api);
+    const viaWatch = await waitFor(
+      () => bundlesInFake(api).every((b) => b === want),
+      5000,
+      'watch repair',
+    );
+    // Let the round triggered by our own PATCH event finish, so only the timer is left to notice.
+    await new Promise((r) => setTimeout(r, 300));
+    emptyBundles(api, { notify: false });
+    const viaTimer = await waitFor(
+      () => bundlesInFake(api).every((b) => b === want),
+      5000,
+      'timer repair',
+    );
+    expect(s.certs).toHaveLength(1);
+    console.log(
+      `caBundle repaired after ${viaWatch.toFixed(0)} ms (watch), ${viaTimer.toFixed(0)} ms (600 ms timer)`,
+    );
+  });
+
+  it('retries while the API is down at start, then converges', async () => {
+    api.setMode('down');
+    const s = startSource();
+    await new Promise((r) => setTimeout(r, 800));
+    expect(s.certs).toHaveLength(0);
+    expect(s.errors).toHaveLength(1);
+    api.setMode('error');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(s.certs).toHaveLength(0);
+    api.setMode('up');
+    await s.started;
+    expect(s.trustedWhenHandedOut).toEqual([true]);
+    const warnings = s.logs.filter((l) => l.msg.startsWith('auto-TLS round failed'));
+    expect(warnings.length).toBeGreaterThan(1);
+    expect(
+      warnings.map((l) => (l.obj as { retryInMs: number }).retryInMs).every((d) => d <= 400),
+    ).toBe(true);
+  });
+
+  it('keeps serving through an outage and repairs the bundle when the API returns', async () => {
+    const s = startSource({ ...FAST, reconcileIntervalMs: 300 });
+    await s.started;
+    const want = s.certs[0]!.caPem;
+    api.setMode('error');
+    emptyBundles(api, { notify: false });
+    const failed = (): number =>
+      s.logs.filter((l) => l.msg.startsWith('auto-TLS round failed')).length;
+    await waitFor(() => failed() >= 2, 5000, 'failed rounds during the outage');
+    expect(s.errors).toHaveLength(1);
+    expect(s.certs).toHaveLength(1);
+    expect(s.source.current?.certPem).toBe(s.certs[0]!.certPem);
+    api.setMode('up');
+    await waitFor(() => bundlesInFake(api).every((b) => b === want), 5000, 'repair after outage');
+    expect(s.certs).toHaveLength(1);
+  });
+
+  it('keeps the previous CA in the bundle when a restarted instance makes a new CA', async () => {
+    const first = startSource();
+    await first.started;
+    await first.source.stop();
+    const second = startSource();
+    await second.started;
+    const bundle = bundlesInFake(api)[0]!;
+    const cas = splitPemCertificates(bundle).map((p) => new X509Certificate(p).fingerprint256);
+    expect(cas).toHaveLength(2);
+    expect(cas[0]).toBe(new X509Certificate(first.certs[0]!.caPem).fingerprint256);
+    const sni = 'vault-agent-injector-svc.vault';
+    expect(await handshake(first.certs[0]!, bundle, sni)).toEqual({ authorized: true });
+    expect(await handshake(second.certs[0]!, bundle, sni)).toEqual({ authorized: true });
+  });
+
+  it('rotates the leaf at two thirds of its life and the CA at two thirds of ten years', async () => {
+    let now = Date.now();
+    const clock: Clock = { now: () => new Date(now) };
+    const s = startSource({ ...FAST, reconcileIntervalMs: 200 }, clock);
+    await s.started;
+    const patches = api.count('PATCH', MWC_NAME);
+    now += 19 * DAY;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(s.certs).toHaveLength(1);
+    now += 2 * DAY;
+    await waitFor(() => s.certs.length === 2, 5000, 'leaf rotation');
+    expect(s.certs[1]!.caPem).toBe(s.certs[0]!.caPem);
+    expect(api.count('PATCH', MWC_NAME)).toBe(patches);
+    now += 2440 * DAY;
+    await waitFor(() => s.certs.length === 3, 5000, 'CA rotation');
+    expect(splitPemCertificates(s.certs[2]!.caPem)).toHaveLength(2);
+    expect(bundlesInFake(api)[0]).toBe(s.certs[2]!.caPem);
+    expect(s.trustedWhenHandedOut).toEqual([true, true, true]);
+    expect(s.logs.filter((l) => l.msg === 'rotated serving certificate')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,69 @@
+// buildApp: the Fastify instance with its routes, built but never listening, so tests drive it
+// with inject() and runServer owns sockets, certificates and signals.
+import type { ServerOptions as HttpsOptions } from 'node:https';
+import Fastify, { LogController } from 'fastify';
+import type { InjectorConfig } from '../patches/injector-config.js';
+import type { App } from './app-types.js';
+import { createErrorHandler } from './errors.js';
+import { SERVER_TIMEOUTS } from './http-timeouts.js';
+import type { Logger } from './logger.js';
+import type { InjectorMetrics } from './metrics.js';
+import type { Readiness } from './readiness.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerMetricsRoute } from './routes/metrics.js';
+import { registerMutateRoute } from './routes/mutate.js';
+import type { ServerConfig } from './server-config.js';
+
+export interface AppDeps {
+  readonly injector: InjectorConfig;
+  readonly server: ServerConfig;
+  readonly logger: Logger;
+  readonly metrics: InjectorMetrics;
+  readonly readiness: Readiness;
+  /** Certificate, key and TLS settings for https.createServer (see certs/tls-options.ts). */
+  readonly https: HttpsOptions;
+}
+
+export function buildApp(deps: AppDeps): App {
+  const app = Fastify({
+    https: { ...deps.https, handshakeTimeout: SERVER_TIMEOUTS.handshakeMs },
+    loggerInstance: deps.logger.child({ component: 'http' }),
+    // One decision line per admission is logged by admit(); per-request lines would double it.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.server.bodyLimit,
+    keepAliveTimeout: SERVER_TIMEOUTS.keepAliveMs,
+    requestTimeout: SERVER_TIMEOUTS.requestMs,
+    connectionTimeout: SERVER_TIMEOUTS.idleSocketMs,
+    // On close: drop idle keep-alive sockets at once, let busy ones finish their request.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  }) as unknown as App;
+  app.server.headersTimeout = SERVER_TIMEOUTS.headersMs;
+  // JSON only: Fastify's built-in text/plain parser would hand strings to the admission code.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
+  // While draining, keep-alive clients (the API server) are told to reconnect, so their sockets
+  // close after the in-flight response instead of holding shutdown open for keepAliveTimeout.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (deps.readiness.shuttingDown) void reply.header('connection', 'close');
+    return payload;
+  });
+  app.setErrorHandler(
+    createErrorHandler(deps.logger.child({ component: 'http' }), deps.server.bodyLimit),
+  );
+  registerMutateRoute(app, {
+    injector: deps.injector,
+    metrics: deps.metrics,
+    logger: deps.logger.child({ component: 'admission' }),
+    bodyLimit: deps.server.bodyLimit,
+  });
+  registerHealthRoutes(app, deps.readiness);
+  if (deps.server.telemetryPath !== '') {
+    registerMetricsRoute(app, deps.server.telemetryPath, deps.metrics);
+  }
+  return app;
+}

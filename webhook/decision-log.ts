@@ -1,0 +1,47 @@
+// The one log line per admission decision. Annotation values can hold Vault tokens, templates
+// or keys, so only keys are logged, and problem values only for non-sensitive annotations.
+import { isSensitiveAnnotation } from '../patches/annotations.js';
+import type { RequestSummary } from '../patches/admission-review.js';
+import type { InjectionOutcome, Problem } from '../patches/outcome.js';
+import type { Logger } from './logger.js';
+
+function describeProblem(p: Problem): string {
+  const value =
+    p.value === undefined || isSensitiveAnnotation(p.key) ? '' : `=${JSON.stringify(p.value)}`;
+  return `${p.key}${value}: ${p.message}`;
+}
+
+function annotationKeys(object: unknown): string[] {
+  const meta = (object as { metadata?: { annotations?: unknown } } | undefined)?.metadata;
+  const ann = meta?.annotations;
+  return typeof ann === 'object' && ann !== null ? Object.keys(ann).sort() : [];
+}
+
+function reasonOf(outcome: InjectionOutcome): string {
+  if (outcome.decision === 'inject') return outcome.injectionType ?? 'no_agent_container';
+  return outcome.reason;
+}
+
+export function logDecision(
+  logger: Logger,
+  summary: RequestSummary,
+  outcome: InjectionOutcome,
+  durationMs: number,
+  object: unknown,
+): void {
+  const fields: Record<string, unknown> = {
+    decision: outcome.decision,
+    uid: summary.uid,
+    namespace: summary.namespace,
+    pod: summary.name,
+    owner: summary.ownerKind || undefined,
+    operation: summary.operation || undefined,
+    reason: reasonOf(outcome),
+    duration_ms: Math.round(durationMs * 10) / 10,
+  };
+  if (outcome.decision === 'deny') fields.problems = outcome.problems.map(describeProblem);
+  if (outcome.warnings.length > 0) fields.warnings = outcome.warnings.length;
+  if (logger.isLevelEnabled('debug')) fields.annotations = annotationKeys(object);
+  if (outcome.decision === 'deny') logger.warn(fields);
+  else logger.info(fields);
+}
