@@ -1,9 +1,7 @@
 // Picks where the serving certificate comes from. Kept in one small function so auto-TLS can be
 // added as one more branch.
-import { AutoCertificateSource } from './auto-source.js';
 import type { CertLogger } from './cert-logger.js';
 import { FileCertificateSource } from './file-source.js';
-import { loadDefaultKubeConfig } from './kube-client.js';
 import type { CertificateSource } from './source.js';
 import type { ServerConfig } from '../webhook/server-config.js';
 
@@ -21,10 +19,10 @@ const SILENT_LOGGER: CertLogger = {
   error: () => undefined,
 };
 
-export function selectCertificateSource(
+export async function selectCertificateSource(
   server: ServerConfig,
   logger: CertLogger = SILENT_LOGGER,
-): CertificateSource {
+): Promise<CertificateSource> {
   if (server.tlsCertFile !== '' || server.tlsKeyFile !== '') {
     if (server.tlsCertFile === '' || server.tlsKeyFile === '') {
       throw new CertificateConfigError(
@@ -44,6 +42,11 @@ export function selectCertificateSource(
     if (server.useLeaderElector && server.podName === '') {
       throw new CertificateConfigError('--use-leader-elector needs POD_NAME (the lock holder)');
     }
+    // client-node takes seconds to load on a small node: only auto-TLS pays for it.
+    const [{ AutoCertificateSource }, { loadDefaultKubeConfig }] = await Promise.all([
+      import('./auto-source.js'),
+      import('./kube-client.js'),
+    ]);
     return new AutoCertificateSource({
       kubeConfig: loadDefaultKubeConfig(),
       webhookConfigName: server.tlsAuto,

@@ -11,10 +11,19 @@ import { normaliseConfigArgv } from './config.js';
 import { UsageError, type CliIO } from './io.js';
 
 export function readVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
+  // dist/cli/program.js is two levels below package.json; cli/program.ts (tests, tsx) is one.
+  for (const rel of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
+        name?: string;
+        version: string;
+      };
+      if (pkg.name === 'vault-injector') return pkg.version;
+    } catch {
+      // try the next location
+    }
+  }
+  return 'unknown';
 }
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {

@@ -8,6 +8,7 @@ import { buildDesiredPod } from './desired-pod.js';
 import { diffJson } from './diff.js';
 import type { InjectorConfig } from './injector-config.js';
 import type { Pod } from './k8s-types.js';
+import { formatWarning, lintAnnotations } from './lint.js';
 import { formatProblems, type InjectionOutcome, type Problem } from './outcome.js';
 import { parseAgentSpec } from './parse-annotations.js';
 import { checkPodSpecShape } from './pod-shape.js';
@@ -33,14 +34,17 @@ export function buildInjection(pod: Pod, namespace: string, cfg: InjectorConfig)
   const shape = checkPodSpecShape(pod);
   if (shape.length > 0) return deny(shape, [], 'invalid_configuration');
   const parsed = parseAgentSpec(pod, namespace, cfg);
-  if (!parsed.ok) return deny(parsed.problems, parsed.warnings, 'invalid_annotations');
+  // Typos and misplaced annotations are silently ignored by vault-k8s; here kubectl shows them.
+  const lint = lintAnnotations(pod.metadata?.annotations ?? {}).map(formatWarning);
+  const warnings = [...parsed.warnings, ...lint];
+  if (!parsed.ok) return deny(parsed.problems, warnings, 'invalid_annotations');
   const desired = buildDesiredPod(pod, parsed.spec);
-  if (!desired.ok) return deny(desired.problems, parsed.warnings, 'invalid_annotations');
+  if (!desired.ok) return deny(desired.problems, warnings, 'invalid_annotations');
   return {
     decision: 'inject',
     patch: diffJson(pod, desired.pod),
     pod: desired.pod,
     injectionType: desired.injectionType,
-    warnings: [...parsed.warnings, ...jobWarning(pod, parsed.spec.layout.sidecar)],
+    warnings: [...warnings, ...jobWarning(pod, parsed.spec.layout.sidecar)],
   };
 }

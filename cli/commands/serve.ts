@@ -1,11 +1,8 @@
 // `vault-injector serve` (alias `agent-inject`, the argument vault-helm passes): the webhook.
 // Configuration problems exit 1 with one line before anything listens; SIGTERM/SIGINT drain.
 import type { Command } from 'commander';
-import { CertificateConfigError, selectCertificateSource } from '../../certs/select-source.js';
-import { TlsConfigError } from '../../certs/tls-options.js';
-import { ListenAddressError } from '../../webhook/listen-address.js';
-import { createLogger, type Logger } from '../../webhook/logger.js';
-import { runServer, StartAbortedError, type RunningServer } from '../../webhook/run-server.js';
+import type { Logger } from '../../webhook/logger.js';
+import type { RunningServer } from '../../webhook/run-server.js';
 import { addConfigOptions, configFromCommand, type ResolvedConfig } from '../config.js';
 import { UsageError, type CliIO } from '../io.js';
 
@@ -31,15 +28,27 @@ export const processSignals: SignalSource = {
     }),
 };
 
-const CONFIG_ERRORS = [CertificateConfigError, TlsConfigError, ListenAddressError];
-
 async function start(
   config: ResolvedConfig,
   logger: Logger,
   signal: AbortSignal,
 ): Promise<RunningServer | undefined> {
+  // The server stack (fastify, prom-client, certificates) loads only for serve, so the offline
+  // commands start fast.
+  const [
+    { CertificateConfigError, selectCertificateSource },
+    { TlsConfigError },
+    { ListenAddressError },
+    { runServer, StartAbortedError },
+  ] = await Promise.all([
+    import('../../certs/select-source.js'),
+    import('../../certs/tls-options.js'),
+    import('../../webhook/listen-address.js'),
+    import('../../webhook/run-server.js'),
+  ]);
+  const CONFIG_ERRORS = [CertificateConfigError, TlsConfigError, ListenAddressError];
   try {
-    const certificateSource = selectCertificateSource(
+    const certificateSource = await selectCertificateSource(
       config.server,
       logger.child({ component: 'certs' }),
     );
@@ -60,6 +69,7 @@ export async function serve(
   io: CliIO,
   signals: SignalSource,
 ): Promise<void> {
+  const { createLogger } = await import('../../webhook/logger.js');
   const logger = createLogger({
     level: config.server.logLevel,
     format: config.server.logFormat,

@@ -56,7 +56,10 @@ describe('serve with --tls-auto --use-leader-elector', () => {
       injector: DEFAULT_INJECTOR_CONFIG,
       server,
       logger,
-      certificateSource: selectCertificateSource(server, logger.child({ component: 'certs' })),
+      certificateSource: await selectCertificateSource(
+        server,
+        logger.child({ component: 'certs' }),
+      ),
     });
     try {
       const bundles = bundlesInFake(api);
@@ -88,11 +91,11 @@ describe('serve with --tls-auto --use-leader-elector', () => {
     );
   }, 15_000);
 
-  it('rejects --tls-auto without hosts and --use-leader-elector without POD_NAME', () => {
+  it('rejects --tls-auto without hosts and --use-leader-elector without POD_NAME', async () => {
     const base = { ...DEFAULT_SERVER_CONFIG, tlsAuto: MWC_NAME };
-    expect(() => selectCertificateSource(base)).toThrow(/tls-auto-hosts/);
-    expect(() =>
+    await expect(selectCertificateSource(base)).rejects.toThrow(/tls-auto-hosts/);
+    await expect(
       selectCertificateSource({ ...base, tlsAutoHosts: ['x'], useLeaderElector: true }),
-    ).toThrow(/POD_NAME/);
+    ).rejects.toThrow(/POD_NAME/);
   });
 });

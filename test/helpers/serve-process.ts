@@ -1,20 +1,14 @@
 // Runs the BUILT CLI (`node dist/cli/main.js ...`) as a child process, as the container does.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { buildCli } from '../cli/built-cli.js';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
-/**
- * Builds dist/ once. tsc still emits when files being written by others fail to type-check, so a
- * non-zero exit is tolerated as long as the entry point exists; `npm run typecheck` is the gate.
- */
+/** Builds dist/ only when stale; the vitest global setup has normally built it already. */
 export function buildOnce(): void {
-  const res = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (!existsSync(CLI)) {
-    throw new Error(`npm run build produced no ${CLI}:\n${res.stdout}\n${res.stderr}`);
-  }
+  buildCli();
 }
 
 /** Only PATH and what the test gives: AGENT_INJECT_* from the outer shell must not leak in. */

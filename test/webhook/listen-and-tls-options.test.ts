@@ -70,16 +70,18 @@ describe('TLS options', () => {
 
 describe('selectCertificateSource', () => {
   const base = DEFAULT_SERVER_CONFIG;
-  it('uses files when both are given', () => {
-    expect(selectCertificateSource({ ...base, tlsCertFile: 'a', tlsKeyFile: 'b' })).toBeInstanceOf(
-      FileCertificateSource,
-    );
+  it('uses files when both are given', async () => {
+    await expect(
+      selectCertificateSource({ ...base, tlsCertFile: 'a', tlsKeyFile: 'b' }),
+    ).resolves.toBeInstanceOf(FileCertificateSource);
   });
-  it('explains what is missing', () => {
-    expect(() => selectCertificateSource({ ...base, tlsCertFile: 'a' })).toThrow(
+  it('explains what is missing', async () => {
+    await expect(selectCertificateSource({ ...base, tlsCertFile: 'a' })).rejects.toThrow(
       CertificateConfigError,
     );
-    expect(() => selectCertificateSource({ ...base, tlsAuto: 'cfg' })).toThrow(/--tls-auto/);
-    expect(() => selectCertificateSource(base)).toThrow(/--tls-cert-file/);
+    await expect(selectCertificateSource({ ...base, tlsAuto: 'cfg' })).rejects.toThrow(
+      /--tls-auto/,
+    );
+    await expect(selectCertificateSource(base)).rejects.toThrow(/--tls-cert-file/);
   });
 });
