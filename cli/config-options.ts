@@ -419,7 +419,7 @@ function serverOptions(): ConfigOption[] {
         flag: 'tls-cert-file',
         env: tls('TLS_CERT_FILE'),
         placeholder: '<file>',
-        description: 'PEM certificate to serve (generated when empty)',
+        description: 'PEM certificate to serve (or use --tls-auto to generate one)',
       },
       v.parseString,
     ),
