@@ -164,3 +164,24 @@ export function buildAgentConfig(spec: AgentSpec, role: AgentRole): AgentConfig 
 export function encodeAgentConfig(config: AgentConfig): string {
   return Buffer.from(JSON.stringify(config)).toString('base64');
 }
+
+const INIT_MARK = '"exit_after_auth":true,"pid_file"';
+const SIDECAR_MARK = '"exit_after_auth":false,"pid_file"';
+
+/**
+ * Both VAULT_CONFIG values. When the two configs differ only in exit_after_auth (no cache or a
+ * persistent one), the init JSON is serialised once and the flag flipped in the text: the marker
+ * cannot occur inside a string value, where JSON escapes every quote.
+ */
+export function encodeAgentConfigs(spec: AgentSpec): { init: string; sidecar: string } {
+  const init = buildAgentConfig(spec, 'init');
+  const initJson = JSON.stringify(init);
+  const sameShape = spec.cachePersist || (!spec.cacheEnable && !spec.enableQuit);
+  const sidecarJson = sameShape
+    ? initJson.replace(INIT_MARK, SIDECAR_MARK)
+    : JSON.stringify(buildAgentConfig(spec, 'sidecar'));
+  return {
+    init: Buffer.from(initJson).toString('base64'),
+    sidecar: Buffer.from(sidecarJson).toString('base64'),
+  };
+}

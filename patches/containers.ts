@@ -1,6 +1,6 @@
 // The init container vault-agent-init and the sidecar vault-agent (reference §3.1, §3.5, §3.8, §3.9).
 import { agentEnv } from './agent-env.js';
-import { buildAgentConfig, encodeAgentConfig, type AgentRole } from './agent-config.js';
+import { encodeAgentConfigs, type AgentRole } from './agent-config.js';
 import type { AgentSpec } from './agent-spec.js';
 import { applyContainerPatch } from './json-patch-annotation.js';
 import type { Container, Pod, SecurityContext } from './k8s-types.js';
@@ -52,13 +52,23 @@ function preStop(spec: AgentSpec): Record<string, unknown> {
   return { preStop: { exec: { command: ['/bin/sh', '-c', command] } } };
 }
 
+// Both containers of one injection share one serialisation (see encodeAgentConfigs).
+const encoded = new WeakMap<AgentSpec, { init: string; sidecar: string }>();
+function configsFor(spec: AgentSpec): { init: string; sidecar: string } {
+  let pair = encoded.get(spec);
+  if (pair === undefined) {
+    pair = encodeAgentConfigs(spec);
+    encoded.set(spec, pair);
+  }
+  return pair;
+}
+
 export type ContainerResult = { ok: true; container: Container } | { ok: false; message: string };
 
 /** Builds one agent container; `role` decides exit_after_auth, mounts, lifecycle and the JSON patch applied. */
 export function buildAgentContainer(spec: AgentSpec, pod: Pod, role: AgentRole): ContainerResult {
   const configFile = role === 'init' ? 'config-init.hcl' : 'config.hcl';
-  const vaultConfig =
-    spec.configMap === '' ? encodeAgentConfig(buildAgentConfig(spec, role)) : undefined;
+  const vaultConfig = spec.configMap === '' ? configsFor(spec)[role] : undefined;
   const container: Container = {
     name: role === 'init' ? INIT_CONTAINER_NAME : SIDECAR_CONTAINER_NAME,
     image: spec.image,

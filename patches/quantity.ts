@@ -257,7 +257,23 @@ function slowPath(sc: Scanned, sfx: Suffix): Parsed<string> {
  * 1.5Gi → 1536Mi, 1000m → 1, 1e3 → 1e3, 0.0001 → 100u. Suffixes are case-sensitive, so 500mi,
  * 250gi and 128g are rejected just as vault-k8s rejects them.
  */
+/**
+ * Results for the few quantities a cluster actually uses (the injector defaults and a handful of
+ * annotation values), so the hot path skips the BigInt arithmetic. Bounded: cleared when full.
+ */
+const memo = new Map<string, Parsed<string>>();
+const MEMO_LIMIT = 256;
+
 export function parseQuantity(s: string): Parsed<string> {
+  const hit = memo.get(s);
+  if (hit !== undefined) return hit;
+  const result = parseQuantityUncached(s);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  if (s.length <= 64) memo.set(s, Object.freeze(result));
+  return result;
+}
+
+function parseQuantityUncached(s: string): Parsed<string> {
   if (s === '') return fail;
   if (s === '0') return { ok: true, value: '0' };
   const sc = scan(s);
