@@ -26,7 +26,12 @@ export interface AppDeps {
 
 export function buildApp(deps: AppDeps): App {
   const app = Fastify({
-    https: { ...deps.https, handshakeTimeout: SERVER_TIMEOUTS.handshakeMs },
+    https: {
+      ...deps.https,
+      handshakeTimeout: SERVER_TIMEOUTS.handshakeMs,
+      // Node checks headersTimeout/requestTimeout only this often (30 s by default).
+      connectionsCheckingInterval: SERVER_TIMEOUTS.checkIntervalMs,
+    },
     loggerInstance: deps.logger.child({ component: 'http' }),
     // One decision line per admission is logged by admit(); per-request lines would double it.
     logController: new LogController({ disableRequestLogging: true }),
@@ -36,7 +41,10 @@ export function buildApp(deps: AppDeps): App {
     connectionTimeout: SERVER_TIMEOUTS.idleSocketMs,
     // On close: drop idle keep-alive sockets at once, let busy ones finish their request.
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // No 503 while draining: the API server does not retry a 503 without Retry-After, so with
+    // failurePolicy Fail a rolling restart would fail pod creations. Requests still arriving on
+    // open keep-alive sockets are answered normally, with Connection: close (onSend below).
+    return503OnClosing: false,
   }) as unknown as App;
   app.server.headersTimeout = SERVER_TIMEOUTS.headersMs;
   // JSON only: Fastify's built-in text/plain parser would hand strings to the admission code.

@@ -4,10 +4,14 @@ import { isSensitiveAnnotation } from '../patches/annotations.js';
 import type { RequestSummary } from '../patches/admission-review.js';
 import type { InjectionOutcome, Problem } from '../patches/outcome.js';
 import type { Logger } from './logger.js';
+import { withoutJsonExcerpt } from './redact.js';
 
 function describeProblem(p: Problem): string {
-  const value =
-    p.value === undefined || isSensitiveAnnotation(p.key) ? '' : `=${JSON.stringify(p.value)}`;
+  if (isSensitiveAnnotation(p.key)) {
+    // The engine's message can quote the value too (a JSON parse error of agent-json-patch).
+    return `${p.key}: ${withoutJsonExcerpt(p.message)}`;
+  }
+  const value = p.value === undefined ? '' : `=${JSON.stringify(p.value)}`;
   return `${p.key}${value}: ${p.message}`;
 }
 

@@ -3,6 +3,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from './logger.js';
+import { withoutJsonExcerpt } from './redact.js';
 
 export interface ErrorBody {
   readonly statusCode: number;
@@ -23,11 +24,12 @@ function describe(err: FastifyError, req: FastifyRequest, bodyLimit: number): st
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'Empty request body';
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return `error decoding admission request: ${err.message}`;
+      return `error decoding admission request: ${withoutJsonExcerpt(err.message)}`;
     default:
-      // JSON.parse errors from the body parser arrive as SyntaxError with statusCode 400.
+      // JSON.parse errors from the body parser arrive as SyntaxError with statusCode 400; their
+      // message quotes part of the body, which may be an annotation value.
       return err instanceof SyntaxError
-        ? `error decoding admission request: ${err.message}`
+        ? `error decoding admission request: ${withoutJsonExcerpt(err.message)}`
         : err.message;
   }
 }

@@ -9,6 +9,8 @@ export const SERVER_TIMEOUTS = Object.freeze({
   requestMs: 30_000,
   /** Idle keep-alive sockets are closed after this; longer than the API server's reuse window is pointless. */
   keepAliveMs: 60_000,
+  /** How often Node enforces the headers and request timeouts on open connections. */
+  checkIntervalMs: 1_000,
   /** Any socket with no traffic at all for this long is destroyed (backstop). */
   idleSocketMs: 120_000,
 });

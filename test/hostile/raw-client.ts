@@ -60,7 +60,11 @@ function dechunk(buf: Buffer): Buffer {
 }
 
 /** Reads until the server closes (or timeoutMs passes, then closes itself and reports status 0). */
-export function readUntilClose(socket: TLSSocket, started: number, timeoutMs: number): Promise<RawResponse> {
+export function readUntilClose(
+  socket: TLSSocket,
+  started: number,
+  timeoutMs: number,
+): Promise<RawResponse> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => socket.destroy(), timeoutMs);
@@ -74,7 +78,11 @@ export function readUntilClose(socket: TLSSocket, started: number, timeoutMs: nu
 }
 
 /** Sends `bytes` at once on a fresh TLS connection and returns the server's answer. */
-export async function rawExchange(target: Target, bytes: Buffer, timeoutMs = 10_000): Promise<RawResponse> {
+export async function rawExchange(
+  target: Target,
+  bytes: Buffer,
+  timeoutMs = 10_000,
+): Promise<RawResponse> {
   const started = performance.now();
   const socket = await openTls(target);
   const done = readUntilClose(socket, started, timeoutMs);
@@ -83,7 +91,10 @@ export async function rawExchange(target: Target, bytes: Buffer, timeoutMs = 10_
 }
 
 /** A complete POST /mutate with Connection: close; headers can be overridden or removed (null). */
-export function postBytes(body: Buffer | string, headers: Record<string, string | null> = {}): Buffer {
+export function postBytes(
+  body: Buffer | string,
+  headers: Record<string, string | null> = {},
+): Buffer {
   const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   const all: Record<string, string | null> = {
     host: 'localhost',

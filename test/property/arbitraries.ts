@@ -104,8 +104,10 @@ function acceptedValues(key: string): string[] {
       [`${A.PREFIX_SECRET}db`]: 'secret/data/db',
       [key]: v,
     });
-    return inject(pod, { namespace: 'app', kind: 'Pod', config: DEFAULT_INJECTOR_CONFIG })
-      .decision === 'inject';
+    return (
+      inject(pod, { namespace: 'app', kind: 'Pod', config: DEFAULT_INJECTOR_CONFIG }).decision ===
+      'inject'
+    );
   });
   return ok.length > 0 ? ok : [''];
 }
@@ -126,7 +128,16 @@ const singleEntryArb: fc.Arbitrary<[string, string]> = fc.oneof(
 );
 
 /** Secret names: lower/upper case, dots, and the JSON-pointer-special `/` and `~`. */
-const secretNameArb = fc.constantFrom('db', 'DB', 'cfg.json', 'a.b', 'x~y', 'p/q', 'api-key', 'tok');
+const secretNameArb = fc.constantFrom(
+  'db',
+  'DB',
+  'cfg.json',
+  'a.b',
+  'x~y',
+  'p/q',
+  'api-key',
+  'tok',
+);
 
 const familyEntryArb: fc.Arbitrary<[string, string, string]> = fc.oneof(
   ...FAMILY_PREFIXES.map((prefix) =>
@@ -214,7 +225,12 @@ interface PodParts {
   shareProcessNamespace: boolean | null;
 }
 
-function container(name: string, mounts: VolumeMount[], uid: number | null, env: boolean): Container {
+function container(
+  name: string,
+  mounts: VolumeMount[],
+  uid: number | null,
+  env: boolean,
+): Container {
   return {
     name,
     image: `example/${name}:1`,
@@ -226,7 +242,12 @@ function container(name: string, mounts: VolumeMount[], uid: number | null, env:
 }
 
 /** Mounts derived from a seed: distinct paths per container, only volumes the pod declares. */
-function mountsFor(seed: number[], volumes: string[], saToken: boolean, index: number): VolumeMount[] {
+function mountsFor(
+  seed: number[],
+  volumes: string[],
+  saToken: boolean,
+  index: number,
+): VolumeMount[] {
   const mounts: VolumeMount[] = [];
   if (saToken && index % 2 === 0) {
     mounts.push({ name: SA_VOLUME.name, readOnly: true, mountPath: SA_MOUNT });
@@ -273,7 +294,9 @@ function buildPod(p: PodParts, annotations: Record<string, string> | undefined):
       containers: mk(p.containers, 0),
       ...(p.inits.length > 0 ? { initContainers: mk(p.inits, p.containers.length) } : {}),
       ...(volumes.length > 0 ? { volumes } : {}),
-      ...(p.shareProcessNamespace === null ? {} : { shareProcessNamespace: p.shareProcessNamespace }),
+      ...(p.shareProcessNamespace === null
+        ? {}
+        : { shareProcessNamespace: p.shareProcessNamespace }),
     },
   };
   if (p.phase !== null) pod.status = { phase: p.phase };
@@ -320,6 +343,8 @@ const podPartsArb: fc.Arbitrary<PodParts> = fc
   .filter((p) => p.containers.length > 0);
 
 /** A valid pod carrying the given annotations (or none). */
-export function podArb(annotations: fc.Arbitrary<Record<string, string> | undefined>): fc.Arbitrary<Pod> {
+export function podArb(
+  annotations: fc.Arbitrary<Record<string, string> | undefined>,
+): fc.Arbitrary<Pod> {
   return fc.tuple(podPartsArb, annotations).map(([parts, ann]) => buildPod(parts, ann));
 }

@@ -72,7 +72,9 @@ function checkEnvelope(response: AdmissionResponse, outcome: InjectionOutcome): 
   if (response.patch !== undefined) {
     expect(response.patchType).toBe('JSONPatch');
     const decoded: unknown = JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8'));
-    expect(outcome.decision === 'inject' && decoded).toEqual(outcome.decision === 'inject' && outcome.patch);
+    expect(outcome.decision === 'inject' && decoded).toEqual(
+      outcome.decision === 'inject' && outcome.patch,
+    );
   } else expect(response.patchType).toBeUndefined();
   if (!response.allowed) {
     expect(response.status?.message).toMatch(/\S/);
