@@ -152,3 +152,53 @@ export const SENSITIVE_PREFIXES = [
 export function isSensitiveAnnotation(key: string): boolean {
   return SENSITIVE_PREFIXES.some((p) => key.startsWith(p));
 }
+
+/** Every prefix family, longest first so agent-inject-template-file- wins over agent-inject-template-. */
+export const FAMILY_PREFIXES: readonly string[] = [
+  PREFIX_SECRET,
+  PREFIX_TEMPLATE,
+  PREFIX_TEMPLATE_FILE,
+  PREFIX_FILE,
+  PREFIX_PERMS,
+  PREFIX_COMMAND,
+  PREFIX_ERROR_ON_MISSING_KEY,
+  PREFIX_LEFT_DELIM,
+  PREFIX_RIGHT_DELIM,
+  PREFIX_SECRET_VOLUME_PATH,
+  PREFIX_PRESERVE_SECRET_CASE,
+  PREFIX_AUTH_CONFIG,
+  PREFIX_AGENT_TELEMETRY,
+].sort((x, y) => y.length - x.length);
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+// One regular expression instead of a startsWith per family per key: this runs for every
+// annotation of every admitted pod.
+const FAMILY_RE = new RegExp(`^(${FAMILY_PREFIXES.map(escapeRe).join('|')})([\\s\\S]*)$`);
+
+/**
+ * Splits a family key into its prefix and suffix, or undefined for any other key and for an empty
+ * suffix (as in vault-k8s, `agent-inject-template-file-` names nothing; it is not a template "file-").
+ */
+export function splitFamilyKey(key: string): { prefix: string; suffix: string } | undefined {
+  const m = FAMILY_RE.exec(key);
+  if (m === null || m[2] === '') return undefined;
+  return { prefix: m[1] as string, suffix: m[2] as string };
+}
+
+/** Family annotations grouped by prefix, then by suffix: built in one pass over a pod's annotations. */
+export type FamilyIndex = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+export function indexFamilies(annotations: Readonly<Record<string, string>>): FamilyIndex {
+  const index = new Map<string, Map<string, string>>();
+  for (const key in annotations) {
+    const family = splitFamilyKey(key);
+    if (family === undefined) continue;
+    let bucket = index.get(family.prefix);
+    if (bucket === undefined) {
+      bucket = new Map();
+      index.set(family.prefix, bucket);
+    }
+    bucket.set(family.suffix, annotations[key] as string);
+  }
+  return index;
+}

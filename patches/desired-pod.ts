@@ -5,12 +5,13 @@ import {
   ANNOTATION_AGENT_INJECT_STATUS,
   ANNOTATION_AGENT_SHARE_PROCESS_NAMESPACE,
   ANNOTATION_SECRET_VOLUME_PATH,
+  PREFIX_SECRET_VOLUME_PATH,
 } from './annotations.js';
 import type { AgentSpec } from './agent-spec.js';
 import { buildAgentContainer, INIT_CONTAINER_NAME, SIDECAR_CONTAINER_NAME } from './containers.js';
 import type { Container, Pod, PodSpec, Volume, VolumeMount } from './k8s-types.js';
 import type { InjectionType, Problem } from './outcome.js';
-import { agentVolumes, secretMounts } from './volumes.js';
+import { agentVolumes, SECRETS_VOLUME, secretMounts } from './volumes.js';
 
 export type DesiredPod =
   | { ok: true; pod: Pod; injectionType: InjectionType | undefined }
@@ -23,13 +24,25 @@ function upsert<T extends { name: string }>(list: T[], item: T, atStart = false)
   else list.push(item);
 }
 
-function addMounts(container: Container, mounts: VolumeMount[], problems: Problem[]): void {
+/** The annotation that chose a secrets mount path: the per-secret one for custom volumes. */
+function mountPathKey(spec: AgentSpec, mount: VolumeMount): string {
+  if (mount.name === SECRETS_VOLUME) return ANNOTATION_SECRET_VOLUME_PATH;
+  const secret = spec.secrets.find((s) => s.mountPath === mount.mountPath);
+  return secret ? `${PREFIX_SECRET_VOLUME_PATH}${secret.rawName}` : ANNOTATION_SECRET_VOLUME_PATH;
+}
+
+function addMounts(
+  container: Container,
+  mounts: VolumeMount[],
+  spec: AgentSpec,
+  problems: Problem[],
+): void {
   const list = (container.volumeMounts ??= []);
   for (const mount of mounts) {
     const clash = list.find((m) => m.mountPath === mount.mountPath && m.name !== mount.name);
     if (clash) {
       problems.push({
-        key: ANNOTATION_SECRET_VOLUME_PATH,
+        key: mountPathKey(spec, mount),
         value: mount.mountPath,
         message: `container "${container.name}" already mounts volume "${clash.name}" at ${mount.mountPath}; choose another secret volume path`,
       });
@@ -98,7 +111,35 @@ function copyForInjection(pod: Pod, spec: AgentSpec): { desired: Pod; podSpec: P
   return { desired: { ...pod, metadata: { ...pod.metadata }, spec: podSpec }, podSpec };
 }
 
+/**
+ * A pod never injected before (no agent-inject-status) that already has a container or volume with
+ * a name the injector owns: replacing it would silently drop the user's item, so say so instead.
+ */
+function ownedNameClashes(pod: Pod): Problem[] {
+  if (pod.metadata?.annotations?.[ANNOTATION_AGENT_INJECT_STATUS] !== undefined) return [];
+  const spec = pod.spec as PodSpec;
+  const problems: Problem[] = [];
+  const containers = [...spec.containers, ...(spec.initContainers ?? [])];
+  for (const c of containers.filter((x) => OWNED_CONTAINER.has(x.name))) {
+    problems.push({
+      key: 'spec.containers[].name',
+      value: c.name,
+      message: 'this container name is reserved for the injected Vault Agent; rename the container',
+    });
+  }
+  for (const v of (spec.volumes ?? []).filter((x) => OWNED_VOLUME.test(x.name))) {
+    problems.push({
+      key: 'spec.volumes[].name',
+      value: v.name,
+      message: 'this volume name is reserved for the injected Vault Agent; rename the volume',
+    });
+  }
+  return problems;
+}
+
 export function buildDesiredPod(pod: Pod, spec: AgentSpec): DesiredPod {
+  const clashes = ownedNameClashes(pod);
+  if (clashes.length > 0) return { ok: false, problems: clashes };
   const problems: Problem[] = [];
   const { desired, podSpec } = copyForInjection(pod, spec);
   const withInit = spec.layout.init;
@@ -107,11 +148,11 @@ export function buildDesiredPod(pod: Pod, spec: AgentSpec): DesiredPod {
   for (const v of agentVolumes(spec, withInit, withSidecar)) upsert(volumes, v);
   const mounts = secretMounts(spec);
   for (const c of podSpec.containers) {
-    if (spec.injectContainers.includes(c.name)) addMounts(c, mounts, problems);
+    if (spec.injectContainers.includes(c.name)) addMounts(c, mounts, spec, problems);
   }
   for (const c of podSpec.initContainers ?? []) {
     if (c.name !== INIT_CONTAINER_NAME && c.name !== SIDECAR_CONTAINER_NAME) {
-      addMounts(c, mounts, problems);
+      addMounts(c, mounts, spec, problems);
     }
   }
   for (const role of ['init', 'sidecar'] as const) {

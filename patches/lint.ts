@@ -51,15 +51,12 @@ function knownNames(): KnownNames {
   return known;
 }
 
-const PER_SECRET: readonly string[] = A.PER_SECRET_PREFIXES;
+const PER_SECRET: ReadonlySet<string> = new Set(A.PER_SECRET_PREFIXES);
+const DECLARING: ReadonlySet<string> = new Set(A.SECRET_DECLARING_PREFIXES);
 
 /** The display form used in messages and suggestions: the key without vault.hashicorp.com/. */
 function short(key: string): string {
   return key.startsWith(A.ANNOTATION_PREFIX) ? key.slice(A.ANNOTATION_PREFIX.length) : key;
-}
-
-function isFamilyMember(key: string, names: KnownNames): boolean {
-  return names.families.some((f) => key.length > f.length && key.startsWith(f));
 }
 
 /**
@@ -101,7 +98,7 @@ function unknownKey(key: string, names: KnownNames): LintFinding {
   };
 }
 
-function undeclaredSecret(key: string, prefix: string, declared: readonly string[]): LintFinding {
+function undeclaredSecret(key: string, prefix: string, declared: ReadonlySet<string>): LintFinding {
   const guess = suggest(key.slice(prefix.length), declared);
   const message = 'secret not declared, ignored';
   if (guess === undefined) return { severity: 'warning', key, message };
@@ -127,32 +124,26 @@ function suspiciousValues(annotations: Readonly<Record<string, string>>): LintFi
   return out;
 }
 
-/** A declaring annotation whose blank value leaves its secret undeclared (vault-k8s skips it). */
-function blankDeclaration(key: string, value: string, declared: readonly string[]): boolean {
-  if (value.trim() !== '') return false;
-  const prefix = A.SECRET_DECLARING_PREFIXES.find((p) => key.startsWith(p));
-  return prefix !== undefined && !declared.includes(key.slice(prefix.length));
-}
-
 function lintKey(
   key: string,
   value: string,
-  declared: readonly string[],
+  declared: ReadonlySet<string>,
   names: KnownNames,
 ): LintFinding | undefined {
   if (names.keys.has(key)) return undefined;
-  if (!isFamilyMember(key, names)) return cachedUnknownKey(key, names);
-  if (blankDeclaration(key, value, declared)) {
+  const family = A.splitFamilyKey(key);
+  if (family === undefined) return cachedUnknownKey(key, names);
+  const { prefix, suffix } = family;
+  // A declaring annotation whose blank value leaves its secret undeclared (vault-k8s skips it).
+  if (DECLARING.has(prefix) && value.trim() === '' && !declared.has(suffix)) {
     return {
       severity: 'warning',
       key,
       message: 'empty value: the secret is not declared, ignored',
     };
   }
-  const perSecret = PER_SECRET.find((p) => key.startsWith(p));
-  if (perSecret !== undefined && !declared.includes(key.slice(perSecret.length))) {
-    return undeclaredSecret(key, perSecret, declared);
-  }
+  if (PER_SECRET.has(prefix) && !declared.has(suffix))
+    return undeclaredSecret(key, prefix, declared);
   return undefined;
 }
 
@@ -161,7 +152,8 @@ export function lintAnnotations(annotations: Readonly<Record<string, string>>): 
   const vaultKeys = Object.keys(annotations).filter((k) => k.startsWith(A.ANNOTATION_PREFIX));
   if (vaultKeys.length === 0) return [];
   const names = knownNames();
-  const declared = declaredSecretNames(annotations);
+  // A set: pods with many secrets would otherwise make this quadratic.
+  const declared = new Set(declaredSecretNames(annotations));
   const findings: LintFinding[] = [];
   for (const key of vaultKeys) {
     const finding = lintKey(key, annotations[key] ?? '', declared, names);

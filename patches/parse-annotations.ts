@@ -95,7 +95,7 @@ function readSecurity(
 }
 
 function readAuthConfig(
-  annotations: Readonly<Record<string, string>>,
+  index: A.FamilyIndex,
   token: ServiceAccountToken | undefined,
   role: string,
 ): Record<string, string> {
@@ -104,10 +104,8 @@ function readAuthConfig(
   if (token && token.mountPath !== '' && token.tokenPath !== '') {
     config.token_path = posix.join(token.mountPath, token.tokenPath);
   }
-  for (const [key, value] of Object.entries(annotations)) {
-    if (key.startsWith(A.PREFIX_AUTH_CONFIG) && key.length > A.PREFIX_AUTH_CONFIG.length) {
-      config[key.slice(A.PREFIX_AUTH_CONFIG.length).replace(/-/g, '_')] = value;
-    }
+  for (const [suffix, value] of index.get(A.PREFIX_AUTH_CONFIG) ?? []) {
+    config[suffix.replace(/-/g, '_')] = value;
   }
   if (role !== '') config.role = role;
   return config;
@@ -247,7 +245,9 @@ export function parseAgentSpec(pod: Pod, namespace: string, cfg: InjectorConfig)
   }
   const templateKind = templateRaw === 'json' ? 'json' : 'map';
   const secretVolumePath = r.string(A.ANNOTATION_SECRET_VOLUME_PATH, '/vault/secrets');
-  const found = discoverSecrets(annotations, secretVolumePath, templateKind);
+  // One pass groups every family annotation (secrets, auth-config, telemetry) by prefix.
+  const index = A.indexFamilies(annotations);
+  const found = discoverSecrets(annotations, secretVolumePath, templateKind, index);
   r.problems.push(...found.problems);
   const prePopulate = r.bool(A.ANNOTATION_AGENT_PRE_POPULATE, true);
   const prePopulateOnly = r.bool(A.ANNOTATION_AGENT_PRE_POPULATE_ONLY, false);
@@ -257,12 +257,8 @@ export function parseAgentSpec(pod: Pod, namespace: string, cfg: InjectorConfig)
   const role = r.string(A.ANNOTATION_ROLE, '');
   const authType = r.string(A.ANNOTATION_AUTH_TYPE, cfg.authType || 'kubernetes');
   const serviceAccount = readServiceAccount(r, pod, cfg);
-  const authConfig = readAuthConfig(annotations, serviceAccount, role);
-  const telemetryEntries = Object.entries(annotations)
-    .filter(
-      ([k]) => k.startsWith(A.PREFIX_AGENT_TELEMETRY) && k.length > A.PREFIX_AGENT_TELEMETRY.length,
-    )
-    .map(([k, v]): [string, string] => [k.slice(A.PREFIX_AGENT_TELEMETRY.length), v]);
+  const authConfig = readAuthConfig(index, serviceAccount, role);
+  const telemetryEntries = [...(index.get(A.PREFIX_AGENT_TELEMETRY) ?? [])];
   const telemetry = buildTelemetry(telemetryEntries);
   for (const d of telemetry.dropped) {
     // Name the annotation exactly as written (quirk 9 fixed: only this key is dropped).

@@ -14,6 +14,8 @@ import {
   PREFIX_TEMPLATE,
   PREFIX_TEMPLATE_FILE,
   SECRET_DECLARING_PREFIXES,
+  indexFamilies,
+  type FamilyIndex,
   ANNOTATION_PRESERVE_SECRET_CASE,
 } from './annotations.js';
 import type { SecretSpec } from './agent-spec.js';
@@ -29,14 +31,15 @@ export function defaultTemplate(kind: DefaultTemplate, path: string): string {
 }
 
 /** Raw names of declared secrets: one per distinct suffix of a non-blank declaring annotation. */
-export function declaredSecretNames(annotations: Readonly<Record<string, string>>): string[] {
+export function declaredSecretNames(
+  annotations: Readonly<Record<string, string>>,
+  index: FamilyIndex = indexFamilies(annotations),
+): string[] {
   const names = new Set<string>();
-  for (const [key, value] of Object.entries(annotations)) {
-    if (value.trim() === '') continue;
-    const prefix = SECRET_DECLARING_PREFIXES.find((p) => key.startsWith(p));
-    if (prefix === undefined) continue;
-    const raw = key.slice(prefix.length);
-    if (raw !== '') names.add(raw);
+  for (const prefix of SECRET_DECLARING_PREFIXES) {
+    for (const [suffix, value] of index.get(prefix) ?? []) {
+      if (value.trim() !== '') names.add(suffix);
+    }
   }
   return [...names].sort();
 }
@@ -47,8 +50,12 @@ function goJoin(base: string, rel: string): string {
   return joined.length > 1 && joined.endsWith('/') ? joined.slice(0, -1) : joined;
 }
 
-function preserveCase(annotations: Readonly<Record<string, string>>, raw: string): boolean {
-  const own = annotations[`${PREFIX_PRESERVE_SECRET_CASE}${raw}`];
+function preserveCase(
+  annotations: Readonly<Record<string, string>>,
+  index: FamilyIndex,
+  raw: string,
+): boolean {
+  const own = index.get(PREFIX_PRESERVE_SECRET_CASE)?.get(raw);
   // As in vault-k8s: the per-secret annotation alone decides when present; parse errors mean false.
   if (own !== undefined) {
     const parsed = parseGoBool(own);
@@ -69,29 +76,31 @@ export function discoverSecrets(
   annotations: Readonly<Record<string, string>>,
   globalMountPath: string,
   templateKind: DefaultTemplate,
+  index: FamilyIndex = indexFamilies(annotations),
 ): SecretsResult {
   const problems: Problem[] = [];
-  const secrets = declaredSecretNames(annotations).map((raw): SecretSpec => {
-    const get = (prefix: string): string => annotations[`${prefix}${raw}`] ?? '';
-    const name = preserveCase(annotations, raw) ? raw : raw.toLowerCase();
+  const secrets = declaredSecretNames(annotations, index).map((raw): SecretSpec => {
+    // Per-secret values come from the index: no key strings are built per secret and prefix.
+    const get = (prefix: string): string => index.get(prefix)?.get(raw) ?? '';
+    const name = preserveCase(annotations, index, raw) ? raw : raw.toLowerCase();
     const path = get(PREFIX_SECRET);
     const template = get(PREFIX_TEMPLATE);
     const templateFile = template === '' ? get(PREFIX_TEMPLATE_FILE) : '';
-    const mountPathKey = `${PREFIX_SECRET_VOLUME_PATH}${raw}`;
-    const mountPath = annotations[mountPathKey] ?? globalMountPath;
-    if (annotations[mountPathKey] !== undefined && !mountPath.startsWith('/')) {
+    const ownMountPath = index.get(PREFIX_SECRET_VOLUME_PATH)?.get(raw);
+    const mountPath = ownMountPath ?? globalMountPath;
+    if (ownMountPath !== undefined && !mountPath.startsWith('/')) {
       problems.push({
-        key: mountPathKey,
+        key: `${PREFIX_SECRET_VOLUME_PATH}${raw}`,
         value: mountPath,
         message: 'expected an absolute path such as /vault/db',
       });
     }
-    const missingKeyKey = `${PREFIX_ERROR_ON_MISSING_KEY}${raw}`;
-    const missingKey = parseGoBool(annotations[missingKeyKey] ?? '');
+    const missingKeyRaw = index.get(PREFIX_ERROR_ON_MISSING_KEY)?.get(raw);
+    const missingKey = parseGoBool(missingKeyRaw ?? '');
     if (!missingKey.ok) {
       problems.push({
-        key: missingKeyKey,
-        value: annotations[missingKeyKey],
+        key: `${PREFIX_ERROR_ON_MISSING_KEY}${raw}`,
+        value: missingKeyRaw,
         message: `expected ${missingKey.accepted}`,
       });
     }
@@ -108,8 +117,8 @@ export function discoverSecrets(
       mountPath,
       command: get(PREFIX_COMMAND),
       perms: get(PREFIX_PERMS),
-      leftDelimiter: annotations[`${PREFIX_LEFT_DELIM}${raw}`] || '{{',
-      rightDelimiter: annotations[`${PREFIX_RIGHT_DELIM}${raw}`] || '}}',
+      leftDelimiter: get(PREFIX_LEFT_DELIM) || '{{',
+      rightDelimiter: get(PREFIX_RIGHT_DELIM) || '}}',
       errorOnMissingKey: missingKey.ok && missingKey.value,
       usesDefaultTemplate,
     };

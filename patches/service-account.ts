@@ -15,8 +15,11 @@ function projectedTokenPath(volume: Volume): string | undefined {
 }
 
 /** vault-k8s's discovery: a named volume, or the first app mount whose path contains "serviceaccount". */
+/** The agent containers of an earlier injection are not the app's: their mounts never count. */
+const AGENT_CONTAINERS = new Set(['vault-agent', 'vault-agent-init']);
+
 export function findServiceAccountToken(pod: Pod, volumeName: string): TokenResult {
-  const containers = pod.spec?.containers ?? [];
+  const containers = (pod.spec?.containers ?? []).filter((c) => !AGENT_CONTAINERS.has(c.name));
   const volumes = pod.spec?.volumes ?? [];
   if (volumeName !== '') {
     const volume = volumes.find((v) => v.name === volumeName);

@@ -113,6 +113,50 @@ describe('decision', () => {
     if (out.decision === 'deny') expect(out.message).toContain('spec.containers');
   });
 
+  it('refuses to replace an app container or volume that uses a reserved name', () => {
+    const pod = makePod(base);
+    pod.spec!.containers.push({ name: 'vault-agent', image: 'mine/agent:1' });
+    pod.spec!.volumes!.push({ name: 'vault-secrets', emptyDir: {} });
+    const out = inject(pod, { namespace: 'app', kind: 'Pod', config: cfg });
+    expect(out.decision).toBe('deny');
+    if (out.decision === 'deny') {
+      expect(out.problems.map((p) => [p.key, p.value])).toEqual([
+        ['spec.containers[].name', 'vault-agent'],
+        ['spec.volumes[].name', 'vault-secrets'],
+      ]);
+    }
+  });
+
+  it('names the per-secret annotation whose mount path clashes with an app mount', () => {
+    const pod = makePod({
+      ...base,
+      'vault.hashicorp.com/agent-inject-secret-db': 'db/creds',
+      'vault.hashicorp.com/secret-volume-path-db': '/data',
+    });
+    pod.spec!.volumes!.push({ name: 'data', emptyDir: {} });
+    pod.spec!.containers[0]!.volumeMounts!.push({ name: 'data', mountPath: '/data' });
+    const out = inject(pod, { namespace: 'app', kind: 'Pod', config: cfg });
+    expect(out).toMatchObject({
+      decision: 'deny',
+      problems: [{ key: 'vault.hashicorp.com/secret-volume-path-db', value: '/data' }],
+    });
+  });
+
+  it('re-injection keeps the volume order when the app has no token mount (ConfigMap mode)', () => {
+    const pod = makePod({ ...base, 'vault.hashicorp.com/agent-configmap': 'agent-cfg' });
+    pod.spec!.containers[0]!.volumeMounts = [];
+    pod.spec!.volumes = [];
+    const first = inject(pod, { namespace: 'app', kind: 'Pod', config: cfg });
+    if (first.decision !== 'inject') throw new Error('expected inject');
+    const again = structuredClone(first.pod);
+    again.metadata!.annotations!['vault.hashicorp.com/agent-inject-status'] = 'update';
+    const second = inject(again, { namespace: 'app', kind: 'Pod', config: cfg });
+    if (second.decision !== 'inject') throw new Error('expected inject');
+    expect(second.pod.spec!.volumes!.map((v) => v.name)).toEqual(
+      first.pod.spec!.volumes!.map((v) => v.name),
+    );
+  });
+
   it('does not modify its input', () => {
     const pod = makePod({ ...base, 'vault.hashicorp.com/agent-inject-secret-db': 'db/creds' });
     const before = JSON.stringify(pod);
