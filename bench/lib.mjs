@@ -238,24 +238,31 @@ async function waitReady(url, ca, path, child, what) {
 }
 
 function spawnServer(args, env, what) {
-  // stdout (one decision line per admission at info level, as in production) goes to /dev/null so
-  // the parent spends no CPU reading it; stderr is kept for failures.
+  // Both streams go to a file, as a container runtime would take them: the injector logs one
+  // decision line per admission (info, on stderr), and the parent must spend no CPU reading them.
+  const logFile = join(tmpdir(), `bench-${what}-${process.pid}-${Date.now()}.log`);
+  const out = openSync(logFile, 'w');
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe'],
+    stdio: ['ignore', out, out],
   });
-  let stderr = '';
-  child.stderr.on('data', (c) => (stderr += c.toString('utf8')));
+  const stderr = () => {
+    try {
+      return readFileSync(logFile, 'utf8').slice(-4000);
+    } catch {
+      return '';
+    }
+  };
   child.on('exit', (code, signal) => {
     if (code !== 0 && signal !== 'SIGTERM' && !child.stopping) {
-      console.error(`${what} exited with ${code ?? signal}:\n${stderr}`);
+      console.error(`${what} exited with ${code ?? signal}:\n${stderr()}`);
     }
   });
   const exited = new Promise((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
-  return { child, exited, stderr: () => stderr };
+  return { child, exited, stderr };
 }
 
 /** The built `serve` with the given certificates on a free port. */

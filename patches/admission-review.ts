@@ -124,7 +124,14 @@ export function parseAdmissionReview(body: unknown): ParsedReview {
   };
 }
 
-function summarize(request: AdmissionRequest, namespace: string): RequestSummary {
+/** request.namespace; pods from controllers have none in metadata, CLI-made reviews may lack it. */
+export function requestNamespace(request: AdmissionRequest): string {
+  const meta =
+    isRecord(request.object) && isRecord(request.object.metadata) ? request.object.metadata : {};
+  return request.namespace ?? (typeof meta.namespace === 'string' ? meta.namespace : '');
+}
+
+export function summarize(request: AdmissionRequest, namespace: string): RequestSummary {
   const meta =
     isRecord(request.object) && isRecord(request.object.metadata) ? request.object.metadata : {};
   const owners = Array.isArray(meta.ownerReferences) ? meta.ownerReferences : [];
@@ -166,10 +173,7 @@ export function reviewAdmission(body: unknown, cfg: InjectorConfig): ReviewResul
   if (!parsed.ok) return parsed;
   const { review } = parsed;
   const { request } = review;
-  const objectMeta =
-    isRecord(request.object) && isRecord(request.object.metadata) ? request.object.metadata : {};
-  const namespace =
-    request.namespace ?? (typeof objectMeta.namespace === 'string' ? objectMeta.namespace : '');
+  const namespace = requestNamespace(request);
   const outcome = inject(request.object, {
     namespace,
     kind: request.kind?.kind,

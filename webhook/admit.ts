@@ -1,6 +1,12 @@
 // Glue between HTTP and the engine: body → reviewAdmission (the same path as `vault-injector
 // review`) → status + body, metrics and the decision log. Never throws.
-import { reviewAdmission, ADMISSION_API_VERSIONS } from '../patches/admission-review.js';
+import {
+  ADMISSION_API_VERSIONS,
+  parseAdmissionReview,
+  requestNamespace,
+  reviewAdmission,
+  summarize,
+} from '../patches/admission-review.js';
 import type { AdmissionReviewResponse } from '../patches/admission-review.js';
 import type { InjectorConfig } from '../patches/injector-config.js';
 import type { InjectionOutcome } from '../patches/outcome.js';
@@ -8,16 +14,20 @@ import { logDecision } from './decision-log.js';
 import { errorBody, type ErrorBody } from './errors.js';
 import type { Logger } from './logger.js';
 import type { InjectorMetrics } from './metrics.js';
+import type { ReviewCache } from './review-cache.js';
 
 export interface AdmitDeps {
   readonly injector: InjectorConfig;
   readonly metrics: InjectorMetrics;
   /** The "admission" component logger. */
   readonly logger: Logger;
+  /** Answers for reviews seen before; none in tests that want every call to reach the engine. */
+  readonly cache?: ReviewCache;
 }
 
 export type AdmitResult =
-  | { readonly statusCode: 200; readonly body: AdmissionReviewResponse }
+  /** A string body is an already serialised AdmissionReview (from the cache). */
+  | { readonly statusCode: 200; readonly body: AdmissionReviewResponse | string }
   | { readonly statusCode: 400 | 500; readonly body: ErrorBody };
 
 function recordOutcome(metrics: InjectorMetrics, namespace: string, o: InjectionOutcome): void {
@@ -67,15 +77,35 @@ export function admit(body: unknown, deps: AdmitDeps): AdmitResult {
   if (body === undefined) return { statusCode: 400, body: errorBody(400, 'Empty request body') };
   const started = performance.now();
   try {
-    const result = reviewAdmission(body, deps.injector);
-    if (!result.ok) {
-      deps.logger.debug({ reason: result.error }, 'rejected a body that is not an AdmissionReview');
-      return { statusCode: 400, body: errorBody(400, result.error) };
+    const parsed = parseAdmissionReview(body);
+    if (!parsed.ok) {
+      deps.logger.debug({ reason: parsed.error }, 'rejected a body that is not an AdmissionReview');
+      return { statusCode: 400, body: errorBody(400, parsed.error) };
     }
+    const { request } = parsed.review;
+    const key = deps.cache?.keyOf(parsed.review);
+    const hit = key !== undefined ? deps.cache?.get(key, request.uid) : undefined;
+    if (hit !== undefined) {
+      const summary = summarize(request, requestNamespace(request));
+      recordOutcome(deps.metrics, summary.namespace, hit.outcome);
+      logDecision(deps.logger, summary, hit.outcome, performance.now() - started, request.object);
+      return { statusCode: 200, body: hit.payload };
+    }
+    const result = reviewAdmission(parsed.review, deps.injector);
+    if (!result.ok) return { statusCode: 400, body: errorBody(400, result.error) };
     recordOutcome(deps.metrics, result.summary.namespace, result.outcome);
-    const object = field(body, 'request', 'object');
-    logDecision(deps.logger, result.summary, result.outcome, performance.now() - started, object);
-    return { statusCode: 200, body: result.response };
+    logDecision(
+      deps.logger,
+      result.summary,
+      result.outcome,
+      performance.now() - started,
+      request.object,
+    );
+    const payload =
+      key !== undefined && deps.cache !== undefined
+        ? deps.cache.set(key, result.response, result.outcome)
+        : result.response;
+    return { statusCode: 200, body: payload };
   } catch (err) {
     return internalFailure(body, err, deps);
   }

@@ -1,5 +1,6 @@
 // buildApp: the Fastify instance with its routes, built but never listening, so tests drive it
 // with inject() and runServer owns sockets, certificates and signals.
+import { ReviewCache } from './review-cache.js';
 import type { ServerOptions as HttpsOptions } from 'node:https';
 import Fastify, { LogController } from 'fastify';
 import type { InjectorConfig } from '../patches/injector-config.js';
@@ -68,6 +69,7 @@ export function buildApp(deps: AppDeps): App {
     metrics: deps.metrics,
     logger: deps.logger.child({ component: 'admission' }),
     bodyLimit: deps.server.bodyLimit,
+    cache: new ReviewCache(),
   });
   registerHealthRoutes(app, deps.readiness);
   if (deps.server.telemetryPath !== '') {
