@@ -260,15 +260,26 @@ export class AutoCertificateSource implements CertificateSource {
       const next = this.rotate(material, plan, previousBundlePem, now);
       // Key generation blocks for a while; if another replica took over meanwhile, the
       // compare-and-swap on the store's version rejects our write and we re-read theirs.
+      if (!this.stillLeading()) return this.t.retryPeriodMs;
       if (!(await store.save(next, loaded.version))) {
         this.log.info({}, 'certificate store changed under us; re-reading');
         return this.t.retryPeriodMs;
       }
       material = next;
     }
+    // The caBundle patch has no compare-and-swap: a replica whose lease lapsed during this
+    // round must not overwrite the bundle a new leader may already have changed.
+    if (!this.stillLeading()) return this.t.retryPeriodMs;
     await this.ensureBundle(material);
     this.handOut(material);
     return this.untilNextRound(material, this.t.reconcileIntervalMs);
+  }
+
+  /** Checked before each write of a leader round, which can outlast the renew deadline. */
+  private stillLeading(): boolean {
+    if (this.isLeader) return true;
+    this.log.info({}, 'leadership lapsed during the round; not writing');
+    return false;
   }
 
   private rotate(

@@ -81,8 +81,11 @@ export class FileCertificateSource implements CertificateSource {
     if (this.#stopped) return;
     clearTimeout(this.#debounce);
     this.#debounce = setTimeout(() => {
-      // Chained so two reloads never interleave and deliver an older pair last.
-      this.#reloading = this.#reloading.then(() => this.#reload());
+      // Chained so two reloads never interleave and deliver an older pair last. The catch keeps
+      // the chain alive (and the rejection handled) if a consumer's callback throws.
+      this.#reloading = this.#reloading
+        .then(() => this.#reload())
+        .catch((err: unknown) => this.#report(err instanceof Error ? err : new Error(String(err))));
     }, delayMs);
     this.#debounce.unref();
   }

@@ -64,10 +64,13 @@ export class LeaderElector {
   }
 
   private async runRound(): Promise<void> {
+    // The renewal counts from when it was sent, not from when the answer came: the write may
+    // have landed (and followers started counting the lease) any time in between.
+    const sentAt = this.mono();
     try {
       const held = await this.opts.lock.tryAcquireOrRenew();
       if (!this.running) return;
-      if (held) this.lastRenew = this.mono();
+      if (held) this.lastRenew = sentAt;
       this.set(held);
     } catch (err) {
       if (!this.running) return;

@@ -22,6 +22,12 @@ export class WebhookWatch {
   private controller: AbortController | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  /**
+   * Bumped by stop(). A stream (or a connect still awaiting its response) from an earlier start
+   * is stale: its events are ignored and it is aborted, so a leadership flap (stop then start
+   * within one round trip) cannot leave a second stream open that nothing will ever abort.
+   */
+  private generation = 0;
   private readonly backoff: Backoff;
 
   constructor(private readonly opts: WebhookWatchOptions) {
@@ -34,38 +40,41 @@ export class WebhookWatch {
   start(): void {
     if (this.running) return;
     this.running = true;
-    void this.connect();
+    void this.connect(this.generation);
   }
 
   stop(): void {
     this.running = false;
+    this.generation += 1;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.controller?.abort();
     this.controller = undefined;
   }
 
-  private async connect(): Promise<void> {
+  private async connect(gen: number): Promise<void> {
     const watch = new Watch(this.opts.kubeConfig);
     try {
       const controller = await watch.watch(
         MWC_PATH,
         { fieldSelector: `metadata.name=${this.opts.name}` },
         (type) => {
+          if (gen !== this.generation) return;
           this.backoff.reset();
           this.opts.onEvent(type);
         },
-        (err: unknown) => this.onDone(err),
+        (err: unknown) => this.onDone(gen, err),
       );
-      if (this.running) this.controller = controller;
+      if (gen === this.generation) this.controller = controller;
       else controller.abort();
     } catch (err) {
-      this.onDone(err);
+      this.onDone(gen, err);
     }
   }
 
-  private onDone(err: unknown): void {
-    if (!this.running) return;
+  private onDone(gen: number, err: unknown): void {
+    // Stale (stopped since, maybe restarted): the current generation has its own stream.
+    if (gen !== this.generation) return;
     this.controller = undefined;
     const delay = this.backoff.next();
     if (err) {
@@ -77,7 +86,7 @@ export class WebhookWatch {
     }
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      if (this.running) void this.connect();
+      if (gen === this.generation) void this.connect(gen);
     }, delay);
     this.timer.unref();
   }

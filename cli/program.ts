@@ -45,7 +45,6 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   registerServeCommand(program, io);
   registerLintCommand(program, io, setExit);
   registerPolicyCommand(program, io);
-  void setExit;
   return program;
 }
 

@@ -2,7 +2,8 @@
 //   Unexpected token 'h', ..."tok": hvs.CAES"... is not valid JSON
 // That text comes from a request body or an annotation value, either of which may hold a Vault
 // token or a secret template, so it is cut from any message that is logged or echoed back.
-const QUOTED_JSON_TEXT = /(?:Unexpected token '.+?', )?(?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON/su;
+const QUOTED_JSON_TEXT =
+  /(?:Unexpected token '.+?', )?(?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON/su;
 
 /** `message` without the excerpt of JSON text V8 puts in parse errors; other messages unchanged. */
 export function withoutJsonExcerpt(message: string): string {

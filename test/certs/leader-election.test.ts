@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AutoCertificateSource, type AutoSourceTiming } from '../../certs/auto-source.js';
 import { bundleTrusts } from '../../certs/bundle.js';
 import { DEFAULT_CERT_SECRET_NAME, materialFromSecretData } from '../../certs/cert-store.js';
+import { generateCA, generateServingCert } from '../../certs/generate.js';
 import { DEFAULT_LOCK_NAME, parseLeaderRecord } from '../../certs/leader-lock.js';
 import type { ServingCertificate } from '../../certs/source.js';
 import { FakeKubeApi } from '../fakes/kube-api.js';
@@ -182,5 +183,45 @@ describe('leader election across two replicas', () => {
     await b.started;
     expect(b.trusted).toEqual([true]);
     expect(b.certs[0]!.certPem).toBe(a.certs[0]!.certPem);
+  }, 15_000);
+
+  it('a leader whose lease lapsed during key generation writes nothing from that round', async () => {
+    const ns = 'lapsed';
+    seedWebhookConfig(api, 2);
+    const generated: string[] = [];
+    const source = new AutoCertificateSource({
+      kubeConfig: api.kubeConfig(),
+      webhookConfigName: MWC_NAME,
+      hosts: HOSTS,
+      logger: captureLogger(),
+      useLeaderElector: true,
+      namespace: ns,
+      podName: 'pod-slow',
+      timing: { ...TIMING, leaseDurationMs: 10_000, renewDeadlineMs: 1500, retryPeriodMs: 100 },
+      generator: {
+        generateCA: (opts) => {
+          // The first CA takes longer than the renew deadline (a starved CPU, a long GC pause):
+          // the elector cannot renew meanwhile, so this replica may no longer be the leader.
+          if (generated.length === 0) {
+            const until = performance.now() + 2000;
+            while (performance.now() < until);
+          }
+          const ca = generateCA(opts);
+          generated.push(ca.certPem);
+          return ca;
+        },
+        generateServingCert,
+      },
+    });
+    replicas.push({ name: 'pod-slow', source, certs: [], trusted: [], started: Promise.resolve() });
+    await source.start(
+      () => undefined,
+      () => undefined,
+    );
+    const secret = api.get('secrets', ns, DEFAULT_CERT_SECRET_NAME) as {
+      data: Record<string, string>;
+    };
+    expect(generated.length).toBeGreaterThanOrEqual(2);
+    expect(materialFromSecretData(secret.data)?.caCertPem).not.toBe(generated[0]);
   }, 15_000);
 });

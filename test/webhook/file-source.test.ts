@@ -125,4 +125,32 @@ describe('FileCertificateSource', () => {
     const next = await waitFor(() => got[1]);
     expect(serial(next)).toBe(new X509Certificate(b.serving.certPem).serialNumber);
   });
+
+  it('keeps reloading after the consumer throws on one certificate', async () => {
+    const vol = new SecretVolume(dir);
+    await vol.write(secretData(testPki()));
+    const got: ServingCertificate[] = [];
+    const errors: Error[] = [];
+    source = new FileCertificateSource({
+      certFile: vol.path('tls.crt'),
+      keyFile: vol.path('tls.key'),
+      caFile: vol.path('ca.crt'),
+      debounceMs: 20,
+      pollMs: 0,
+    });
+    await source.start(
+      (c) => {
+        got.push(c);
+        if (got.length === 2) throw new Error('consumer failed');
+      },
+      (e) => errors.push(e),
+    );
+    const [b, c] = [freshPki(), freshPki()];
+    await vol.write(secretData(b));
+    await waitFor(() => got[1]);
+    expect((await waitFor(() => errors[0])).message).toBe('consumer failed');
+    await vol.write(secretData(c));
+    const next = await waitFor(() => got[2]);
+    expect(serial(next)).toBe(new X509Certificate(c.serving.certPem).serialNumber);
+  });
 });

@@ -120,6 +120,22 @@ describe('runServer over real TLS', () => {
     }
   });
 
+  it('keeps idle sockets longer than the API server does, so the client always closes first', async () => {
+    // client-go's transport drops idle connections after 90 s. A server that closes first can
+    // race a POST the client has just written to that socket; Go does not retry it.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const res = await httpsRequest(srv.url, { ca: pki.ca.certPem, path: '/health/ready', agent });
+      const advertised = /timeout=(\d+)/.exec(String(res.headers['keep-alive']))?.[1];
+      expect(Number(advertised)).toBeGreaterThan(90);
+    } finally {
+      agent.destroy();
+    }
+    expect(srv.app.server.keepAliveTimeout).toBeGreaterThan(90_000);
+    // The idle-socket backstop must not cut a keep-alive socket before keepAliveTimeout.
+    expect(srv.app.server.timeout).toBeGreaterThan(srv.app.server.keepAliveTimeout);
+  });
+
   it('counts a request in the queue gauge while its body is still arriving', async () => {
     const body = JSON.stringify(makeReview(makePod(undefined)));
     const gauge = async (): Promise<number> =>
