@@ -316,7 +316,8 @@ export class AutoCertificateSource implements CertificateSource {
 
   private async ensureBundle(m: CertMaterial): Promise<void> {
     const { bundle } = this.requireParts();
-    const result = await bundle.ensure(m.caBundlePem);
+    // Without leader election every replica has its own CA: add ours to the bundle, never replace it.
+    const result = await bundle.ensure(m.caBundlePem, { merge: !this.opts.useLeaderElector });
     if (result.webhooks === 0) {
       this.logOnce(
         'no-webhooks',

@@ -36,6 +36,29 @@ export function mergeCaBundle(previousBundlePem: string, newCaPem: string, now: 
   return [...(previous ? [previous.pem] : []), ...splitPemCertificates(newCaPem)].join('');
 }
 
+/** At most this many CAs in a merged bundle (one per replica running without leader election). */
+export const MAX_MERGED_CAS = 8;
+
+/**
+ * `ours` added to what a webhook already trusts, for replicas without leader election: each keeps
+ * its own CA, so replacing the bundle would make replicas take turns overwriting each other. Expired
+ * and unparsable entries are dropped; the oldest others go first past MAX_MERGED_CAS. Returns the
+ * current bundle unchanged when it already holds every CA of `ours` (so nothing is patched).
+ */
+export function unionCaBundle(currentPem: string, oursPem: string, now: Date): string {
+  const ours = splitPemCertificates(oursPem);
+  const oursPrints = new Set(ours.map((pem) => tryParse(pem)?.fingerprint256));
+  const current = splitPemCertificates(currentPem).map((pem) => ({ pem, cert: tryParse(pem) }));
+  const currentPrints = new Set(current.map((e) => e.cert?.fingerprint256));
+  if ([...oursPrints].every((p) => currentPrints.has(p))) return currentPem;
+  const others = current
+    .filter((e) => e.cert !== undefined && !isExpired(e.cert, now))
+    .filter((e) => !oursPrints.has(e.cert?.fingerprint256))
+    .map((e) => e.pem);
+  const room = Math.max(0, MAX_MERGED_CAS - ours.length);
+  return [...others.slice(Math.max(0, others.length - room)), ...ours].join('');
+}
+
 /** The CA in `bundlePem` whose key signed `leafPem`, if any. */
 export function findIssuer(bundlePem: string, leafPem: string): X509Certificate | undefined {
   const leaf = tryParse(leafPem);

@@ -161,6 +161,34 @@ describe('AutoCertificateSource (single instance)', () => {
     expect(s.certs).toHaveLength(1);
   });
 
+  it('two replicas without leader election both stay trusted and stop patching', async () => {
+    const before = api.count('PATCH', MWC_NAME);
+    const a = startSource();
+    const b = startSource();
+    await Promise.all([a.started, b.started]);
+    const caA = a.certs[0]!.caPem;
+    const caB = b.certs[0]!.caPem;
+    expect(caA).not.toBe(caB);
+    // Each replica adds its own CA to what the webhooks trust instead of replacing the bundle.
+    await waitFor(
+      () =>
+        bundlesInFake(api).every(
+          (bundle) =>
+            bundleTrusts(bundle, a.certs.at(-1)!.certPem) &&
+            bundleTrusts(bundle, b.certs.at(-1)!.certPem),
+        ),
+      5000,
+      'both CAs in every bundle',
+    );
+    expect(a.trustedWhenHandedOut.every(Boolean)).toBe(true);
+    expect(b.trustedWhenHandedOut.every(Boolean)).toBe(true);
+    // No patch storm: once both CAs are in, the watch events cause no further writes.
+    const patches = api.count('PATCH', MWC_NAME);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(api.count('PATCH', MWC_NAME)).toBe(patches);
+    expect(patches - before).toBeLessThanOrEqual(4);
+  });
+
   it('keeps the previous CA in the bundle when a restarted instance makes a new CA', async () => {
     const first = startSource();
     await first.started;
