@@ -457,6 +457,13 @@ describe.each(PROFILES)('manifests/$dir', (p) => {
       expect(envValue(objects(), 'AGENT_INJECT_LISTEN')).toBe(':8080');
     });
 
+    kit(`a preStop pause that fits in the termination grace period${SKIP_NOTE}`, () => {
+      const c = injectorContainer(objects());
+      expect(c.lifecycle?.preStop?.exec?.command).toEqual(['/bin/sh', '-c', 'sleep 5']);
+      // 5 s pause + the injector's 20 s --shutdown-grace must fit in the pod's grace period.
+      expect(podSpecOf(objects()).terminationGracePeriodSeconds ?? 30).toBeGreaterThanOrEqual(25);
+    });
+
     kit(`cpu and memory requests and limits${SKIP_NOTE}`, () => {
       const { resources } = injectorContainer(objects());
       for (const kind of ['requests', 'limits'] as const) {
