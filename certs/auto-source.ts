@@ -10,7 +10,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { Backoff } from './backoff.js';
 import { SYSTEM_CLOCK, type CertLogger, type Clock } from './cert-logger.js';
 import { MemoryCertStore, SecretCertStore, type CertStore } from './cert-store.js';
-import { generateCA, generateServingCert } from './generate.js';
+import { generateCA, generateRsaKeyPair, generateServingCert } from './generate.js';
 import { createKubeClients, describeApiError, toError } from './kube-client.js';
 import { LeaderElector } from './leader-elector.js';
 import { LeaderLock } from './leader-lock.js';
@@ -90,6 +90,25 @@ function validate(opts: AutoCertificateSourceOptions): void {
 
 function sameMaterial(a: CertMaterial | undefined, b: CertMaterial): boolean {
   return a?.certPem === b.certPem && a.keyPem === b.keyPem && a.caBundlePem === b.caBundlePem;
+}
+
+/**
+ * The default generator with its RSA keys made off the event loop first (generateRsaKeyPair), so
+ * a rotation does not stall the /mutate requests this process is serving.
+ */
+async function pregeneratedKeys(
+  m: CertMaterial | undefined,
+  plan: RotationPlan,
+): Promise<CertGenerator> {
+  const needCa = !m || plan.renewCa;
+  const [caKeys, leafKeys] = await Promise.all([
+    needCa ? generateRsaKeyPair() : Promise.resolve(undefined),
+    generateRsaKeyPair(),
+  ]);
+  return {
+    generateCA: (o) => generateCA({ ...o, ...(caKeys ? { keyPair: caKeys } : {}) }),
+    generateServingCert: (ca, o) => generateServingCert(ca, { ...o, keyPair: leafKeys }),
+  };
 }
 
 export class AutoCertificateSource implements CertificateSource {
@@ -257,7 +276,7 @@ export class AutoCertificateSource implements CertificateSource {
     const plan = planRotation(material, { hosts: this.opts.hosts, now });
     if (!material || plan.renewCa || plan.renewLeaf) {
       const previousBundlePem = material?.caBundlePem ?? (await bundle.currentBundle());
-      const next = this.rotate(material, plan, previousBundlePem, now);
+      const next = await this.rotate(material, plan, previousBundlePem, now);
       // Key generation blocks for a while; if another replica took over meanwhile, the
       // compare-and-swap on the store's version rejects our write and we re-read theirs.
       if (!this.stillLeading()) return this.t.retryPeriodMs;
@@ -282,12 +301,12 @@ export class AutoCertificateSource implements CertificateSource {
     return false;
   }
 
-  private rotate(
+  private async rotate(
     m: CertMaterial | undefined,
     plan: RotationPlan,
     previousBundlePem: string,
     now: Date,
-  ): CertMaterial {
+  ): Promise<CertMaterial> {
     const started = performance.now();
     const next = applyRotation(m, plan, {
       hosts: this.opts.hosts,
@@ -295,7 +314,7 @@ export class AutoCertificateSource implements CertificateSource {
       previousBundlePem,
       leafValidityDays: this.opts.leafValidityDays,
       caValidityDays: this.opts.caValidityDays,
-      generator: this.opts.generator ?? { generateCA, generateServingCert },
+      generator: this.opts.generator ?? (await pregeneratedKeys(m, plan)),
     });
     const leaf = new X509Certificate(next.certPem);
     this.log.info(

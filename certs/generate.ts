@@ -1,6 +1,6 @@
 // Creates a CA and a serving certificate signed by it (dev certificates, `certs generate`, tests,
 // and the auto-TLS source). Keys come from Node's crypto: forge's pure-JS RSA keygen takes seconds.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPair, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import forge from 'node-forge';
 
@@ -9,10 +9,18 @@ export interface PemPair {
   readonly keyPem: string;
 }
 
+/** An RSA key pair as PEM (SPKI public, PKCS#8 private). */
+export interface RsaKeyPairPem {
+  readonly publicKey: string;
+  readonly privateKey: string;
+}
+
 export interface CAOptions {
   readonly commonName?: string;
   readonly validityDays?: number;
   readonly now?: Date;
+  /** A key made beforehand (see generateRsaKeyPair); a new one is made synchronously otherwise. */
+  readonly keyPair?: RsaKeyPairPem;
 }
 
 export interface ServingCertOptions {
@@ -21,6 +29,7 @@ export interface ServingCertOptions {
   readonly validityDays?: number;
   readonly now?: Date;
   readonly commonName?: string;
+  readonly keyPair?: RsaKeyPairPem;
 }
 
 export const DEFAULT_CA_COMMON_NAME = 'vault-injector CA';
@@ -37,12 +46,27 @@ interface ForgeKeys {
   readonly keyPem: string;
 }
 
-function newRsaKeys(): ForgeKeys {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+const RSA_OPTIONS = {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+} as const;
+
+/**
+ * A key pair made on libuv's thread pool: RSA generation takes up to a second on a small node,
+ * and a serving process must not stall its event loop (and /mutate) that long at each rotation.
+ */
+export function generateRsaKeyPair(): Promise<RsaKeyPairPem> {
+  return new Promise((resolve, reject) => {
+    generateKeyPair('rsa', RSA_OPTIONS, (err, publicKey, privateKey) => {
+      if (err) reject(err);
+      else resolve({ publicKey, privateKey });
+    });
   });
+}
+
+function newRsaKeys(given?: RsaKeyPairPem): ForgeKeys {
+  const { privateKey, publicKey } = given ?? generateKeyPairSync('rsa', RSA_OPTIONS);
   return {
     privateKey: forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey,
     publicKey: forge.pki.publicKeyFromPem(publicKey) as forge.pki.rsa.PublicKey,
@@ -72,7 +96,7 @@ function validity(cert: forge.pki.Certificate, now: Date, days: number): void {
 
 export function generateCA(opts: CAOptions = {}): PemPair {
   const days = checkDays(opts.validityDays ?? DEFAULT_CA_VALIDITY_DAYS);
-  const keys = newRsaKeys();
+  const keys = newRsaKeys(opts.keyPair);
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = serialNumber();
@@ -102,7 +126,7 @@ export function generateServingCert(ca: PemPair, opts: ServingCertOptions): PemP
   const days = checkDays(opts.validityDays ?? DEFAULT_SERVING_VALIDITY_DAYS);
   const caCert = forge.pki.certificateFromPem(ca.certPem);
   const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
-  const keys = newRsaKeys();
+  const keys = newRsaKeys(opts.keyPair);
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = serialNumber();
