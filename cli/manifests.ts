@@ -1,6 +1,15 @@
 // Reads and writes manifest streams (YAML or JSON, several documents) the way kubectl does: YAML
 // 1.1 scalars, so `yes` and `0755` mean what they mean to the API server (DEPENDENCIES.md gotcha 6).
-import { LineCounter, parseAllDocuments, stringify } from 'yaml';
+import { createRequire } from 'node:module';
+
+// yaml is loaded on first use (CommonJS build) so `serve`, which never reads manifests, does not
+// carry it in memory.
+type Yaml = typeof import('yaml');
+let yamlLib: Yaml | undefined;
+function yaml(): Yaml {
+  yamlLib ??= createRequire(import.meta.url)('yaml') as Yaml;
+  return yamlLib;
+}
 import { UsageError } from './io.js';
 
 function firstLine(message: string): string {
@@ -18,6 +27,7 @@ function typeName(v: unknown): string {
  * UsageError (exit 2) as "source:line:column: message".
  */
 export function parseManifests(text: string, source: string): unknown[] {
+  const { LineCounter, parseAllDocuments } = yaml();
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { version: '1.1', lineCounter });
   const at = (offset: number): string => {
@@ -52,6 +62,7 @@ export function parseManifests(text: string, source: string): unknown[] {
 
 /** A multi-document YAML stream, with strings quoted wherever YAML 1.1 would read them otherwise. */
 export function formatYamlStream(documents: readonly unknown[]): string {
+  const { stringify } = yaml();
   return documents.map((d) => stringify(d, { version: '1.1', lineWidth: 0 })).join('---\n');
 }
 

@@ -26,8 +26,8 @@ export interface AdmitDeps {
 }
 
 export type AdmitResult =
-  /** A string body is an already serialised AdmissionReview (from the cache). */
-  | { readonly statusCode: 200; readonly body: AdmissionReviewResponse | string }
+  /** A Buffer body is an already serialised AdmissionReview (from the cache). */
+  | { readonly statusCode: 200; readonly body: AdmissionReviewResponse | string | Buffer }
   | { readonly statusCode: 400 | 500; readonly body: ErrorBody };
 
 function recordOutcome(metrics: InjectorMetrics, namespace: string, o: InjectionOutcome): void {

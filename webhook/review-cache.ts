@@ -9,9 +9,9 @@ import type {
 import type { InjectionOutcome } from '../patches/outcome.js';
 
 export interface CachedReview {
-  /** Serialised response up to the uid value, and after it. */
-  readonly before: string;
-  readonly after: string;
+  /** Serialised response up to the uid value, and after it, as UTF-8 (sent without re-encoding). */
+  readonly before: Buffer;
+  readonly after: Buffer;
   readonly outcome: InjectionOutcome;
 }
 
@@ -52,10 +52,11 @@ export class ReviewCache {
   }
 
   /** The stored answer with this request's uid, serialised; undefined when unknown. */
-  get(key: string, uid: string): { payload: string; outcome: InjectionOutcome } | undefined {
+  get(key: string, uid: string): { payload: Buffer; outcome: InjectionOutcome } | undefined {
     const hit = this.#entries.get(key);
     if (hit === undefined) return undefined;
-    return { payload: `${hit.before}${JSON.stringify(uid)}${hit.after}`, outcome: hit.outcome };
+    const id = Buffer.from(JSON.stringify(uid));
+    return { payload: Buffer.concat([hit.before, id, hit.after]), outcome: hit.outcome };
   }
 
   /** Stores an answer and returns it serialised (so a miss costs no extra serialisation). */
@@ -71,8 +72,8 @@ export class ReviewCache {
       }
       const split = at + UID_MARK.length - 2;
       this.#entries.set(key, {
-        before: blank.slice(0, split),
-        after: blank.slice(split + 2),
+        before: Buffer.from(blank.slice(0, split)),
+        after: Buffer.from(blank.slice(split + 2)),
         outcome,
       });
     }

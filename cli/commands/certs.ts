@@ -4,7 +4,6 @@ import { Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateCA, generateServingCert } from '../../certs/generate.js';
 import { UsageError, type CliIO } from '../io.js';
 
 interface GenerateOptions {
@@ -50,6 +49,8 @@ export async function generateCertFiles(opts: GenerateOptions, io: CliIO): Promi
     io.stderr.write(`certificates already present in ${opts.out}; left unchanged\n`);
     return;
   }
+  // node-forge loads only for this command, not into every serve process.
+  const { generateCA, generateServingCert } = await import('../../certs/generate.js');
   const ca = generateCA();
   const serving = generateServingCert(ca, { hosts, validityDays: opts.days });
   await mkdir(opts.out, { recursive: true });

@@ -42,7 +42,7 @@ describe('ReviewCache', () => {
     const hit = cache.get(cache.keyOf(parsed(second))!, 'uid-2');
     const fresh = reviewAdmission(second, DEFAULT_INJECTOR_CONFIG);
     if (!fresh.ok) throw new Error('not ok');
-    expect(hit?.payload).toBe(JSON.stringify(fresh.response));
+    expect(hit?.payload.toString('utf8')).toBe(JSON.stringify(fresh.response));
   });
 
   it('ignores managedFields but keys on namespace, kind, version, annotations and spec', () => {
