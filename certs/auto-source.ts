@@ -10,6 +10,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { Backoff } from './backoff.js';
 import { SYSTEM_CLOCK, type CertLogger, type Clock } from './cert-logger.js';
 import { MemoryCertStore, SecretCertStore, type CertStore } from './cert-store.js';
+import { splitPemCertificates } from './bundle.js';
 import { generateCA, generateRsaKeyPair, generateServingCert } from './generate.js';
 import { createKubeClients, describeApiError, toError } from './kube-client.js';
 import { LeaderElector } from './leader-elector.js';
@@ -325,7 +326,7 @@ export class AutoCertificateSource implements CertificateSource {
         serial: leaf.serialNumber,
         notAfter: leaf.validTo,
         renewAt: renewalTime(next.certPem).toISOString(),
-        bundleCas: next.caBundlePem.split('BEGIN CERTIFICATE').length - 1,
+        bundleCas: splitPemCertificates(next.caBundlePem).length,
         generateMs: Math.round(performance.now() - started),
       },
       plan.renewCa ? 'generated new CA and serving certificate' : 'rotated serving certificate',
@@ -350,7 +351,7 @@ export class AutoCertificateSource implements CertificateSource {
         {
           mwc: bundle.name,
           webhooks: result.patched,
-          cas: m.caBundlePem.split('BEGIN CERTIFICATE').length - 1,
+          cas: splitPemCertificates(m.caBundlePem).length,
         },
         'updated caBundle',
       );

@@ -1,5 +1,6 @@
 // The value grammars of the injector's flags and variables (reference §5.1). Each parser says what
 // it accepts, so a bad setting is reported with the fix next to it rather than a bare "invalid".
+import { parseListenAddress } from '../webhook/listen-address.js';
 import {
   DURATION_ACCEPTED,
   isGoDuration,
@@ -102,15 +103,14 @@ export const parseTlsMinVersion: ValueParser<TlsMinVersion> = (raw) =>
     ? ok(raw as TlsMinVersion)
     : bad('one of tls10, tls11, tls12, tls13');
 
-const LISTEN_RE = /^(?:\[[0-9A-Za-z:.%]+\]|[^:[\]\s]*):([0-9]{1,5})$/;
-
-/** Go's net.Listen address forms: ":8080", "host:8443", "[::1]:8443". */
+/** Go's net.Listen address forms: ":8080", "host:8443", "[::1]:8443" (the server's own parser). */
 export const parseListen: ValueParser<string> = (raw) => {
-  const m = LISTEN_RE.exec(raw);
-  if (m === null || Number(m[1]) > 65535) {
+  try {
+    parseListenAddress(raw);
+    return ok(raw);
+  } catch {
     return bad('an address of the form :PORT, HOST:PORT or [IPv6]:PORT with a port up to 65535');
   }
-  return ok(raw);
 };
 
 /** Comma-separated certificate hosts; blanks around commas are dropped. */
