@@ -16,6 +16,7 @@ import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../../webhook/server-c
 import { FakeKubeApi } from '../fakes/kube-api.js';
 import { httpsRequest } from '../helpers/https-client.js';
 import { collectingSink } from '../helpers/log-sink.js';
+import { startServe } from '../helpers/serve-process.js';
 import { bundlesInFake, MWC_NAME, NAMESPACE, seedWebhookConfig, waitFor } from './support.js';
 
 let api: FakeKubeApi;
@@ -90,6 +91,38 @@ describe('serve with --tls-auto --use-leader-elector', () => {
       'lease released',
     );
   }, 15_000);
+
+  it('the built binary, run with vault-helm-style variables, ends the same way', async () => {
+    seedWebhookConfig(api, 2);
+    const serve = await startServe(
+      ['agent-inject', '2>&1', '--listen', '127.0.0.1:0'],
+      {
+        KUBECONFIG: join(dir, 'config'),
+        NAMESPACE,
+        POD_NAME: 'injector-bin-0',
+        AGENT_INJECT_VAULT_ADDR: 'https://vault.vault.svc:8200',
+        AGENT_INJECT_TLS_AUTO: MWC_NAME,
+        AGENT_INJECT_TLS_AUTO_HOSTS: '127.0.0.1,localhost',
+        AGENT_INJECT_USE_LEADER_ELECTOR: 'true',
+      },
+      20_000,
+    );
+    try {
+      const bundles = bundlesInFake(api);
+      expect(bundles).toHaveLength(2);
+      expect(bundles[1]).toBe(bundles[0]);
+      // The handshake is verified against the bundle the webhook configuration now holds.
+      const res = await httpsRequest(serve.url, {
+        ca: bundles[0]!,
+        path: '/health/ready',
+        servername: 'localhost',
+      });
+      expect(res.status).toBe(204);
+    } finally {
+      serve.child.kill('SIGTERM');
+      expect((await serve.exited).code).toBe(0);
+    }
+  }, 30_000);
 
   it('rejects --tls-auto without hosts and --use-leader-elector without POD_NAME', async () => {
     const base = { ...DEFAULT_SERVER_CONFIG, tlsAuto: MWC_NAME };
