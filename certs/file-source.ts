@@ -95,10 +95,18 @@ export class FileCertificateSource implements CertificateSource {
     let next: ServingCertificate;
     try {
       next = await loadCertificateFiles(this.#opts);
-    } catch (err) {
-      // Keep serving the old pair; a writer may be half-way through an update.
-      this.#report(err as Error);
-      return;
+    } catch {
+      // A read that straddled the ..data swap sees a cert and key of different versions: one
+      // quiet re-read after the swap settles, before reporting anything.
+      await new Promise((r) => setTimeout(r, this.#opts.debounceMs ?? DEFAULT_DEBOUNCE_MS));
+      if (this.#stopped) return;
+      try {
+        next = await loadCertificateFiles(this.#opts);
+      } catch (err) {
+        // Keep serving the old pair; a writer may be half-way through an update.
+        this.#report(err as Error);
+        return;
+      }
     }
     this.#lastError = '';
     if (this.#stopped || (this.#current !== undefined && samePair(this.#current, next))) return;
