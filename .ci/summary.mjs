@@ -6,5 +6,7 @@ try {
   const r = JSON.parse(readFileSync(file, 'utf8'));
   console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`);
 } catch (err) {
-  console.log(`0 passed, 1 failed (no test report: ${err.message})`);
+  // Lint, typecheck or the build stopped `make test` before any test ran: count that as a failure.
+  console.log(`no test report (${err.message}): make test stopped before the tests ran`);
+  console.log('0 passed, 1 failed');
 }
