@@ -22,6 +22,24 @@ function typeName(v: unknown): string {
   return Array.isArray(v) ? 'a list' : `a ${typeof v}`;
 }
 
+type Tags = Exclude<
+  NonNullable<import('yaml').SchemaOptions['customTags']>,
+  (...args: never[]) => unknown
+>;
+
+/**
+ * kubectl's YAML (go-yaml v2) reads YAML 1.1 scalars but keeps timestamps as strings when decoding
+ * into untyped JSON and never reads base-60 numbers: `2024-01-01` and `12:30` stay strings there,
+ * where yaml's 1.1 schema makes a Date and the number 750 (a pod would then be denied for a
+ * non-string annotation, or print a changed env value). The output side keeps quoting them.
+ */
+function asKubectl(tags: Tags): Tags {
+  return tags.filter(
+    (t) =>
+      typeof t !== 'object' || (t.format !== 'TIME' && t.tag !== 'tag:yaml.org,2002:timestamp'),
+  );
+}
+
 /**
  * Every non-empty document, in order. Syntax errors, and documents that are not objects, throw
  * UsageError (exit 2) as "source:line:column: message".
@@ -29,7 +47,7 @@ function typeName(v: unknown): string {
 export function parseManifests(text: string, source: string): unknown[] {
   const { LineCounter, parseAllDocuments } = yaml();
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { version: '1.1', lineCounter });
+  const docs = parseAllDocuments(text, { version: '1.1', lineCounter, customTags: asKubectl });
   const at = (offset: number): string => {
     const { line, col } = lineCounter.linePos(offset);
     return `${source}:${line}:${col}`;

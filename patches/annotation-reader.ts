@@ -1,7 +1,6 @@
 // Reads typed values from a pod's annotations with injector defaults, recording a problem for each
 // bad value instead of stopping at the first (vault-k8s reports only the first, without the key).
 import {
-  BOOL_ACCEPTED,
   isGoDuration,
   DURATION_ACCEPTED,
   parseGoBool,
@@ -84,5 +83,3 @@ export class AnnotationReader {
     return value === '' ? [] : value.split(',');
   }
 }
-
-export { BOOL_ACCEPTED };

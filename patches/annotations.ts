@@ -155,17 +155,8 @@ export function isSensitiveAnnotation(key: string): boolean {
 
 /** Every prefix family, longest first so agent-inject-template-file- wins over agent-inject-template-. */
 export const FAMILY_PREFIXES: readonly string[] = [
-  PREFIX_SECRET,
-  PREFIX_TEMPLATE,
-  PREFIX_TEMPLATE_FILE,
-  PREFIX_FILE,
-  PREFIX_PERMS,
-  PREFIX_COMMAND,
-  PREFIX_ERROR_ON_MISSING_KEY,
-  PREFIX_LEFT_DELIM,
-  PREFIX_RIGHT_DELIM,
-  PREFIX_SECRET_VOLUME_PATH,
-  PREFIX_PRESERVE_SECRET_CASE,
+  ...SECRET_DECLARING_PREFIXES,
+  ...PER_SECRET_PREFIXES,
   PREFIX_AUTH_CONFIG,
   PREFIX_AGENT_TELEMETRY,
 ].sort((x, y) => y.length - x.length);

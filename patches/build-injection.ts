@@ -7,7 +7,7 @@ import {
 import { buildDesiredPod } from './desired-pod.js';
 import { diffJson } from './diff.js';
 import type { InjectorConfig } from './injector-config.js';
-import type { Pod } from './k8s-types.js';
+import type { OwnerReference, Pod } from './k8s-types.js';
 import { formatWarning, lintAnnotations } from './lint.js';
 import { formatProblems, type InjectionOutcome, type Problem } from './outcome.js';
 import { parseAgentSpec } from './parse-annotations.js';
@@ -23,10 +23,14 @@ function deny(
 
 /** A classic sidecar never exits, so a Job's pod never completes: say so, and how to fix it. */
 function jobWarning(pod: Pod, sidecar: AgentSpec['layout']['sidecar']): string[] {
-  const job = pod.metadata?.ownerReferences?.find((o) => o.kind === 'Job');
-  if (job === undefined || sidecar !== 'container') return [];
+  // ownerReferences is not shape-checked (only this warning reads it): tolerate anything.
+  const owners: unknown = pod.metadata?.ownerReferences;
+  const job = Array.isArray(owners)
+    ? (owners as Array<OwnerReference | null>).find((o) => o?.kind === 'Job')
+    : undefined;
+  if (!job || sidecar !== 'container') return [];
   return [
-    `pod of Job ${job.name ?? ''}: the vault-agent sidecar never exits, so the Job will never complete; set ${ANNOTATION_AGENT_NATIVE_SIDECAR}: "true" or ${ANNOTATION_AGENT_PRE_POPULATE_ONLY}: "true"`,
+    `pod of Job ${typeof job.name === 'string' ? job.name : ''}: the vault-agent sidecar never exits, so the Job will never complete; set ${ANNOTATION_AGENT_NATIVE_SIDECAR}: "true" or ${ANNOTATION_AGENT_PRE_POPULATE_ONLY}: "true"`,
   ];
 }
 

@@ -2,7 +2,9 @@
 // Items the injector owns are upserted by name, so a pod that already carries them (for example
 // with agent-inject-status: update) converges instead of getting duplicates.
 import {
+  ANNOTATION_AGENT_INIT_JSON_PATCH,
   ANNOTATION_AGENT_INJECT_STATUS,
+  ANNOTATION_AGENT_JSON_PATCH,
   ANNOTATION_AGENT_SHARE_PROCESS_NAMESPACE,
   ANNOTATION_SECRET_VOLUME_PATH,
   PREFIX_SECRET_VOLUME_PATH,
@@ -11,7 +13,13 @@ import type { AgentSpec } from './agent-spec.js';
 import { buildAgentContainer, INIT_CONTAINER_NAME, SIDECAR_CONTAINER_NAME } from './containers.js';
 import type { Container, Pod, PodSpec, Volume, VolumeMount } from './k8s-types.js';
 import type { InjectionType, Problem } from './outcome.js';
-import { agentVolumes, SECRETS_VOLUME, secretMounts } from './volumes.js';
+import {
+  agentVolumes,
+  INJECTOR_VOLUME_NAME,
+  isSecretsVolumeName,
+  SECRETS_VOLUME,
+  secretMounts,
+} from './volumes.js';
 
 export type DesiredPod =
   | { ok: true; pod: Pod; injectionType: InjectionType | undefined }
@@ -75,8 +83,7 @@ function applyShareProcessNamespace(spec: AgentSpec, podSpec: PodSpec, problems:
 }
 
 /** Volumes the injector owns: removed before the desired ones are added, so re-injection converges. */
-const OWNED_VOLUME =
-  /^(home-init|home-sidecar|vault-secrets|vault-secrets-custom-\d+|vault-agent-token|vault-config|extra-secrets|vault-tls-secrets|vault-agent-cache)$/;
+const OWNED_VOLUME = INJECTOR_VOLUME_NAME;
 const OWNED_CONTAINER = new Set([INIT_CONTAINER_NAME, SIDECAR_CONTAINER_NAME]);
 
 /**
@@ -137,6 +144,81 @@ function ownedNameClashes(pod: Pod): Problem[] {
   return problems;
 }
 
+/**
+ * What would make the API server reject the pod once this agent container is in it: a name another
+ * container already has (agent-json-patch can rename it; upserting would then replace the app's own
+ * container), or two mounts at one path (a secrets path such as /home/vault or /vault/custom that
+ * the agent already uses). The lists hold no injector-owned container at this point, so any name
+ * match is a clash. The container may come from a JSON patch, so nothing about it is trusted.
+ */
+function agentContainerProblem(
+  spec: AgentSpec,
+  podSpec: PodSpec,
+  container: Container,
+  patchKey: string,
+): Problem | undefined {
+  const { name } = container;
+  if ([...podSpec.containers, ...(podSpec.initContainers ?? [])].some((c) => c.name === name)) {
+    return {
+      key: patchKey,
+      value: name,
+      message: `the agent container would be named "${name}", which the pod already uses; container names must be unique`,
+    };
+  }
+  const mounts: unknown = container.volumeMounts;
+  if (!Array.isArray(mounts)) return undefined;
+  const seen = new Map<unknown, VolumeMount>();
+  for (const m of mounts as unknown[]) {
+    if (typeof m !== 'object' || m === null) continue;
+    const mount = m as VolumeMount;
+    const first = seen.get(mount.mountPath);
+    if (first === undefined) {
+      seen.set(mount.mountPath, mount);
+      continue;
+    }
+    const secrets = [mount, first].find((x) => isSecretsVolumeName(String(x.name)));
+    return {
+      key: secrets ? mountPathKey(spec, secrets) : patchKey,
+      value: String(mount.mountPath),
+      message: `container "${name}" would mount both "${String(first.name)}" and "${String(mount.name)}" at ${String(mount.mountPath)}; mount paths must be unique${secrets ? ', choose another secret volume path' : ''}`,
+    };
+  }
+  return undefined;
+}
+
+/** Builds the agent containers the layout asks for and puts each where it runs. */
+function placeAgentContainers(
+  pod: Pod,
+  spec: AgentSpec,
+  podSpec: PodSpec,
+  problems: Problem[],
+): void {
+  const withInit = spec.layout.init;
+  const withSidecar = spec.layout.sidecar !== 'none';
+  for (const role of ['init', 'sidecar'] as const) {
+    if ((role === 'init' && !withInit) || (role === 'sidecar' && !withSidecar)) continue;
+    const built = buildAgentContainer(spec, pod, role);
+    const patchKey =
+      role === 'init' ? ANNOTATION_AGENT_INIT_JSON_PATCH : ANNOTATION_AGENT_JSON_PATCH;
+    if (!built.ok) {
+      problems.push({ key: patchKey, message: built.message });
+      continue;
+    }
+    const clash = agentContainerProblem(spec, podSpec, built.container, patchKey);
+    if (clash) {
+      // Both agent containers usually clash the same way: one problem per annotation and value.
+      if (!problems.some((p) => p.key === clash.key && p.value === clash.value))
+        problems.push(clash);
+      continue;
+    }
+    if (role === 'init') upsert((podSpec.initContainers ??= []), built.container, spec.initFirst);
+    // A native sidecar goes before every app init container, which may read the secrets.
+    else if (spec.layout.sidecar === 'native')
+      upsert((podSpec.initContainers ??= []), built.container, true);
+    else upsert(podSpec.containers, built.container);
+  }
+}
+
 export function buildDesiredPod(pod: Pod, spec: AgentSpec): DesiredPod {
   const clashes = ownedNameClashes(pod);
   if (clashes.length > 0) return { ok: false, problems: clashes };
@@ -155,23 +237,7 @@ export function buildDesiredPod(pod: Pod, spec: AgentSpec): DesiredPod {
       addMounts(c, mounts, spec, problems);
     }
   }
-  for (const role of ['init', 'sidecar'] as const) {
-    if ((role === 'init' && !withInit) || (role === 'sidecar' && !withSidecar)) continue;
-    const built = buildAgentContainer(spec, pod, role);
-    if (!built.ok) {
-      const key =
-        role === 'init'
-          ? 'vault.hashicorp.com/agent-init-json-patch'
-          : 'vault.hashicorp.com/agent-json-patch';
-      problems.push({ key, message: built.message });
-      continue;
-    }
-    if (role === 'init') upsert((podSpec.initContainers ??= []), built.container, spec.initFirst);
-    // A native sidecar goes before every app init container, which may read the secrets.
-    else if (spec.layout.sidecar === 'native')
-      upsert((podSpec.initContainers ??= []), built.container, true);
-    else upsert(podSpec.containers, built.container);
-  }
+  placeAgentContainers(pod, spec, podSpec, problems);
   // Applied whenever an agent container is injected (quirk 4 fixed: not only with the init container).
   if (withInit || withSidecar) applyShareProcessNamespace(spec, podSpec, problems);
   if (problems.length > 0) return { ok: false, problems };

@@ -1,7 +1,7 @@
 // Which service-account token the agent logs in to Vault with (reference §3.4, plus the dedicated
 // projected token that goes beyond vault-k8s).
 import type { ServiceAccountToken } from './agent-spec.js';
-import type { Pod, Volume } from './k8s-types.js';
+import type { Pod, ProjectedSource, Volume } from './k8s-types.js';
 
 export const AGENT_TOKEN_MOUNT_PATH = '/var/run/secrets/vault.hashicorp.com/serviceaccount';
 /** Name of the projected volume the injector adds when it gives the agent its own token. */
@@ -9,9 +9,15 @@ export const AGENT_TOKEN_VOLUME_NAME = 'vault-agent-token';
 
 export type TokenResult = { ok: true; token: ServiceAccountToken } | { ok: false; message: string };
 
+/** Shapes are not checked this deep (only this annotation reads them): anything odd finds no path. */
 function projectedTokenPath(volume: Volume): string | undefined {
-  return volume.projected?.sources?.find((s) => s.serviceAccountToken?.path)?.serviceAccountToken
-    ?.path;
+  const sources: unknown = volume.projected?.sources;
+  if (!Array.isArray(sources)) return undefined;
+  for (const source of sources as unknown[]) {
+    const path: unknown = (source as ProjectedSource | null)?.serviceAccountToken?.path;
+    if (typeof path === 'string' && path !== '') return path;
+  }
+  return undefined;
 }
 
 /** vault-k8s's discovery: a named volume, or the first app mount whose path contains "serviceaccount". */

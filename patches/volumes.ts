@@ -7,6 +7,15 @@ export const SECRETS_VOLUME = 'vault-secrets';
 const memory = (name: string): Volume => ({ name, emptyDir: { medium: 'Memory' } });
 const customVolumeName = (i: number): string => `vault-secrets-custom-${i}`;
 
+/** Every volume name an injection may add: an earlier injection's are stripped and rebuilt. */
+export const INJECTOR_VOLUME_NAME =
+  /^(home-init|home-sidecar|vault-secrets|vault-secrets-custom-\d+|vault-agent-token|vault-config|extra-secrets|vault-tls-secrets|vault-agent-cache)$/;
+
+/** The shared secrets volume or a per-secret custom one: the mounts secret-volume-path chooses. */
+export function isSecretsVolumeName(name: string): boolean {
+  return name === SECRETS_VOLUME || /^vault-secrets-custom-\d+$/.test(name);
+}
+
 /** Every volume the injection adds, in vault-k8s order. */
 export function agentVolumes(spec: AgentSpec, withInit: boolean, withSidecar: boolean): Volume[] {
   const volumes: Volume[] = [];
@@ -51,14 +60,22 @@ export function secretMounts(spec: AgentSpec): VolumeMount[] {
   ];
 }
 
-/** agent-copy-volume-mounts: that container's mounts (app then init lists), minus service-account ones. */
+/**
+ * agent-copy-volume-mounts: that container's mounts (app then init lists), minus service-account
+ * ones. Mounts of the injector's own volumes are left out too: on re-injection they are an earlier
+ * injection's, whose volumes may be gone now (a custom secrets path removed since), and the agent
+ * gets the current ones anyway.
+ */
 function copiedMounts(spec: AgentSpec, pod: Pod): VolumeMount[] {
   if (spec.copyVolumeMounts === '') return [];
   const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
   return all
     .filter((c) => c.name === spec.copyVolumeMounts)
     .flatMap((c) => c.volumeMounts ?? [])
-    .filter((m) => !m.mountPath.toLowerCase().includes('serviceaccount'));
+    .filter(
+      (m) =>
+        !m.mountPath.toLowerCase().includes('serviceaccount') && !INJECTOR_VOLUME_NAME.test(m.name),
+    );
 }
 
 /** Mounts of an agent container: init has home first, the sidecar has the token first (vault-k8s order). */
@@ -73,7 +90,10 @@ export function agentMounts(spec: AgentSpec, pod: Pod, role: 'init' | 'sidecar')
     mountPath: spec.serviceAccount.mountPath,
   };
   const mounts: VolumeMount[] = role === 'init' ? [home, token] : [token, home];
-  if (spec.aws.mount) mounts.push(spec.aws.mount);
+  // Without token projection, vault-k8s's discovery may pick the EKS token mount itself (its path
+  // contains "serviceaccount"): mounting it twice would make the pod invalid.
+  const aws = spec.aws.mount;
+  if (aws && !mounts.some((m) => m.mountPath === aws.mountPath)) mounts.push(aws);
   mounts.push(...secretMounts(spec));
   if (spec.extraSecret !== '')
     mounts.push({ name: 'extra-secrets', readOnly: true, mountPath: '/vault/custom' });

@@ -24,6 +24,19 @@ describe('parseManifests', () => {
     expect(doc).toEqual({ a: true, b: 'yes', c: 493, d: '0755', e: false });
   });
 
+  it('keeps timestamps and base-60 numbers as strings, as kubectl (go-yaml v2) does', () => {
+    const text =
+      'a: 2024-01-01\nb: 2024-01-01 10:00:00\nc: 12:30\nd: 1:20:30.5\ne: !!timestamp 2024-01-01\n';
+    const [doc] = parseManifests(text, 'in.yaml');
+    expect(doc).toEqual({
+      a: '2024-01-01',
+      b: '2024-01-01 10:00:00',
+      c: '12:30',
+      d: '1:20:30.5',
+      e: '2024-01-01',
+    });
+  });
+
   it('reads JSON', () => {
     expect(parseManifests('{"kind": "Pod", "metadata": {"name": "p"}}', 'in.json')).toEqual([
       { kind: 'Pod', metadata: { name: 'p' } },

@@ -142,6 +142,63 @@ describe('decision', () => {
     });
   });
 
+  it('names the per-secret annotation whose path an agent container already mounts', () => {
+    const out = run({
+      ...base,
+      'vault.hashicorp.com/agent-inject-secret-db': 'db/creds',
+      'vault.hashicorp.com/secret-volume-path-db': '/vault/custom',
+      'vault.hashicorp.com/agent-extra-secret': 'extra',
+    });
+    // One problem, not one per agent container.
+    expect(out).toMatchObject({
+      decision: 'deny',
+      problems: [{ key: 'vault.hashicorp.com/secret-volume-path-db', value: '/vault/custom' }],
+    });
+    if (out.decision === 'deny') expect(out.problems).toHaveLength(1);
+  });
+
+  it('names agent-json-patch when the patched agent would take a name the pod uses', () => {
+    const out = run({
+      ...base,
+      'vault.hashicorp.com/agent-init-json-patch':
+        '[{"op":"replace","path":"/name","value":"vault-agent"}]',
+    });
+    // The init container is placed first, so the sidecar is the one found clashing.
+    expect(out).toMatchObject({ decision: 'deny' });
+    expect(
+      run({
+        ...base,
+        'vault.hashicorp.com/agent-json-patch':
+          '[{"op":"replace","path":"/name","value":"vault-agent-init"}]',
+      }),
+    ).toMatchObject({
+      decision: 'deny',
+      problems: [{ key: 'vault.hashicorp.com/agent-json-patch', value: 'vault-agent-init' }],
+    });
+  });
+
+  it('reads odd ownerReferences and projected sources without throwing', () => {
+    const pod = makePod({
+      ...base,
+      'vault.hashicorp.com/agent-service-account-token-volume-name': 'tok',
+    });
+    const meta = pod.metadata as Record<string, unknown>;
+    meta.ownerReferences = 'Job';
+    pod.spec!.volumes!.push({ name: 'tok', projected: { sources: 'x' as never } });
+    expect(inject(pod, { namespace: 'app', kind: 'Pod', config: cfg })).toMatchObject({
+      decision: 'deny',
+      problems: [{ key: 'vault.hashicorp.com/agent-service-account-token-volume-name' }],
+    });
+    pod.spec!.volumes![1] = {
+      name: 'tok',
+      projected: { sources: [null as never, { serviceAccountToken: { path: 'token' } }] },
+    };
+    meta.ownerReferences = [null, { kind: 'Job', name: 7 }];
+    const out = inject(pod, { namespace: 'app', kind: 'Pod', config: cfg });
+    expect(out.decision).toBe('inject');
+    expect(out.warnings.some((w) => w.startsWith('pod of Job :'))).toBe(true);
+  });
+
   it('re-injection keeps the volume order when the app has no token mount (ConfigMap mode)', () => {
     const pod = makePod({ ...base, 'vault.hashicorp.com/agent-configmap': 'agent-cfg' });
     pod.spec!.containers[0]!.volumeMounts = [];
