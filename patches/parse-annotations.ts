@@ -13,6 +13,7 @@ import type { Problem } from './outcome.js';
 import { discoverSecrets } from './secrets.js';
 import { specWarnings } from './spec-warnings.js';
 import { findServiceAccountToken, projectedAgentToken } from './service-account.js';
+import { quantityValue } from './quantity.js';
 import { buildTelemetry } from './telemetry.js';
 
 export type ParseResult =
@@ -361,36 +362,83 @@ export function parseAgentSpec(pod: Pod, namespace: string, cfg: InjectorConfig)
   return { ok: true, spec: { ...spec, serviceAccount }, warnings };
 }
 
+const RESOURCE_SETTINGS = [
+  [
+    'cpu',
+    A.ANNOTATION_AGENT_LIMITS_CPU,
+    'cpuLimit',
+    '--cpu-limit',
+    A.ANNOTATION_AGENT_REQUESTS_CPU,
+    'cpuRequest',
+    '--cpu-request',
+  ],
+  [
+    'memory',
+    A.ANNOTATION_AGENT_LIMITS_MEM,
+    'memoryLimit',
+    '--memory-limit',
+    A.ANNOTATION_AGENT_REQUESTS_MEM,
+    'memoryRequest',
+    '--memory-request',
+  ],
+  [
+    'ephemeral-storage',
+    A.ANNOTATION_AGENT_LIMITS_EPHEMERAL,
+    'ephemeralLimit',
+    '--ephemeral-storage-limit',
+    A.ANNOTATION_AGENT_REQUESTS_EPHEMERAL,
+    'ephemeralRequest',
+    '--ephemeral-storage-request',
+  ],
+] as const;
+
+/**
+ * Agent requests and limits. What the API server would refuse after injection (a negative amount,
+ * a request above its limit) is a problem here, naming the annotation or flag that set it.
+ */
 function readResources(r: AnnotationReader, cfg: InjectorConfig): AgentSpec['resources'] {
-  const pick = (entries: Array<[string, string]>): Record<string, string> =>
-    Object.fromEntries(entries.filter(([, v]) => v !== '').sort(([a], [b]) => a.localeCompare(b)));
-  return {
-    limits: pick([
-      ['cpu', r.quantity(A.ANNOTATION_AGENT_LIMITS_CPU, cfg.cpuLimit, '--cpu-limit')],
-      ['memory', r.quantity(A.ANNOTATION_AGENT_LIMITS_MEM, cfg.memoryLimit, '--memory-limit')],
-      [
-        'ephemeral-storage',
-        r.quantity(
-          A.ANNOTATION_AGENT_LIMITS_EPHEMERAL,
-          cfg.ephemeralLimit,
-          '--ephemeral-storage-limit',
-        ),
-      ],
-    ]),
-    requests: pick([
-      ['cpu', r.quantity(A.ANNOTATION_AGENT_REQUESTS_CPU, cfg.cpuRequest, '--cpu-request')],
-      [
-        'memory',
-        r.quantity(A.ANNOTATION_AGENT_REQUESTS_MEM, cfg.memoryRequest, '--memory-request'),
-      ],
-      [
-        'ephemeral-storage',
-        r.quantity(
-          A.ANNOTATION_AGENT_REQUESTS_EPHEMERAL,
-          cfg.ephemeralRequest,
-          '--ephemeral-storage-request',
-        ),
-      ],
-    ]),
-  };
+  const limits: Record<string, string> = {};
+  const requests: Record<string, string> = {};
+  for (const [
+    name,
+    limitKey,
+    limitCfg,
+    limitFlag,
+    requestKey,
+    requestCfg,
+    requestFlag,
+  ] of RESOURCE_SETTINGS) {
+    const limit = r.quantity(limitKey, cfg[limitCfg], limitFlag);
+    const request = r.quantity(requestKey, cfg[requestCfg], requestFlag);
+    const blame = (key: string, flag: string): string => (r.has(key) ? key : flag);
+    for (const [value, key, flag] of [
+      [limit, limitKey, limitFlag],
+      [request, requestKey, requestFlag],
+    ] as const) {
+      if (value.startsWith('-'))
+        r.problem(blame(key, flag), value, 'expected a quantity that is not negative');
+    }
+    if (
+      limit !== '' &&
+      request !== '' &&
+      !limit.startsWith('-') &&
+      quantityValue(request) > quantityValue(limit)
+    ) {
+      r.problem(
+        blame(requestKey, requestFlag),
+        request,
+        `the ${name} request must not exceed its limit (${limit})`,
+      );
+    }
+    if (limit !== '') limits[name] = limit;
+    if (request !== '') requests[name] = request;
+  }
+  // Keys in Kubernetes' order (cpu, ephemeral-storage, memory), as vault-k8s emits them.
+  const sorted = (o: Record<string, string>): Record<string, string> =>
+    Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, o[k] as string]),
+    );
+  return { limits: sorted(limits), requests: sorted(requests) };
 }

@@ -284,3 +284,34 @@ function parseQuantityUncached(s: string): Parsed<string> {
   if (fast !== undefined) return { ok: true, value: fast };
   return slowPath(sc, sfx);
 }
+
+const SCALE: ReadonlyMap<string, number> = new Map([
+  ['n', 1e-9],
+  ['u', 1e-6],
+  ['m', 1e-3],
+  ['', 1],
+  ['k', 1e3],
+  ['M', 1e6],
+  ['G', 1e9],
+  ['T', 1e12],
+  ['P', 1e15],
+  ['E', 1e18],
+  ['Ki', 2 ** 10],
+  ['Mi', 2 ** 20],
+  ['Gi', 2 ** 30],
+  ['Ti', 2 ** 40],
+  ['Pi', 2 ** 50],
+  ['Ei', 2 ** 60],
+]);
+
+/**
+ * The approximate value of a quantity parseQuantity accepted, for comparisons (a request above its
+ * limit, a negative amount): exact enough for that, never used to write a value back.
+ */
+export function quantityValue(canonical: string): number {
+  const m = /^([+-]?[0-9.]+)(?:[eE]([+-]?[0-9]+)|([a-zA-Z]*))$/.exec(canonical);
+  if (m === null) return Number.NaN;
+  const base = Number(m[1]);
+  if (m[2] !== undefined) return base * 10 ** Number(m[2]);
+  return base * (SCALE.get(m[3] ?? '') ?? Number.NaN);
+}
