@@ -1,6 +1,6 @@
 // (pod, spec) → the pod as it should be after injection. Pure: the input is never changed.
-// Items the injector owns are upserted by name, so a pod that already carries them (for example
-// with agent-inject-status: update) converges instead of getting duplicates.
+// Whatever an earlier injection added (agent-inject-status: update) is stripped and rebuilt, so
+// re-injection converges instead of duplicating; on a first injection, reserved names are denied.
 import {
   ANNOTATION_AGENT_INIT_JSON_PATCH,
   ANNOTATION_AGENT_INJECT_STATUS,

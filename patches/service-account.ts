@@ -1,5 +1,6 @@
 // Which service-account token the agent logs in to Vault with (reference §3.4, plus the dedicated
 // projected token that goes beyond vault-k8s).
+import { INIT_CONTAINER_NAME, SIDECAR_CONTAINER_NAME } from './containers.js';
 import type { ServiceAccountToken } from './agent-spec.js';
 import type { Pod, ProjectedSource, Volume } from './k8s-types.js';
 
@@ -20,10 +21,13 @@ function projectedTokenPath(volume: Volume): string | undefined {
   return undefined;
 }
 
-/** vault-k8s's discovery: a named volume, or the first app mount whose path contains "serviceaccount". */
 /** The agent containers of an earlier injection are not the app's: their mounts never count. */
-const AGENT_CONTAINERS = new Set(['vault-agent', 'vault-agent-init']);
+const AGENT_CONTAINERS: ReadonlySet<string> = new Set([
+  INIT_CONTAINER_NAME,
+  SIDECAR_CONTAINER_NAME,
+]);
 
+/** vault-k8s's discovery: a named volume, or the first app mount whose path contains "serviceaccount". */
 export function findServiceAccountToken(pod: Pod, volumeName: string): TokenResult {
   const containers = (pod.spec?.containers ?? []).filter((c) => !AGENT_CONTAINERS.has(c.name));
   const volumes = pod.spec?.volumes ?? [];
