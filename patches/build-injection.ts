@@ -39,7 +39,8 @@ export function buildInjection(pod: Pod, namespace: string, cfg: InjectorConfig)
   if (shape.length > 0) return deny(shape, [], 'invalid_configuration');
   const parsed = parseAgentSpec(pod, namespace, cfg);
   // Typos and misplaced annotations are silently ignored by vault-k8s; here kubectl shows them.
-  const lint = lintAnnotations(pod.metadata?.annotations ?? {}).map(formatWarning);
+  const declared = parsed.ok ? new Set(parsed.spec.secrets.map((s) => s.rawName)) : undefined;
+  const lint = lintAnnotations(pod.metadata?.annotations ?? {}, declared).map(formatWarning);
   const warnings = [...parsed.warnings, ...lint];
   if (!parsed.ok) return deny(parsed.problems, warnings, 'invalid_annotations');
   const desired = buildDesiredPod(pod, parsed.spec);

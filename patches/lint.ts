@@ -148,12 +148,16 @@ function lintKey(
 }
 
 /** Findings for one pod's annotations, sorted by key. Never throws. */
-export function lintAnnotations(annotations: Readonly<Record<string, string>>): LintFinding[] {
+export function lintAnnotations(
+  annotations: Readonly<Record<string, string>>,
+  /** The declared secrets when the caller has them already (the engine's parse), saving a pass. */
+  known?: ReadonlySet<string>,
+): LintFinding[] {
   const vaultKeys = Object.keys(annotations).filter((k) => k.startsWith(A.ANNOTATION_PREFIX));
   if (vaultKeys.length === 0) return [];
   const names = knownNames();
   // A set: pods with many secrets would otherwise make this quadratic.
-  const declared = new Set(declaredSecretNames(annotations));
+  const declared = known ?? new Set(declaredSecretNames(annotations));
   const findings: LintFinding[] = [];
   for (const key of vaultKeys) {
     const finding = lintKey(key, annotations[key] ?? '', declared, names);

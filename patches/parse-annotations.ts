@@ -424,11 +424,20 @@ function readResources(r: AnnotationReader, cfg: InjectorConfig): AgentSpec['res
       !limit.startsWith('-') &&
       quantityValue(request) > quantityValue(limit)
     ) {
-      r.problem(
-        blame(requestKey, requestFlag),
-        request,
-        `the ${name} request must not exceed its limit (${limit})`,
-      );
+      // Blame the pod's own annotation when one side came from the injector's defaults.
+      if (r.has(requestKey) || !r.has(limitKey)) {
+        r.problem(
+          blame(requestKey, requestFlag),
+          request,
+          `the ${name} request must not exceed its limit (${limit})`,
+        );
+      } else {
+        r.problem(
+          limitKey,
+          limit,
+          `the ${name} limit must not be below the request (${request} from ${requestFlag})`,
+        );
+      }
     }
     if (limit !== '') limits[name] = limit;
     if (request !== '') requests[name] = request;

@@ -214,6 +214,15 @@ describe('decision', () => {
     );
   });
 
+  it('blames the annotation on the pod when a limit falls below the default request', () => {
+    const out = run({ ...base, 'vault.hashicorp.com/agent-limits-cpu': '100m' });
+    expect(out).toMatchObject({
+      decision: 'deny',
+      problems: [{ key: 'vault.hashicorp.com/agent-limits-cpu', value: '100m' }],
+    });
+    if (out.decision === 'deny') expect(out.message).toContain('250m from --cpu-request');
+  });
+
   it('does not modify its input', () => {
     const pod = makePod({ ...base, 'vault.hashicorp.com/agent-inject-secret-db': 'db/creds' });
     const before = JSON.stringify(pod);
