@@ -20,6 +20,10 @@ import { annotationsArb, podArb } from './arbitraries.js';
 const cfg = DEFAULT_INJECTOR_CONFIG;
 const UID = '705ab4f5-6393-11e8-b7cc-42010a800002';
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
+// Local runs explore new inputs each time; CI replays one fixed sequence (PROPERTY_SEED overrides
+// both), so a landing never depends on the draw. Failures print the seed to replay them.
+const SEED = process.env.PROPERTY_SEED ?? (process.env.CI === 'true' ? '20261128' : undefined);
+if (SEED !== undefined) fc.configureGlobal({ seed: Number(SEED) });
 /** Required settings a denial may name although they are absent: the annotation to add. */
 const TO_ADD = new Set<string>([
   A.ANNOTATION_ROLE,
@@ -39,12 +43,17 @@ function applyBoth(pod: Pod, ops: readonly Operation[]): Pod {
   const viaRfc = structuredClone(pod);
   const errors = rfc6902.applyPatch(viaRfc, structuredClone(ops) as rfc6902.Operation[]);
   expect(errors.filter((e) => e !== null)).toEqual([]);
-  expect(viaRfc).toEqual(viaFjp);
+  // Compared as JSON, where -0 and 0 are one number (the libraries clone values differently).
+  expect(JSON.parse(JSON.stringify(viaRfc))).toEqual(JSON.parse(JSON.stringify(viaFjp)));
   return viaFjp;
 }
 
+/**
+ * As the pod travels: JSON. A -0 the generator put into a damaged pod is 0 once the patch has been
+ * serialised, and both are the same number to the API server.
+ */
 function withoutManagedFields(pod: Pod): Pod {
-  const copy = structuredClone(pod);
+  const copy = JSON.parse(JSON.stringify(pod)) as Pod;
   if (copy.metadata) delete copy.metadata.managedFields;
   return copy;
 }
