@@ -82,6 +82,22 @@ function fromLint(f: LintFinding): Omit<ReportedFinding, 'file' | 'object' | 'na
 }
 
 /** Findings for one object; objects with no pods of their own only get the metadata check. */
+/** Vault annotations on a workload's own metadata, and on a CronJob's jobTemplate, do nothing. */
+function misplaced(
+  object: Record<string, unknown>,
+  kind: string,
+  name: string,
+  annotations: Readonly<Record<string, string>>,
+): LintFinding[] {
+  const found = lintWorkloadMetadata(object, annotations);
+  const spec = object.spec;
+  if (kind !== 'CronJob' || !isRecord(spec) || !isRecord(spec.jobTemplate)) return found;
+  const jobMeta = spec.jobTemplate.metadata;
+  if (!isRecord(jobMeta)) return found;
+  const jobTemplate = { kind, metadata: { ...jobMeta, name: `${name} jobTemplate` } };
+  return [...found, ...lintWorkloadMetadata(jobTemplate, annotations)];
+}
+
 export function lintObject(
   object: unknown,
   file: string,
@@ -93,7 +109,7 @@ export function lintObject(
   const where = { file, object: `${id.kind || 'object'}/${id.name}`, namespace: id.namespace };
   const template = id.kind === 'Pod' ? object : templateOf(object);
   const annotations = annotationsOf(template);
-  const lint = id.kind === 'Pod' ? [] : lintWorkloadMetadata(object, annotations);
+  const lint = id.kind === 'Pod' ? [] : misplaced(object, id.kind, id.name, annotations);
   const found = template === undefined ? [] : lintAnnotations(annotations);
   const rows = [...lint, ...found].map(fromLint);
   if (template !== undefined) {
