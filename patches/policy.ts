@@ -131,6 +131,8 @@ interface SecretPaths {
   readonly paths: string[];
   /** Secrets rendered only from custom templates: their paths are in template text we can't read. */
   readonly templateOnly: string[];
+  /** Secrets with a path and a custom template: the template decides what is actually read. */
+  readonly templateWithPath: string[];
 }
 
 function secretPaths(annotations: Readonly<Record<string, string>>): SecretPaths {
@@ -146,11 +148,11 @@ function secretPaths(annotations: Readonly<Record<string, string>>): SecretPaths
     const prefix = [A.PREFIX_TEMPLATE_FILE, A.PREFIX_TEMPLATE].find((p) => key.startsWith(p));
     if (prefix !== undefined && key.length > prefix.length) templated.add(key.slice(prefix.length));
   }
-  const templateOnly = [...templated].filter((name) => {
-    const path = annotations[`${A.PREFIX_SECRET}${name}`] ?? '';
-    return path.trim() === '';
-  });
-  return { paths, templateOnly: sorted(templateOnly) };
+  const hasPath = (name: string): boolean =>
+    (annotations[`${A.PREFIX_SECRET}${name}`] ?? '').trim() !== '';
+  const templateOnly = [...templated].filter((name) => !hasPath(name));
+  const templateWithPath = [...templated].filter(hasPath);
+  return { paths, templateOnly: sorted(templateOnly), templateWithPath: sorted(templateWithPath) };
 }
 
 function groupFor(groups: Map<string, Group>, namespace: string, role: string): Group {
@@ -187,6 +189,12 @@ function addWorkload(group: Group, w: PolicyWorkload, opts: PolicyOptions): void
     group.warnings.push({
       object: w.object,
       message: `secret "${name}" comes from a custom template: its Vault paths cannot be inferred; add them to this policy by hand`,
+    });
+  }
+  for (const name of found.templateWithPath) {
+    group.warnings.push({
+      object: w.object,
+      message: `secret "${name}" has a custom template: it may read other paths than agent-inject-secret-${name}; check them`,
     });
   }
   if (w.annotations[A.ANNOTATION_AGENT_CONFIGMAP] !== undefined) {

@@ -105,6 +105,21 @@ describe('rules', () => {
     expect(plan.policies[0]?.paths).toEqual(['secret/data/a', 'secret/data/b']);
   });
 
+  it('grants the path of a secret that also has a custom template, with a warning to check it', () => {
+    const plan = planPolicies(
+      [
+        workload({
+          [`${A.PREFIX_SECRET}db`]: 'database/creds/app',
+          [`${A.PREFIX_TEMPLATE}db`]: '{{ with secret "database/creds/other" }}{{ end }}',
+        }),
+      ],
+      OPTS,
+    );
+    expect(plan.policies[0]?.paths).toEqual(['database/creds/app']);
+    const warnings = plan.policies[0]?.warnings ?? plan.warnings;
+    expect(JSON.stringify(warnings)).toContain('secret \\"db\\" has a custom template');
+  });
+
   it('ignores workloads not asking for injection', () => {
     const off = workload({ [A.ANNOTATION_AGENT_INJECT]: 'false', [`${A.PREFIX_SECRET}x`]: 'kv/x' });
     expect(planPolicies([off], OPTS)).toEqual({ policies: [], warnings: [] });
