@@ -171,7 +171,14 @@ export function toAdmissionResponse(uid: string, outcome: InjectionOutcome): Adm
 export function reviewAdmission(body: unknown, cfg: InjectorConfig): ReviewResult {
   const parsed = parseAdmissionReview(body);
   if (!parsed.ok) return parsed;
-  const { review } = parsed;
+  return answerReview(parsed.review, cfg);
+}
+
+/** The engine's answer to an envelope parseAdmissionReview has already accepted. */
+export function answerReview(
+  review: AdmissionReviewRequest,
+  cfg: InjectorConfig,
+): Extract<ReviewResult, { ok: true }> {
   const { request } = review;
   const namespace = requestNamespace(request);
   const outcome = inject(request.object, {

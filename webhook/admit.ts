@@ -4,7 +4,7 @@ import {
   ADMISSION_API_VERSIONS,
   parseAdmissionReview,
   requestNamespace,
-  reviewAdmission,
+  answerReview,
   summarize,
 } from '../patches/admission-review.js';
 import type { AdmissionReviewResponse } from '../patches/admission-review.js';
@@ -91,8 +91,8 @@ export function admit(body: unknown, deps: AdmitDeps): AdmitResult {
       logDecision(deps.logger, summary, hit.outcome, performance.now() - started, request.object);
       return { statusCode: 200, body: hit.payload };
     }
-    const result = reviewAdmission(parsed.review, deps.injector);
-    if (!result.ok) return { statusCode: 400, body: errorBody(400, result.error) };
+    // The envelope was checked above: go straight to the engine.
+    const result = answerReview(parsed.review, deps.injector);
     recordOutcome(deps.metrics, result.summary.namespace, result.outcome);
     logDecision(
       deps.logger,
