@@ -16,6 +16,8 @@ export interface FileSourceOptions extends CertificateFiles {
 
 const DEFAULT_DEBOUNCE_MS = 100;
 const DEFAULT_POLL_MS = 10_000;
+/** Pause before the one re-read of a pair that did not match (a swap in progress). */
+const RETRY_DELAY_MS = 100;
 
 function samePair(a: ServingCertificate, b: ServingCertificate): boolean {
   return a.certPem === b.certPem && a.keyPem === b.keyPem && a.caPem === b.caPem;
@@ -98,7 +100,8 @@ export class FileCertificateSource implements CertificateSource {
     } catch {
       // A read that straddled the ..data swap sees a cert and key of different versions: one
       // quiet re-read after the swap settles, before reporting anything.
-      await new Promise((r) => setTimeout(r, this.#opts.debounceMs ?? DEFAULT_DEBOUNCE_MS));
+      // Short and fixed: reloads are chained, so a long wait here would hold up the next ones.
+      await new Promise((r) => setTimeout(r, RETRY_DELAY_MS));
       if (this.#stopped) return;
       try {
         next = await loadCertificateFiles(this.#opts);
