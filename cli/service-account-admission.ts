@@ -3,16 +3,13 @@
 // with the agent. A manifest's pod template has not been through that plugin yet, so `mutate` adds
 // the same volume before injecting and takes it out again afterwards: the API server adds the real
 // one (to the agent containers too) when it creates the pods.
+import { isRecord } from '../patches/is-record.js';
 
 type Obj = Record<string, unknown>;
 
 export const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 /** Real pods get a random suffix; this name only lives between the two calls below. */
 export const SIMULATED_TOKEN_VOLUME = 'kube-api-access-simulated';
-
-function isRecord(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function containersOf(spec: Obj): Obj[] {
   const lists = [spec.initContainers, spec.containers];

@@ -1,6 +1,7 @@
 // Gives a manifest object the injection the webhook would give its pods: a Pod directly, a workload
 // through its pod template. The template is injected as the pod the controller would create from
 // it, and the result's metadata and spec are written back, so re-running is a no-op.
+import { isRecord } from '../patches/is-record.js';
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import type { InjectorConfig } from '../patches/injector-config.js';
@@ -56,10 +57,6 @@ export interface MutateOptions {
 }
 
 type Obj = Record<string, unknown>;
-
-function isRecord(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';

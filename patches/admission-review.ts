@@ -1,6 +1,7 @@
 // AdmissionReview v1/v1beta1 in and out, shared by `POST /mutate` and `vault-injector review` so the
 // two can never disagree. Envelope problems (not an AdmissionReview) are reported as an error for
 // the caller to turn into HTTP 400 / exit 2; everything inside a valid envelope gets a response.
+import { isRecord } from './is-record.js';
 import type { InjectorConfig } from './injector-config.js';
 import type { InjectionOutcome } from './outcome.js';
 import { inject } from './inject.js';
@@ -77,10 +78,6 @@ export type ReviewResult =
       summary: RequestSummary;
     }
   | { ok: false; error: string };
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Checks the envelope only; the object inside is judged by the engine. */
 export function parseAdmissionReview(body: unknown): ParsedReview {

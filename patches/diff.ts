@@ -2,13 +2,10 @@
 // pod against the desired pod, never placed by hand (the vault-k8s quirk where several
 // `add /spec/volumes` ops overwrite each other cannot happen). Arrays of named items (containers,
 // volumes, mounts, env) are aligned by name so an insertion is one `add`, not a cascade of replaces.
+import { isRecord } from './is-record.js';
 import type { Operation } from 'fast-json-patch';
 
 type Json = unknown;
-
-function isRecord(v: Json): v is Record<string, Json> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** RFC 6901: "~" becomes "~0" first, then "/" becomes "~1". */
 export function escapePointerToken(token: string): string {

@@ -1,5 +1,6 @@
 // The engine's one entry point, used by the webhook and every CLI command:
 // object → decide → parse annotations (all problems) → desired pod → RFC 6902 diff.
+import { isRecord } from './is-record.js';
 import { SYSTEM_NAMESPACES, decideInjection } from './decide.js';
 import type { InjectorConfig } from './injector-config.js';
 import type { Pod } from './k8s-types.js';
@@ -13,10 +14,6 @@ export interface InjectContext {
   /** AdmissionRequest.kind.kind when known. */
   readonly kind?: string | undefined;
   readonly config: InjectorConfig;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function deny(

@@ -1,6 +1,7 @@
 // Annotation linting: what the injector accepts but silently ignores or would regret (issue 6 item
 // 4). Runs on every admitted pod, so the known-name tables are built once, on first use, and edit
 // distances are computed only for names that are not known.
+import { isRecord } from './is-record.js';
 import * as A from './annotations.js';
 import { parseGoBool } from './go-values.js';
 import { declaredSecretNames } from './secrets.js';
@@ -175,10 +176,6 @@ export function lintAnnotations(
 }
 
 type Obj = Record<string, unknown>;
-
-function isRecord(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function stringAt(obj: Obj, key: string): string {
   const v = obj[key];

@@ -1,14 +1,11 @@
 // Type checks on the raw object before the engine trusts it as a Pod. The API server sends
 // well-formed pods, but `review`, `mutate` and hostile clients may not: a wrong type anywhere the
 // engine reads becomes a named problem, never an exception.
+import { isRecord } from './is-record.js';
 import type { Pod } from './k8s-types.js';
 import type { Problem } from './outcome.js';
 
 type Shape = { ok: true; pod: Pod } | { ok: false; problems: Problem[] };
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function typeName(v: unknown): string {
   if (v === null) return 'null';

@@ -2,6 +2,7 @@
 // template many times over; the engine's answer depends only on the object (less managedFields),
 // the request kind and namespace, the review version and the process's configuration, so those
 // form the key and only the uid is put into the stored, already serialised answer. Bounded.
+import { isRecord } from '../patches/is-record.js';
 import type {
   AdmissionReviewRequest,
   AdmissionReviewResponse,
@@ -16,10 +17,6 @@ export interface CachedReview {
 }
 
 const UID_MARK = '"response":{"uid":""';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export class ReviewCache {
   readonly #entries = new Map<string, CachedReview>();

@@ -1,6 +1,7 @@
 // `vault-injector lint`: reports, per object of a manifest stream, the annotation findings the
 // webhook would send as admission warnings, vault annotations on the wrong object, and everything
 // that would get the pod denied, so CI can catch them before anything reaches a cluster.
+import { isRecord } from '../../patches/is-record.js';
 import { Option, type Command } from 'commander';
 import { ANNOTATION_PREFIX } from '../../patches/annotations.js';
 import type { InjectorConfig } from '../../patches/injector-config.js';
@@ -40,10 +41,6 @@ interface LintFlags {
 }
 
 type Obj = Record<string, unknown>;
-
-function isRecord(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Only string values: anything else is a shape problem the engine itself reports. */
 function annotationsOf(podLike: Obj | undefined): Record<string, string> {

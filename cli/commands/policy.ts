@@ -1,5 +1,6 @@
 // `vault-injector policy`: the least-privilege Vault policy and Kubernetes auth role for the
 // annotated workloads of a manifest stream, as a script to review and run, or as JSON for tooling.
+import { isRecord } from '../../patches/is-record.js';
 import { Option, type Command } from 'commander';
 import { isGoDuration } from '../../patches/go-values.js';
 import {
@@ -19,12 +20,6 @@ interface PolicyFlags {
   output: 'text' | 'json';
   namespace?: string;
   tokenTtl: string;
-}
-
-type Obj = Record<string, unknown>;
-
-function isRecord(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function str(v: unknown): string {
