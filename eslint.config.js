@@ -34,7 +34,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['webhook/**/*.ts', 'patches/**/*.ts', 'certs/**/*.ts', 'cli/**/*.ts'],
+    files: [
+      'admission/**/*.ts',
+      'webhook/**/*.ts',
+      'patches/**/*.ts',
+      'certs/**/*.ts',
+      'cli/**/*.ts',
+    ],
     rules: {
       'no-restricted-syntax': [
         'error',

@@ -5,7 +5,8 @@ import { performance } from 'node:perf_hooks';
 import { ROOT, admissionReview, deploymentPod } from './lib.mjs';
 
 const { inject } = await import(join(ROOT, 'dist/patches/inject.js'));
-const { reviewAdmission } = await import(join(ROOT, 'dist/patches/admission-review.js'));
+const { reviewAdmission } = await import(join(ROOT, 'dist/admission/review.js'));
+const { settingName } = await import(join(ROOT, 'dist/cli/setting-names.js'));
 const { DEFAULT_INJECTOR_CONFIG } = await import(join(ROOT, 'dist/patches/injector-config.js'));
 
 const ctx = { namespace: 'payments', kind: 'Pod', config: DEFAULT_INJECTOR_CONFIG };
@@ -51,7 +52,9 @@ export function runEngineBench({ budgetMs = 1000 } = {}) {
   const review = admissionReview(realistic);
   rows.push({
     case: 'realistic pod: reviewAdmission() incl. base64 patch',
-    ...time(() => reviewAdmission(review, DEFAULT_INJECTOR_CONFIG), { budgetMs }),
+    ...time(() => reviewAdmission(review, { config: DEFAULT_INJECTOR_CONFIG, settingName }), {
+      budgetMs,
+    }),
   });
   for (const secrets of [1, 10, 100, 1000]) {
     const pod = deploymentPod({ secrets });

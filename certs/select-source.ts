@@ -1,9 +1,20 @@
-// Picks where the serving certificate comes from. Kept in one small function so auto-TLS can be
-// added as one more branch.
+// Picks where the serving certificate comes from: files on disk, or certificates generated here
+// (auto-TLS, optionally shared through leader election).
 import type { CertLogger } from './cert-logger.js';
 import { FileCertificateSource } from './file-source.js';
 import type { CertificateSource } from './source.js';
-import type { ServerConfig } from '../webhook/server-config.js';
+
+/** The settings that choose the certificate source; the server's configuration provides them. */
+export interface CertificateSettings {
+  readonly tlsCertFile: string;
+  readonly tlsKeyFile: string;
+  readonly tlsCaCertFile: string;
+  readonly tlsAuto: string;
+  readonly tlsAutoHosts: readonly string[];
+  readonly useLeaderElector: boolean;
+  readonly namespace: string;
+  readonly podName: string;
+}
 
 export class CertificateConfigError extends Error {
   constructor(message: string) {
@@ -20,7 +31,7 @@ const SILENT_LOGGER: CertLogger = {
 };
 
 export async function selectCertificateSource(
-  server: ServerConfig,
+  server: CertificateSettings,
   logger: CertLogger = SILENT_LOGGER,
 ): Promise<CertificateSource> {
   if (server.tlsCertFile !== '' || server.tlsKeyFile !== '') {

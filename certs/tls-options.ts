@@ -1,8 +1,10 @@
 // -tls-min-version and -tls-cipher-suites (Go names, as vault-helm passes them) turned into Node's
 // secure-context options. Validated once at startup so a typo exits 1 before listening.
 import { getCiphers, type SecureContextOptions, type SecureVersion } from 'node:tls';
-import type { TlsMinVersion } from '../webhook/server-config.js';
 import type { ServingCertificate } from './source.js';
+
+/** The lowest TLS version the server accepts, as the --tls-min-version flag spells it. */
+export type TlsMinVersion = 'tls10' | 'tls11' | 'tls12' | 'tls13';
 
 export class TlsConfigError extends Error {
   constructor(message: string) {

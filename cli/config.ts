@@ -1,12 +1,15 @@
 // The one configuration every command shares (serve, review, mutate, lint, policy): vault-k8s's
 // flags and AGENT_INJECT_* variables resolved into InjectorConfig and ServerConfig. Unlike
-// vault-k8s (quirk 1), a flag given on the command line beats its environment variable, so a
-// one-off `--vault-image=...` works inside a pod whose manifest sets AGENT_INJECT_VAULT_IMAGE.
+// vault-k8s, where the environment wins, a flag given on the command line beats its environment
+// variable, so a one-off `--vault-image=...` works inside a pod whose manifest sets
+// AGENT_INJECT_VAULT_IMAGE.
 import { Option, type Command } from 'commander';
 import { DEFAULT_INJECTOR_CONFIG, type InjectorConfig } from '../patches/injector-config.js';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../webhook/server-config.js';
 import { configOptions, type ConfigOption } from './config-options.js';
 import { normaliseGoFlags } from './go-flags.js';
+import { settingName } from './setting-names.js';
+import type { SettingNamer } from '../admission/format-finding.js';
 import { UsageError } from './io.js';
 
 /** Flag values as given on the command line, keyed by flag name without dashes. */
@@ -16,6 +19,8 @@ export type ConfigEnv = Readonly<Record<string, string | undefined>>;
 export interface ResolvedConfig {
   readonly injector: InjectorConfig;
   readonly server: ServerConfig;
+  /** How findings name a setting to the user: by its flag. */
+  readonly settingName: SettingNamer;
 }
 
 interface RawSetting {
@@ -59,6 +64,7 @@ export function resolveConfig(flags: ConfigFlags, env: ConfigEnv): ResolvedConfi
   return Object.freeze({
     injector: Object.freeze(injector) as unknown as InjectorConfig,
     server: Object.freeze(server) as unknown as ServerConfig,
+    settingName,
   });
 }
 

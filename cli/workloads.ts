@@ -6,7 +6,7 @@ import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import type { InjectorConfig } from '../patches/injector-config.js';
 import { inject } from '../patches/inject.js';
-import type { InjectionOutcome } from '../patches/outcome.js';
+import type { Finding, InjectionOutcome } from '../patches/outcome.js';
 import { addServiceAccountToken, removeServiceAccountToken } from './service-account-admission.js';
 
 /** Where each workload kind keeps the template of the pods it creates. */
@@ -33,7 +33,7 @@ export type ObjectResult =
       /** Absent for documents that are not objects. */
       readonly identity?: ObjectIdentity;
       readonly object: unknown;
-      readonly warnings: readonly string[];
+      readonly warnings: readonly Finding[];
     }
   | {
       readonly status: 'injected';
@@ -41,13 +41,14 @@ export type ObjectResult =
       readonly object: Record<string, unknown>;
       /** RFC 6902 operations turning the input object into the printed one. */
       readonly patch: readonly Operation[];
-      readonly warnings: readonly string[];
+      readonly warnings: readonly Finding[];
     }
   | {
       readonly status: 'denied';
       readonly identity: ObjectIdentity;
-      readonly message: string;
-      readonly warnings: readonly string[];
+      /** Every reason the webhook would deny it. */
+      readonly problems: readonly Finding[];
+      readonly warnings: readonly Finding[];
     };
 
 export interface MutateOptions {
@@ -130,13 +131,28 @@ function settle(
 ): ObjectResult {
   const { warnings } = outcome;
   if (outcome.decision === 'deny') {
-    return { status: 'denied', identity: id, message: outcome.message, warnings };
+    return { status: 'denied', identity: id, problems: outcome.problems, warnings };
   }
   // Diffed against the manifest rather than taken from the engine: for a workload the change is
   // at its template, and the simulated token mount must not show up in it.
   const patch = outcome.decision === 'inject' ? jsonpatch.compare(object, copy) : [];
   if (patch.length === 0) return { status: 'unchanged', identity: id, object, warnings };
   return { status: 'injected', identity: id, object: copy, patch, warnings };
+}
+
+/**
+ * The pod the webhook would be asked about for a Pod or a pod template: a fresh copy, with the
+ * token mount the API server's ServiceAccount admission adds (`simulated` when one was added).
+ */
+export function podAsAdmitted(
+  podOrTemplate: Obj,
+  identity: ObjectIdentity,
+): { pod: Obj; simulated: boolean } {
+  const pod = structuredClone(
+    identity.kind === 'Pod' ? podOrTemplate : podFromTemplate(podOrTemplate, identity),
+  );
+  const simulated = addServiceAccountToken(pod.spec);
+  return { pod, simulated };
 }
 
 /** Never throws; objects that have no pods to inject come back unchanged. */
@@ -147,8 +163,7 @@ export function mutateObject(object: unknown, opts: MutateOptions): ObjectResult
   const target = identity.kind === 'Pod' ? copy : templateOf(copy);
   if (target === undefined) return { status: 'unchanged', identity, object, warnings: [] };
   const isPod = identity.kind === 'Pod';
-  const pod = structuredClone(isPod ? copy : podFromTemplate(target, identity));
-  const simulated = addServiceAccountToken(pod.spec);
+  const { pod, simulated } = podAsAdmitted(target, identity);
   const outcome = inject(pod, { namespace: identity.namespace, kind: 'Pod', config: opts.config });
   if (outcome.decision === 'inject') {
     const result = structuredClone(outcome.pod);

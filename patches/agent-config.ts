@@ -40,9 +40,6 @@ export interface AgentConfig {
   telemetry?: Record<string, unknown>;
 }
 
-export const AGENT_CACHE_PATH = '/vault/agent-cache';
-const TOKEN_SINK = '/home/vault/.vault-token';
-
 /** Copies only non-empty values, keeping insertion order: Go's `omitempty`. */
 function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
   const out: Record<string, unknown> = {};
@@ -90,7 +87,7 @@ function cacheAndListener(
       ...compact({ use_auto_auth_token: spec.cacheUseAutoAuthToken }),
       persist: {
         type: 'kubernetes',
-        path: AGENT_CACHE_PATH,
+        path: spec.names.paths.cache,
         ...(spec.cacheExitOnErr ? { exit_on_err: true as const } : {}),
       },
     };
@@ -110,7 +107,9 @@ function cacheAndListener(
 }
 
 export function buildAgentConfig(spec: AgentSpec, role: AgentRole): AgentConfig {
-  const sink: AgentConfig['auto_auth']['sink'] = [{ type: 'file', config: { path: TOKEN_SINK } }];
+  const sink: AgentConfig['auto_auth']['sink'] = [
+    { type: 'file', config: { path: `${spec.names.paths.home}/.vault-token` } },
+  ];
   if (spec.injectToken)
     sink.push({ type: 'file', config: { path: posix.join(spec.secretVolumePath, 'token') } });
   const config: AgentConfig = {
@@ -129,7 +128,7 @@ export function buildAgentConfig(spec: AgentSpec, role: AgentRole): AgentConfig 
       sink,
     },
     exit_after_auth: role === 'init',
-    pid_file: '/home/vault/.pid',
+    pid_file: `${spec.names.paths.home}/.pid`,
     vault: {
       address: spec.vault.address,
       ...compact({

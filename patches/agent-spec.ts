@@ -1,6 +1,7 @@
 // The typed result of reading a pod's annotations with the injector's defaults: everything the
-// builders need, and nothing read from the annotation map again after parsing.
+// builders need to construct the agent, so no builder parses an annotation value itself.
 import type { Operation } from 'fast-json-patch';
+import type { InjectorNames } from './injector-names.js';
 import type { EnvVar, VolumeMount } from './k8s-types.js';
 
 export interface SecretSpec {
@@ -48,6 +49,8 @@ export interface VaultConnection {
 }
 
 export interface AgentSpec {
+  /** The injector's own container, volume and path names this injection uses. */
+  readonly names: InjectorNames;
   readonly namespace: string;
   readonly image: string;
   readonly prePopulate: boolean;

@@ -9,7 +9,8 @@ import {
   parseGoUint,
   type Parsed,
 } from './go-values.js';
-import type { Problem } from './outcome.js';
+import type { Problem } from './finding.js';
+import type { InjectorConfig } from './injector-config.js';
 import { parseQuantity } from './quantity.js';
 
 export class AnnotationReader {
@@ -28,6 +29,20 @@ export class AnnotationReader {
 
   problem(key: string, value: string | undefined, message: string): void {
     this.problems.push(value === undefined ? { key, message } : { key, value, message });
+  }
+
+  /**
+   * A problem with a value the annotation sets, or, when the pod does not set it, the injector
+   * setting it defaulted from: the finding names what the user has to change.
+   */
+  problemWithDefault(
+    key: string,
+    setting: keyof InjectorConfig,
+    value: string,
+    message: string,
+  ): void {
+    if (this.has(key)) this.problem(key, value, message);
+    else this.problems.push({ key: setting, setting: true, value, message });
   }
 
   private typed<T>(key: string, fallback: T, parse: (s: string) => Parsed<T>): T {
@@ -66,14 +81,13 @@ export class AnnotationReader {
   }
 
   /** A Kubernetes quantity in canonical form; "" means unset. */
-  quantity(key: string, fallback: string, configName: string): string {
-    const present = this.has(key);
+  quantity(key: string, fallback: string, setting: keyof InjectorConfig): string {
     const value = this.string(key, fallback);
     if (value === '') return '';
     const parsed = parseQuantity(value);
     if (parsed.ok) return parsed.value;
-    // A bad injector default is reported against its flag, since no annotation is at fault.
-    this.problem(present ? key : configName, value, `expected ${parsed.accepted}`);
+    // A bad injector default is reported against its setting, since no annotation is at fault.
+    this.problemWithDefault(key, setting, value, `expected ${parsed.accepted}`);
     return '';
   }
 

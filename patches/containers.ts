@@ -1,4 +1,5 @@
-// The init container vault-agent-init and the sidecar vault-agent (reference §3.1, §3.5, §3.8, §3.9).
+// The two agent containers: the init container that renders secrets before the app starts, and
+// the long-running sidecar that keeps them fresh (a regular container or a native sidecar).
 import { agentEnv } from './agent-env.js';
 import { encodeAgentConfigs, type AgentRole } from './agent-config.js';
 import type { AgentSpec } from './agent-spec.js';
@@ -6,11 +7,16 @@ import { applyContainerPatch } from './json-patch-annotation.js';
 import type { Container, Pod, SecurityContext } from './k8s-types.js';
 import { agentMounts } from './volumes.js';
 
-export const INIT_CONTAINER_NAME = 'vault-agent-init';
-export const SIDECAR_CONTAINER_NAME = 'vault-agent';
-
-const CONFIG_ARGS =
-  'echo ${VAULT_CONFIG?} | base64 -d > /home/vault/config.json && vault agent -config=/home/vault/config.json';
+/** The container's shell line: decode the generated config, or use the ConfigMap's own file. */
+function agentArgs(spec: AgentSpec, role: AgentRole, generated: boolean): string {
+  const { home, configMap } = spec.names.paths;
+  const bin = spec.names.binary;
+  if (generated) {
+    return `echo \${VAULT_CONFIG?} | base64 -d > ${home}/config.json && ${bin} agent -config=${home}/config.json`;
+  }
+  const file = role === 'init' ? 'config-init.hcl' : 'config.hcl';
+  return `touch ${home}/.vault-token && ${bin} agent -config=${configMap}/${file}`;
+}
 
 function securityContext(spec: AgentSpec): SecurityContext {
   return {
@@ -31,7 +37,7 @@ function securityContext(spec: AgentSpec): SecurityContext {
  */
 export function renderedProbe(spec: AgentSpec): Record<string, unknown> | undefined {
   // In ConfigMap mode the token file is touched at start, so only the declared secrets tell.
-  const token = spec.configMap === '' ? ['/home/vault/.vault-token'] : [];
+  const token = spec.configMap === '' ? [`${spec.names.paths.home}/.vault-token`] : [];
   const files = [...token, ...spec.secrets.map((s) => s.destination)];
   if (files.length === 0) return undefined;
   const test = files.map((f) => `test -e '${f.replace(/'/g, `'\\''`)}'`).join(' && ');
@@ -48,7 +54,7 @@ function preStop(spec: AgentSpec): Record<string, unknown> {
   if (spec.vault.caCert !== '') flags.push(`-ca-cert=${spec.vault.caCert}`);
   if (spec.vault.clientCert !== '') flags.push(`-client-cert=${spec.vault.clientCert}`);
   if (spec.vault.clientKey !== '') flags.push(`-client-key=${spec.vault.clientKey}`);
-  const command = `/bin/sleep ${spec.revokeGrace} && /bin/vault token revoke ${flags.join(' ')} -self`;
+  const command = `/bin/sleep ${spec.revokeGrace} && /bin/${spec.names.binary} token revoke ${flags.join(' ')} -self`;
   return { preStop: { exec: { command: ['/bin/sh', '-c', command] } } };
 }
 
@@ -65,40 +71,37 @@ function configsFor(spec: AgentSpec): { init: string; sidecar: string } {
 
 export type ContainerResult = { ok: true; container: Container } | { ok: false; message: string };
 
+function resources(spec: AgentSpec): Container['resources'] {
+  const { limits, requests } = spec.resources;
+  return {
+    ...(Object.keys(limits).length > 0 ? { limits: { ...limits } } : {}),
+    ...(Object.keys(requests).length > 0 ? { requests: { ...requests } } : {}),
+  };
+}
+
+/** What only the long-running agent has: the revoke hook and, as a native sidecar, its probe. */
+function addSidecarParts(spec: AgentSpec, container: Container): void {
+  container.lifecycle = spec.revokeOnShutdown ? preStop(spec) : {};
+  if (spec.layout.sidecar !== 'native') return;
+  container.restartPolicy = 'Always';
+  const probe = renderedProbe(spec);
+  if (probe) container.startupProbe = probe;
+}
+
 /** Builds one agent container; `role` decides exit_after_auth, mounts, lifecycle and the JSON patch applied. */
 export function buildAgentContainer(spec: AgentSpec, pod: Pod, role: AgentRole): ContainerResult {
-  const configFile = role === 'init' ? 'config-init.hcl' : 'config.hcl';
   const vaultConfig = spec.configMap === '' ? configsFor(spec)[role] : undefined;
+  const { initContainer, sidecarContainer } = spec.names;
   const container: Container = {
-    name: role === 'init' ? INIT_CONTAINER_NAME : SIDECAR_CONTAINER_NAME,
+    name: role === 'init' ? initContainer : sidecarContainer,
     image: spec.image,
     command: ['/bin/sh', '-ec'],
-    args: [
-      vaultConfig !== undefined
-        ? CONFIG_ARGS
-        : `touch /home/vault/.vault-token && vault agent -config=/vault/configs/${configFile}`,
-    ],
+    args: [agentArgs(spec, role, vaultConfig !== undefined)],
     env: agentEnv(spec, vaultConfig),
-    resources: {
-      ...(Object.keys(spec.resources.limits).length > 0
-        ? { limits: { ...spec.resources.limits } }
-        : {}),
-      ...(Object.keys(spec.resources.requests).length > 0
-        ? { requests: { ...spec.resources.requests } }
-        : {}),
-    },
+    resources: resources(spec),
     volumeMounts: agentMounts(spec, pod, role),
   };
-  if (role === 'sidecar') container.lifecycle = spec.revokeOnShutdown ? preStop(spec) : {};
-  if (role === 'sidecar' && spec.layout.sidecar === 'native') {
-    container.restartPolicy = 'Always';
-    const probe = renderedProbe(spec);
-    if (probe) container.startupProbe = probe;
-  }
+  if (role === 'sidecar') addSidecarParts(spec, container);
   if (spec.setSecurityContext) container.securityContext = securityContext(spec);
-  const patched = applyContainerPatch(
-    container,
-    role === 'init' ? spec.initJsonPatch : spec.jsonPatch,
-  );
-  return patched;
+  return applyContainerPatch(container, role === 'init' ? spec.initJsonPatch : spec.jsonPatch);
 }

@@ -3,23 +3,22 @@
 // re-injection converges instead of duplicating; on a first injection, reserved names are denied.
 import {
   ANNOTATION_AGENT_INIT_JSON_PATCH,
-  ANNOTATION_AGENT_INJECT_STATUS,
   ANNOTATION_AGENT_JSON_PATCH,
   ANNOTATION_AGENT_SHARE_PROCESS_NAMESPACE,
   ANNOTATION_SECRET_VOLUME_PATH,
   PREFIX_SECRET_VOLUME_PATH,
 } from './annotations.js';
 import type { AgentSpec } from './agent-spec.js';
-import { buildAgentContainer, INIT_CONTAINER_NAME, SIDECAR_CONTAINER_NAME } from './containers.js';
+import { buildAgentContainer } from './containers.js';
+import {
+  isAgentContainerName,
+  isInjectorVolumeName,
+  isSecretsVolumeName,
+  type InjectorNames,
+} from './injector-names.js';
 import type { Container, Pod, PodSpec, Volume, VolumeMount } from './k8s-types.js';
 import type { InjectionType, Problem } from './outcome.js';
-import {
-  agentVolumes,
-  INJECTOR_VOLUME_NAME,
-  isSecretsVolumeName,
-  SECRETS_VOLUME,
-  secretMounts,
-} from './volumes.js';
+import { agentVolumes, secretMounts } from './volumes.js';
 
 export type DesiredPod =
   | { ok: true; pod: Pod; injectionType: InjectionType | undefined }
@@ -34,7 +33,7 @@ function upsert<T extends { name: string }>(list: T[], item: T, atStart = false)
 
 /** The annotation that chose a secrets mount path: the per-secret one for custom volumes. */
 function mountPathKey(spec: AgentSpec, mount: VolumeMount): string {
-  if (mount.name === SECRETS_VOLUME) return ANNOTATION_SECRET_VOLUME_PATH;
+  if (mount.name === spec.names.volumes.secrets) return ANNOTATION_SECRET_VOLUME_PATH;
   const secret = spec.secrets.find((s) => s.mountPath === mount.mountPath);
   return secret ? `${PREFIX_SECRET_VOLUME_PATH}${secret.rawName}` : ANNOTATION_SECRET_VOLUME_PATH;
 }
@@ -82,10 +81,6 @@ function applyShareProcessNamespace(spec: AgentSpec, podSpec: PodSpec, problems:
   podSpec.shareProcessNamespace = spec.shareProcessNamespace;
 }
 
-/** Volumes the injector owns: removed before the desired ones are added, so re-injection converges. */
-const OWNED_VOLUME = INJECTOR_VOLUME_NAME;
-const OWNED_CONTAINER = new Set([INIT_CONTAINER_NAME, SIDECAR_CONTAINER_NAME]);
-
 /**
  * Copy-on-write: only the objects on the paths the injection changes are copied, so unchanged
  * subtrees stay shared with the input (never modified) and the diff skips them by identity.
@@ -96,14 +91,16 @@ function copyForInjection(pod: Pod, spec: AgentSpec): { desired: Pod; podSpec: P
   const source = pod.spec as PodSpec;
   // A token volume the pod brings itself (agent-service-account-token-volume-name) is never ours.
   const podsToken = spec.serviceAccount.addVolume ? undefined : spec.serviceAccount.volumeName;
-  const owned = (name: string): boolean => OWNED_VOLUME.test(name) && name !== podsToken;
+  // Volumes the injector owns are removed before the desired ones are added, so re-injection converges.
+  const owned = (name: string): boolean =>
+    isInjectorVolumeName(spec.names, name) && name !== podsToken;
   const ownedMount = (m: VolumeMount): boolean => owned(m.name);
   const hasOwned = (c: Container): boolean => (c.volumeMounts ?? []).some(ownedMount);
   const withMounts = (c: Container): Container => ({
     ...c,
     volumeMounts: (c.volumeMounts ?? []).filter((m) => !ownedMount(m)),
   });
-  const notOwned = (c: Container): boolean => !OWNED_CONTAINER.has(c.name);
+  const notOwned = (c: Container): boolean => !isAgentContainerName(spec.names, c.name);
   const podSpec: PodSpec = {
     ...source,
     volumes: (source.volumes ?? []).filter((v) => !owned(v.name)),
@@ -111,7 +108,8 @@ function copyForInjection(pod: Pod, spec: AgentSpec): { desired: Pod; podSpec: P
       .filter(notOwned)
       .map((c) => (spec.injectContainers.includes(c.name) || hasOwned(c) ? withMounts(c) : c)),
   };
-  // Existing init containers always get the secrets (quirk 5 kept: not filtered by agent-inject-containers).
+  // Existing init containers always get the secrets, whatever agent-inject-containers says, as in
+  // vault-k8s: an init container that needs no secrets simply ignores the mount.
   if (source.initContainers) {
     podSpec.initContainers = source.initContainers.filter(notOwned).map(withMounts);
   }
@@ -122,19 +120,19 @@ function copyForInjection(pod: Pod, spec: AgentSpec): { desired: Pod; podSpec: P
  * A pod never injected before (no agent-inject-status) that already has a container or volume with
  * a name the injector owns: replacing it would silently drop the user's item, so say so instead.
  */
-function ownedNameClashes(pod: Pod): Problem[] {
-  if (pod.metadata?.annotations?.[ANNOTATION_AGENT_INJECT_STATUS] !== undefined) return [];
+function ownedNameClashes(pod: Pod, names: InjectorNames): Problem[] {
+  if (pod.metadata?.annotations?.[names.statusAnnotation] !== undefined) return [];
   const spec = pod.spec as PodSpec;
   const problems: Problem[] = [];
   const containers = [...spec.containers, ...(spec.initContainers ?? [])];
-  for (const c of containers.filter((x) => OWNED_CONTAINER.has(x.name))) {
+  for (const c of containers.filter((x) => isAgentContainerName(names, x.name))) {
     problems.push({
       key: 'spec.containers[].name',
       value: c.name,
       message: 'this container name is reserved for the injected Vault Agent; rename the container',
     });
   }
-  for (const v of (spec.volumes ?? []).filter((x) => OWNED_VOLUME.test(x.name))) {
+  for (const v of (spec.volumes ?? []).filter((x) => isInjectorVolumeName(names, x.name))) {
     problems.push({
       key: 'spec.volumes[].name',
       value: v.name,
@@ -176,7 +174,7 @@ function agentContainerProblem(
       seen.set(mount.mountPath, mount);
       continue;
     }
-    const secrets = [mount, first].find((x) => isSecretsVolumeName(String(x.name)));
+    const secrets = [mount, first].find((x) => isSecretsVolumeName(spec.names, String(x.name)));
     return {
       key: secrets ? mountPathKey(spec, secrets) : patchKey,
       value: String(mount.mountPath),
@@ -186,6 +184,30 @@ function agentContainerProblem(
   return undefined;
 }
 
+/** Puts a built agent container where it runs. */
+function placeContainer(
+  spec: AgentSpec,
+  podSpec: PodSpec,
+  container: Container,
+  role: 'init' | 'sidecar',
+): void {
+  if (role === 'init') {
+    upsert((podSpec.initContainers ??= []), container, spec.initFirst);
+  } else if (spec.layout.sidecar === 'native') {
+    // A native sidecar goes before every app init container, which may read the secrets.
+    upsert((podSpec.initContainers ??= []), container, true);
+  } else {
+    upsert(podSpec.containers, container);
+  }
+}
+
+function agentRoles(spec: AgentSpec): Array<'init' | 'sidecar'> {
+  return [
+    ...(spec.layout.init ? (['init'] as const) : []),
+    ...(spec.layout.sidecar !== 'none' ? (['sidecar'] as const) : []),
+  ];
+}
+
 /** Builds the agent containers the layout asks for and puts each where it runs. */
 function placeAgentContainers(
   pod: Pod,
@@ -193,58 +215,50 @@ function placeAgentContainers(
   podSpec: PodSpec,
   problems: Problem[],
 ): void {
-  const withInit = spec.layout.init;
-  const withSidecar = spec.layout.sidecar !== 'none';
-  for (const role of ['init', 'sidecar'] as const) {
-    if ((role === 'init' && !withInit) || (role === 'sidecar' && !withSidecar)) continue;
+  for (const role of agentRoles(spec)) {
     const built = buildAgentContainer(spec, pod, role);
     const patchKey =
       role === 'init' ? ANNOTATION_AGENT_INIT_JSON_PATCH : ANNOTATION_AGENT_JSON_PATCH;
-    if (!built.ok) {
-      problems.push({ key: patchKey, message: built.message });
-      continue;
-    }
-    const clash = agentContainerProblem(spec, podSpec, built.container, patchKey);
-    if (clash) {
-      // Both agent containers usually clash the same way: one problem per annotation and value.
-      if (!problems.some((p) => p.key === clash.key && p.value === clash.value))
-        problems.push(clash);
-      continue;
-    }
-    if (role === 'init') upsert((podSpec.initContainers ??= []), built.container, spec.initFirst);
-    // A native sidecar goes before every app init container, which may read the secrets.
-    else if (spec.layout.sidecar === 'native')
-      upsert((podSpec.initContainers ??= []), built.container, true);
-    else upsert(podSpec.containers, built.container);
+    const clash = built.ok
+      ? agentContainerProblem(spec, podSpec, built.container, patchKey)
+      : { key: patchKey, message: built.message };
+    // Both agent containers usually clash the same way: one problem per annotation and value.
+    if (clash && !problems.some((p) => p.key === clash.key && p.value === clash.value))
+      problems.push(clash);
+    if (built.ok && clash === undefined) placeContainer(spec, podSpec, built.container, role);
   }
 }
 
-export function buildDesiredPod(pod: Pod, spec: AgentSpec): DesiredPod {
-  const clashes = ownedNameClashes(pod);
-  if (clashes.length > 0) return { ok: false, problems: clashes };
-  const problems: Problem[] = [];
-  const { desired, podSpec } = copyForInjection(pod, spec);
-  const withInit = spec.layout.init;
-  const withSidecar = spec.layout.sidecar !== 'none';
-  const volumes = podSpec.volumes as Volume[];
-  for (const v of agentVolumes(spec, withInit, withSidecar)) upsert(volumes, v);
+/** Every container that gets the secrets mounts: the chosen app containers and app init containers. */
+function addSecretMounts(spec: AgentSpec, podSpec: PodSpec, problems: Problem[]): void {
   const mounts = secretMounts(spec);
   for (const c of podSpec.containers) {
     if (spec.injectContainers.includes(c.name)) addMounts(c, mounts, spec, problems);
   }
   for (const c of podSpec.initContainers ?? []) {
-    if (c.name !== INIT_CONTAINER_NAME && c.name !== SIDECAR_CONTAINER_NAME) {
-      addMounts(c, mounts, spec, problems);
-    }
+    if (!isAgentContainerName(spec.names, c.name)) addMounts(c, mounts, spec, problems);
   }
+}
+
+export function buildDesiredPod(pod: Pod, spec: AgentSpec): DesiredPod {
+  const clashes = ownedNameClashes(pod, spec.names);
+  if (clashes.length > 0) return { ok: false, problems: clashes };
+  const problems: Problem[] = [];
+  const { desired, podSpec } = copyForInjection(pod, spec);
+  const withAgent = agentRoles(spec).length > 0;
+  const volumes = podSpec.volumes as Volume[];
+  for (const v of agentVolumes(spec, spec.layout.init, spec.layout.sidecar !== 'none'))
+    upsert(volumes, v);
+  addSecretMounts(spec, podSpec, problems);
   placeAgentContainers(pod, spec, podSpec, problems);
-  // Applied whenever an agent container is injected (quirk 4 fixed: not only with the init container).
-  if (withInit || withSidecar) applyShareProcessNamespace(spec, podSpec, problems);
+  // Whenever an agent container is injected, not only with the init container as vault-k8s does:
+  // the sidecar is the one that needs to see the app's processes.
+  if (withAgent) applyShareProcessNamespace(spec, podSpec, problems);
   if (problems.length > 0) return { ok: false, problems };
   const metadata = (desired.metadata ??= {});
   metadata.annotations = {
     ...(metadata.annotations ?? {}),
-    [ANNOTATION_AGENT_INJECT_STATUS]: 'injected',
+    [spec.names.statusAnnotation]: 'injected',
   };
   return { ok: true, pod: desired, injectionType: injectionTypeOf(spec) };
 }

@@ -1,20 +1,14 @@
-// Annotation linting: what the injector accepts but silently ignores or would regret (issue 6 item
-// 4). Runs on every admitted pod, so the known-name tables are built once, on first use, and edit
-// distances are computed only for names that are not known.
-import { isRecord } from './is-record.js';
+// Annotation linting: what the injector accepts but silently ignores or would regret. Runs on every
+// admitted pod, so the known-name tables are built once, on first use, and edit distances are
+// computed only for names that are not known.
 import * as A from './annotations.js';
+import type { Finding } from './finding.js';
 import { parseGoBool } from './go-values.js';
 import { declaredSecretNames } from './secrets.js';
 import { suggest } from './suggest.js';
 
-export interface LintFinding {
-  readonly severity: 'warning' | 'error';
-  /** The annotation at fault (full key). */
-  readonly key: string;
-  readonly message: string;
-  /** The full key the user probably meant. */
-  readonly suggestion?: string;
-}
+/** A lint finding names the annotation at fault by its full key. */
+export type LintFinding = Finding;
 
 interface KnownNames {
   /** Full keys of every exact annotation. */
@@ -55,8 +49,8 @@ function knownNames(): KnownNames {
 const PER_SECRET: ReadonlySet<string> = new Set(A.PER_SECRET_PREFIXES);
 const DECLARING: ReadonlySet<string> = new Set(A.SECRET_DECLARING_PREFIXES);
 
-/** The display form used in messages and suggestions: the key without vault.hashicorp.com/. */
-function short(key: string): string {
+/** The display form used in messages: the key without vault.hashicorp.com/. */
+export function shortKey(key: string): string {
   return key.startsWith(A.ANNOTATION_PREFIX) ? key.slice(A.ANNOTATION_PREFIX.length) : key;
 }
 
@@ -83,10 +77,10 @@ function unknownKey(key: string, names: KnownNames): LintFinding {
     return {
       severity: 'warning',
       key,
-      message: `ignored: needs a name after the prefix, e.g. ${short(bareFamily)}NAME`,
+      message: `ignored: needs a name after the prefix, e.g. ${shortKey(bareFamily)}NAME`,
     };
   }
-  const guess = suggest(short(key), names.shortKeys, names.shortFamilies);
+  const guess = suggest(shortKey(key), names.shortKeys, names.shortFamilies);
   if (guess === undefined) {
     return { severity: 'warning', key, message: 'unknown annotation, ignored' };
   }
@@ -173,49 +167,4 @@ export function lintAnnotations(
     });
   }
   return findings.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-}
-
-type Obj = Record<string, unknown>;
-
-function stringAt(obj: Obj, key: string): string {
-  const v = obj[key];
-  return typeof v === 'string' ? v : '';
-}
-
-/**
- * Vault annotations on a non-Pod object's own metadata (a Deployment's, say): the injector only
- * ever sees pods, so they do nothing there. Keys also present on the pod template
- * (`templateAnnotations`, found by the caller) are fine: charts often set both.
- */
-export function lintWorkloadMetadata(
-  obj: unknown,
-  templateAnnotations: Readonly<Record<string, string>> = {},
-): LintFinding[] {
-  if (!isRecord(obj) || !isRecord(obj.metadata)) return [];
-  const kind = stringAt(obj, 'kind');
-  if (kind === 'Pod' || !isRecord(obj.metadata.annotations)) return [];
-  const name = stringAt(obj.metadata, 'name') || '(unnamed)';
-  return Object.keys(obj.metadata.annotations)
-    .filter((k) => k.startsWith(A.ANNOTATION_PREFIX) && templateAnnotations[k] === undefined)
-    .sort()
-    .map((key) => ({
-      severity: 'warning',
-      key,
-      message: `ignored on ${kind || 'object'}/${name}'s own metadata: move it to the pod template's annotations`,
-    }));
-}
-
-const MAX_KEY = 80;
-const MAX_WARNING = 250;
-
-/** Keys come from the request before the API server validates them: keep them printable and short. */
-function clean(text: string, max: number): string {
-  const printable = text.replace(/[^\x20-\x7e]/g, '?');
-  return printable.length <= max ? printable : `${printable.slice(0, max - 3)}...`;
-}
-
-/** One line for AdmissionResponse.warnings (kubectl prints each as "Warning: ..."). */
-export function formatWarning(f: LintFinding): string {
-  const hint = f.suggestion === undefined ? '' : ` (did you mean ${short(f.suggestion)}?)`;
-  return clean(`${clean(f.key, MAX_KEY)}: ${f.message}${hint}`, MAX_WARNING);
 }

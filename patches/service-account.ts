@@ -1,12 +1,9 @@
-// Which service-account token the agent logs in to Vault with (reference §3.4, plus the dedicated
-// projected token that goes beyond vault-k8s).
-import { INIT_CONTAINER_NAME, SIDECAR_CONTAINER_NAME } from './containers.js';
+// Which service-account token the agent logs in to Vault with: the app's own token mount (as
+// vault-k8s finds it), a projected token volume the pod names, or a token the injector projects
+// for the agent itself, which also works with automountServiceAccountToken: false.
 import type { ServiceAccountToken } from './agent-spec.js';
-import type { Pod, ProjectedSource, Volume } from './k8s-types.js';
-
-export const AGENT_TOKEN_MOUNT_PATH = '/var/run/secrets/vault.hashicorp.com/serviceaccount';
-/** Name of the projected volume the injector adds when it gives the agent its own token. */
-export const AGENT_TOKEN_VOLUME_NAME = 'vault-agent-token';
+import { isAgentContainerName, type InjectorNames } from './injector-names.js';
+import type { Container, Pod, ProjectedSource, Volume } from './k8s-types.js';
 
 export type TokenResult = { ok: true; token: ServiceAccountToken } | { ok: false; message: string };
 
@@ -21,40 +18,48 @@ function projectedTokenPath(volume: Volume): string | undefined {
   return undefined;
 }
 
-/** The agent containers of an earlier injection are not the app's: their mounts never count. */
-const AGENT_CONTAINERS: ReadonlySet<string> = new Set([
-  INIT_CONTAINER_NAME,
-  SIDECAR_CONTAINER_NAME,
-]);
+function podLabel(pod: Pod): string {
+  return pod.metadata?.name ?? pod.metadata?.generateName ?? '';
+}
 
-/** vault-k8s's discovery: a named volume, or the first app mount whose path contains "serviceaccount". */
-export function findServiceAccountToken(pod: Pod, volumeName: string): TokenResult {
-  const containers = (pod.spec?.containers ?? []).filter((c) => !AGENT_CONTAINERS.has(c.name));
-  const volumes = pod.spec?.volumes ?? [];
-  if (volumeName !== '') {
-    const volume = volumes.find((v) => v.name === volumeName);
-    const mount = containers
-      .flatMap((c) => c.volumeMounts ?? [])
-      .find((m) => m.name === volumeName);
-    if (mount && !volume) {
-      return {
-        ok: false,
-        message: `volume "${volumeName}" is mounted but not in spec.volumes of pod "${pod.metadata?.name ?? pod.metadata?.generateName ?? ''}"`,
-      };
-    }
-    if (!volume) return { ok: false, message: `no volume named "${volumeName}" in spec.volumes` };
-    const tokenPath = projectedTokenPath(volume);
-    if (tokenPath === undefined) {
-      return {
-        ok: false,
-        message: `volume "${volumeName}" has no projected serviceAccountToken source with a path`,
-      };
-    }
+/** agent-service-account-token-volume-name: a projected token volume the pod brings itself. */
+function namedTokenVolume(
+  pod: Pod,
+  containers: readonly Container[],
+  volumeName: string,
+  names: InjectorNames,
+): TokenResult {
+  const volume = (pod.spec?.volumes ?? []).find((v) => v.name === volumeName);
+  const mount = containers.flatMap((c) => c.volumeMounts ?? []).find((m) => m.name === volumeName);
+  if (mount && !volume) {
     return {
-      ok: true,
-      token: { volumeName, mountPath: mount?.mountPath ?? AGENT_TOKEN_MOUNT_PATH, tokenPath },
+      ok: false,
+      message: `volume "${volumeName}" is mounted but not in spec.volumes of pod "${podLabel(pod)}"`,
     };
   }
+  if (!volume) return { ok: false, message: `no volume named "${volumeName}" in spec.volumes` };
+  const tokenPath = projectedTokenPath(volume);
+  if (tokenPath === undefined) {
+    return {
+      ok: false,
+      message: `volume "${volumeName}" has no projected serviceAccountToken source with a path`,
+    };
+  }
+  const mountPath = mount?.mountPath ?? names.paths.agentToken;
+  return { ok: true, token: { volumeName, mountPath, tokenPath } };
+}
+
+/** vault-k8s's discovery: a named volume, or the first app mount whose path contains "serviceaccount". */
+export function findServiceAccountToken(
+  pod: Pod,
+  volumeName: string,
+  names: InjectorNames,
+): TokenResult {
+  // The agent containers of an earlier injection are not the app's: their mounts never count.
+  const containers = (pod.spec?.containers ?? []).filter(
+    (c) => !isAgentContainerName(names, c.name),
+  );
+  if (volumeName !== '') return namedTokenVolume(pod, containers, volumeName, names);
   const mount = containers
     .flatMap((c) => c.volumeMounts ?? [])
     .find((m) => m.mountPath.includes('serviceaccount'));
@@ -62,24 +67,23 @@ export function findServiceAccountToken(pod: Pod, volumeName: string): TokenResu
     return {
       ok: false,
       message:
-        'no service-account token mount found in the app containers (automountServiceAccountToken: false?); set vault.hashicorp.com/agent-service-account-token-volume-name or enable --sa-token-projection',
+        'no service-account token mount found in the app containers (automountServiceAccountToken: false?); set vault.hashicorp.com/agent-service-account-token-volume-name',
     };
   }
-  return {
-    ok: true,
-    token: { volumeName: mount.name, mountPath: mount.mountPath, tokenPath: 'token' },
-  };
+  const token = { volumeName: mount.name, mountPath: mount.mountPath, tokenPath: names.tokenFile };
+  return { ok: true, token };
 }
 
 /** The agent's own projected token: works with automountServiceAccountToken: false. */
 export function projectedAgentToken(
   audience: string,
   expirationSeconds: number,
+  names: InjectorNames,
 ): ServiceAccountToken {
   return {
-    volumeName: AGENT_TOKEN_VOLUME_NAME,
-    mountPath: AGENT_TOKEN_MOUNT_PATH,
-    tokenPath: 'token',
+    volumeName: names.volumes.agentToken,
+    mountPath: names.paths.agentToken,
+    tokenPath: names.tokenFile,
     addVolume: { audience, expirationSeconds },
   };
 }

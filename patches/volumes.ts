@@ -1,62 +1,64 @@
-// Volumes the injector adds and the mounts of app and agent containers (reference §3.3).
+// Volumes the injector adds and the mounts of app and agent containers, in vault-k8s's order so
+// pods injected by either look the same.
 import type { AgentSpec } from './agent-spec.js';
-import { AGENT_CACHE_PATH } from './agent-config.js';
+import { isInjectorVolumeName } from './injector-names.js';
 import type { Pod, Volume, VolumeMount } from './k8s-types.js';
 
-export const SECRETS_VOLUME = 'vault-secrets';
 const memory = (name: string): Volume => ({ name, emptyDir: { medium: 'Memory' } });
-const customVolumeName = (i: number): string => `vault-secrets-custom-${i}`;
+const customVolumeName = (spec: AgentSpec, i: number): string =>
+  `${spec.names.volumes.customSecretsPrefix}${i}`;
 
-/** Every volume name an injection may add: an earlier injection's are stripped and rebuilt. */
-export const INJECTOR_VOLUME_NAME =
-  /^(home-init|home-sidecar|vault-secrets|vault-secrets-custom-\d+|vault-agent-token|vault-config|extra-secrets|vault-tls-secrets|vault-agent-cache)$/;
+function tokenVolume(spec: AgentSpec): Volume[] {
+  const token = spec.serviceAccount.addVolume;
+  if (token === undefined) return [];
+  const { audience, expirationSeconds } = token;
+  const source = {
+    path: spec.serviceAccount.tokenPath,
+    expirationSeconds,
+    ...(audience !== '' ? { audience } : {}),
+  };
+  return [
+    {
+      name: spec.serviceAccount.volumeName,
+      projected: { sources: [{ serviceAccountToken: source }] },
+    },
+  ];
+}
 
-/** The shared secrets volume or a per-secret custom one: the mounts secret-volume-path chooses. */
-export function isSecretsVolumeName(name: string): boolean {
-  return name === SECRETS_VOLUME || /^vault-secrets-custom-\d+$/.test(name);
+/** Volumes from optional annotations (ConfigMap, extra Secret, TLS Secret, persistent cache). */
+function optionalVolumes(spec: AgentSpec): Volume[] {
+  const v = spec.names.volumes;
+  const volumes: Volume[] = [];
+  if (spec.configMap !== '') volumes.push({ name: v.config, configMap: { name: spec.configMap } });
+  if (spec.extraSecret !== '')
+    volumes.push({ name: v.extraSecrets, secret: { secretName: spec.extraSecret } });
+  if (spec.tlsSecret !== '')
+    volumes.push({ name: v.tlsSecrets, secret: { secretName: spec.tlsSecret } });
+  if (spec.cachePersist) volumes.push(memory(v.cache));
+  return volumes;
 }
 
 /** Every volume the injection adds, in vault-k8s order. */
 export function agentVolumes(spec: AgentSpec, withInit: boolean, withSidecar: boolean): Volume[] {
-  const volumes: Volume[] = [];
-  if (withInit) volumes.push(memory('home-init'));
-  if (withSidecar) volumes.push(memory('home-sidecar'));
-  volumes.push(
-    memory(SECRETS_VOLUME),
-    ...spec.customMountPaths.map((_, i) => memory(customVolumeName(i))),
-  );
-  const token = spec.serviceAccount.addVolume;
-  if (token && (withInit || withSidecar)) {
-    volumes.push({
-      name: spec.serviceAccount.volumeName,
-      projected: {
-        sources: [
-          {
-            serviceAccountToken: {
-              path: spec.serviceAccount.tokenPath,
-              expirationSeconds: token.expirationSeconds,
-              ...(token.audience !== '' ? { audience: token.audience } : {}),
-            },
-          },
-        ],
-      },
-    });
-  }
-  if (spec.configMap !== '')
-    volumes.push({ name: 'vault-config', configMap: { name: spec.configMap } });
-  if (spec.extraSecret !== '')
-    volumes.push({ name: 'extra-secrets', secret: { secretName: spec.extraSecret } });
-  if (spec.tlsSecret !== '')
-    volumes.push({ name: 'vault-tls-secrets', secret: { secretName: spec.tlsSecret } });
-  if (spec.cachePersist) volumes.push(memory('vault-agent-cache'));
-  return volumes;
+  const v = spec.names.volumes;
+  return [
+    ...(withInit ? [memory(v.homeInit)] : []),
+    ...(withSidecar ? [memory(v.homeSidecar)] : []),
+    memory(v.secrets),
+    ...spec.customMountPaths.map((_, i) => memory(customVolumeName(spec, i))),
+    ...(withInit || withSidecar ? tokenVolume(spec) : []),
+    ...optionalVolumes(spec),
+  ];
 }
 
 /** The secrets mounts app containers (and existing init containers) receive. */
 export function secretMounts(spec: AgentSpec): VolumeMount[] {
   return [
-    { name: SECRETS_VOLUME, mountPath: spec.secretVolumePath },
-    ...spec.customMountPaths.map((mountPath, i) => ({ name: customVolumeName(i), mountPath })),
+    { name: spec.names.volumes.secrets, mountPath: spec.secretVolumePath },
+    ...spec.customMountPaths.map((mountPath, i) => ({
+      name: customVolumeName(spec, i),
+      mountPath,
+    })),
   ];
 }
 
@@ -74,15 +76,35 @@ function copiedMounts(spec: AgentSpec, pod: Pod): VolumeMount[] {
     .flatMap((c) => c.volumeMounts ?? [])
     .filter(
       (m) =>
-        !m.mountPath.toLowerCase().includes('serviceaccount') && !INJECTOR_VOLUME_NAME.test(m.name),
+        !m.mountPath.toLowerCase().includes('serviceaccount') &&
+        !isInjectorVolumeName(spec.names, m.name),
     );
+}
+
+/** Mounts after the secrets ones that only some annotations ask for. */
+function optionalMounts(spec: AgentSpec, pod: Pod, mounts: readonly VolumeMount[]): VolumeMount[] {
+  const { volumes: v, paths } = spec.names;
+  const out: VolumeMount[] = [];
+  if (spec.extraSecret !== '')
+    out.push({ name: v.extraSecrets, readOnly: true, mountPath: paths.extraSecrets });
+  // A copied mount the agent already has (e.g. the secrets mount of a re-injected app) is skipped.
+  for (const m of copiedMounts(spec, pod)) {
+    const known = [...mounts, ...out];
+    if (!known.some((x) => x.name === m.name || x.mountPath === m.mountPath)) out.push(m);
+  }
+  if (spec.configMap !== '')
+    out.push({ name: v.config, readOnly: true, mountPath: paths.configMap });
+  if (spec.tlsSecret !== '') out.push({ name: v.tlsSecrets, readOnly: true, mountPath: paths.tls });
+  if (spec.cachePersist) out.push({ name: v.cache, mountPath: paths.cache });
+  return out;
 }
 
 /** Mounts of an agent container: init has home first, the sidecar has the token first (vault-k8s order). */
 export function agentMounts(spec: AgentSpec, pod: Pod, role: 'init' | 'sidecar'): VolumeMount[] {
+  const { volumes: v, paths } = spec.names;
   const home: VolumeMount = {
-    name: role === 'init' ? 'home-init' : 'home-sidecar',
-    mountPath: '/home/vault',
+    name: role === 'init' ? v.homeInit : v.homeSidecar,
+    mountPath: paths.home,
   };
   const token: VolumeMount = {
     name: spec.serviceAccount.volumeName,
@@ -95,16 +117,5 @@ export function agentMounts(spec: AgentSpec, pod: Pod, role: 'init' | 'sidecar')
   const aws = spec.aws.mount;
   if (aws && !mounts.some((m) => m.mountPath === aws.mountPath)) mounts.push(aws);
   mounts.push(...secretMounts(spec));
-  if (spec.extraSecret !== '')
-    mounts.push({ name: 'extra-secrets', readOnly: true, mountPath: '/vault/custom' });
-  // A copied mount that the agent already has (e.g. the secrets mount of a re-injected app) is skipped.
-  for (const m of copiedMounts(spec, pod)) {
-    if (!mounts.some((x) => x.name === m.name || x.mountPath === m.mountPath)) mounts.push(m);
-  }
-  if (spec.configMap !== '')
-    mounts.push({ name: 'vault-config', readOnly: true, mountPath: '/vault/configs' });
-  if (spec.tlsSecret !== '')
-    mounts.push({ name: 'vault-tls-secrets', readOnly: true, mountPath: '/vault/tls' });
-  if (spec.cachePersist) mounts.push({ name: 'vault-agent-cache', mountPath: AGENT_CACHE_PATH });
-  return mounts;
+  return [...mounts, ...optionalMounts(spec, pod, mounts)];
 }

@@ -10,7 +10,9 @@ import jsonpatch from 'fast-json-patch';
 import * as rfc6902 from 'rfc6902';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { reviewAdmission } from '../patches/admission-review.js';
+import { findingSubject, findingText } from '../admission/format-finding.js';
+import { reviewAdmission } from '../admission/review.js';
+import { settingName } from '../cli/setting-names.js';
 import { DEFAULT_INJECTOR_CONFIG, type InjectorConfig } from '../patches/injector-config.js';
 import type { Pod } from '../patches/k8s-types.js';
 import { makeReview } from './helpers/pods.js';
@@ -50,7 +52,7 @@ function run(
   ns: string,
   cfg: InjectorConfig,
 ): { result: Result; patch: jsonpatch.Operation[] } {
-  const reviewed = reviewAdmission(makeReview(pod, ns), cfg);
+  const reviewed = reviewAdmission(makeReview(pod, ns), { config: cfg, settingName });
   if (!reviewed.ok) throw new Error(reviewed.error);
   const { outcome, response } = reviewed;
   const patch = response.response.patch
@@ -61,13 +63,18 @@ function run(
   const result: Result = {
     decision: outcome.decision,
     allowed: response.response.allowed,
-    warnings: [...outcome.warnings],
+    // As kubectl would print them.
+    warnings: response.response.warnings ?? [],
   };
   if (outcome.decision !== 'inject') result.reason = outcome.reason;
   if (outcome.decision === 'inject' && outcome.injectionType)
     result.injectionType = outcome.injectionType;
   if (outcome.decision === 'deny')
-    result.problems = outcome.problems.map((p) => ({ key: p.key, message: p.message }));
+    // Named as the admission response names them (a setting by its flag).
+    result.problems = outcome.problems.map((p) => ({
+      key: findingSubject(p, settingName),
+      message: findingText(p, settingName),
+    }));
   return { result, patch };
 }
 

@@ -1,16 +1,15 @@
-// Glue between HTTP and the engine: body → reviewAdmission (the same path as `vault-injector
+// Glue between HTTP and the admission path: body → answerReview (the same path as `vault-injector
 // review`) → status + body, metrics and the decision log. Never throws.
-import {
-  ADMISSION_API_VERSIONS,
-  parseAdmissionReview,
-  requestNamespace,
-  answerReview,
-  summarize,
-} from '../patches/admission-review.js';
-import type { AdmissionReviewResponse } from '../patches/admission-review.js';
+import type { SettingNamer } from '../admission/format-finding.js';
+import { parseAdmissionReview, requestNamespace } from '../admission/envelope.js';
+import type { AdmissionReviewRequest, AdmissionReviewResponse } from '../admission/envelope.js';
+import { internalErrorReview } from '../admission/response.js';
+import { answerReview } from '../admission/review.js';
+import { summarize } from '../admission/summary.js';
 import type { InjectorConfig } from '../patches/injector-config.js';
 import type { InjectionOutcome } from '../patches/outcome.js';
-import { logDecision } from './decision-log.js';
+import { toError } from '../patches/to-error.js';
+import { logDecision, type LoggedDecision } from './decision-log.js';
 import { errorBody, type ErrorBody } from './errors.js';
 import type { Logger } from './logger.js';
 import type { InjectorMetrics } from './metrics.js';
@@ -18,6 +17,8 @@ import type { ReviewCache } from './review-cache.js';
 
 export interface AdmitDeps {
   readonly injector: InjectorConfig;
+  /** How denials and warnings name an injector setting (its flag). */
+  readonly settingName: SettingNamer;
   readonly metrics: InjectorMetrics;
   /** The "admission" component logger. */
   readonly logger: Logger;
@@ -55,22 +56,33 @@ function internalFailure(body: unknown, err: unknown, deps: AdmitDeps): AdmitRes
   if (typeof uid !== 'string' || uid === '') {
     return { statusCode: 500, body: errorBody(500, 'internal error') };
   }
-  const apiVersion = field(body, 'apiVersion');
-  const message = `internal error in vault-injector: ${err instanceof Error ? err.message : String(err)}`;
-  return {
-    statusCode: 200,
-    body: {
-      apiVersion: ADMISSION_API_VERSIONS.includes(apiVersion as never)
-        ? (apiVersion as string)
-        : ADMISSION_API_VERSIONS[0],
-      kind: 'AdmissionReview',
-      response: {
-        uid,
-        allowed: false,
-        status: { metadata: {}, status: 'Failure', message, reason: 'InternalError', code: 500 },
-      },
-    },
-  };
+  const message = `internal error in vault-injector: ${toError(err).message}`;
+  return { statusCode: 200, body: internalErrorReview(field(body, 'apiVersion'), uid, message) };
+}
+
+/** Metrics and the decision log line, for answers from the cache and the engine alike. */
+function record(deps: AdmitDeps, decision: LoggedDecision, started: number): void {
+  recordOutcome(deps.metrics, decision.summary.namespace, decision.outcome);
+  logDecision(deps.logger, decision, performance.now() - started);
+}
+
+/** An envelope that has passed parseAdmissionReview: from the cache, else from the engine. */
+function answer(review: AdmissionReviewRequest, deps: AdmitDeps, started: number): AdmitResult {
+  const { request } = review;
+  const key = deps.cache?.keyOf(review);
+  const hit = key !== undefined ? deps.cache?.get(key, request.uid) : undefined;
+  if (hit !== undefined) {
+    const summary = summarize(request, requestNamespace(request));
+    record(deps, { summary, outcome: hit.outcome, object: request.object }, started);
+    return { statusCode: 200, body: hit.payload };
+  }
+  const result = answerReview(review, { config: deps.injector, settingName: deps.settingName });
+  record(deps, { ...result, object: request.object }, started);
+  const body =
+    key !== undefined && deps.cache !== undefined
+      ? deps.cache.set(key, result.response, result.outcome)
+      : result.response;
+  return { statusCode: 200, body };
 }
 
 export function admit(body: unknown, deps: AdmitDeps): AdmitResult {
@@ -82,30 +94,7 @@ export function admit(body: unknown, deps: AdmitDeps): AdmitResult {
       deps.logger.debug({ reason: parsed.error }, 'rejected a body that is not an AdmissionReview');
       return { statusCode: 400, body: errorBody(400, parsed.error) };
     }
-    const { request } = parsed.review;
-    const key = deps.cache?.keyOf(parsed.review);
-    const hit = key !== undefined ? deps.cache?.get(key, request.uid) : undefined;
-    if (hit !== undefined) {
-      const summary = summarize(request, requestNamespace(request));
-      recordOutcome(deps.metrics, summary.namespace, hit.outcome);
-      logDecision(deps.logger, summary, hit.outcome, performance.now() - started, request.object);
-      return { statusCode: 200, body: hit.payload };
-    }
-    // The envelope was checked above: go straight to the engine.
-    const result = answerReview(parsed.review, deps.injector);
-    recordOutcome(deps.metrics, result.summary.namespace, result.outcome);
-    logDecision(
-      deps.logger,
-      result.summary,
-      result.outcome,
-      performance.now() - started,
-      request.object,
-    );
-    const payload =
-      key !== undefined && deps.cache !== undefined
-        ? deps.cache.set(key, result.response, result.outcome)
-        : result.response;
-    return { statusCode: 200, body: payload };
+    return answer(parsed.review, deps, started);
   } catch (err) {
     return internalFailure(body, err, deps);
   }

@@ -3,6 +3,7 @@
 import { ReviewCache } from './review-cache.js';
 import type { ServerOptions as HttpsOptions } from 'node:https';
 import Fastify, { LogController } from 'fastify';
+import type { SettingNamer } from '../admission/format-finding.js';
 import type { InjectorConfig } from '../patches/injector-config.js';
 import type { App } from './app-types.js';
 import { createErrorHandler } from './errors.js';
@@ -17,6 +18,8 @@ import type { ServerConfig } from './server-config.js';
 
 export interface AppDeps {
   readonly injector: InjectorConfig;
+  /** How denials and warnings name an injector setting; by configuration key when not given. */
+  readonly settingName?: SettingNamer;
   readonly server: ServerConfig;
   readonly logger: Logger;
   readonly metrics: InjectorMetrics;
@@ -26,7 +29,7 @@ export interface AppDeps {
 }
 
 export function buildApp(deps: AppDeps): App {
-  const app = Fastify({
+  const app: App = Fastify({
     https: {
       ...deps.https,
       handshakeTimeout: SERVER_TIMEOUTS.handshakeMs,
@@ -46,7 +49,7 @@ export function buildApp(deps: AppDeps): App {
     // failurePolicy Fail a rolling restart would fail pod creations. Requests still arriving on
     // open keep-alive sockets are answered normally, with Connection: close (onSend below).
     return503OnClosing: false,
-  }) as unknown as App;
+  });
   app.server.headersTimeout = SERVER_TIMEOUTS.headersMs;
   // JSON only: Fastify's built-in text/plain parser would hand strings to the admission code.
   app.removeAllContentTypeParsers();
@@ -66,6 +69,7 @@ export function buildApp(deps: AppDeps): App {
   );
   registerMutateRoute(app, {
     injector: deps.injector,
+    settingName: deps.settingName ?? ((key: string): string => key),
     metrics: deps.metrics,
     logger: deps.logger.child({ component: 'admission' }),
     bodyLimit: deps.server.bodyLimit,

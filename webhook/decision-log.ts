@@ -1,12 +1,12 @@
 // The one log line per admission decision. Annotation values can hold Vault tokens, templates
 // or keys, so only keys are logged, and problem values only for non-sensitive annotations.
 import { isSensitiveAnnotation } from '../patches/annotations.js';
-import type { RequestSummary } from '../patches/admission-review.js';
-import type { InjectionOutcome, Problem } from '../patches/outcome.js';
+import type { RequestSummary } from '../admission/summary.js';
+import type { Finding, InjectionOutcome } from '../patches/outcome.js';
 import type { Logger } from './logger.js';
 import { withoutJsonExcerpt } from './redact.js';
 
-function describeProblem(p: Problem): string {
+function describeProblem(p: Finding): string {
   if (isSensitiveAnnotation(p.key)) {
     // The engine's message can quote the value too (a JSON parse error of agent-json-patch).
     return `${p.key}: ${withoutJsonExcerpt(p.message)}`;
@@ -26,13 +26,15 @@ function reasonOf(outcome: InjectionOutcome): string {
   return outcome.reason;
 }
 
-export function logDecision(
-  logger: Logger,
-  summary: RequestSummary,
-  outcome: InjectionOutcome,
-  durationMs: number,
-  object: unknown,
-): void {
+/** One decision: who it was about, what the engine decided, and the object (for its keys). */
+export interface LoggedDecision {
+  readonly summary: RequestSummary;
+  readonly outcome: InjectionOutcome;
+  readonly object: unknown;
+}
+
+export function logDecision(logger: Logger, decision: LoggedDecision, durationMs: number): void {
+  const { summary, outcome, object } = decision;
   const fields: Record<string, unknown> = {
     decision: outcome.decision,
     uid: summary.uid,

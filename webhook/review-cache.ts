@@ -3,10 +3,7 @@
 // the request kind and namespace, the review version and the process's configuration, so those
 // form the key and only the uid is put into the stored, already serialised answer. Bounded.
 import { isRecord } from '../patches/is-record.js';
-import type {
-  AdmissionReviewRequest,
-  AdmissionReviewResponse,
-} from '../patches/admission-review.js';
+import type { AdmissionReviewRequest, AdmissionReviewResponse } from '../admission/envelope.js';
 import type { InjectionOutcome } from '../patches/outcome.js';
 
 export interface CachedReview {

@@ -1,12 +1,12 @@
 // Runs the webhook: first certificate → HTTPS listener → hot certificate swaps → graceful stop.
 import type { AddressInfo } from 'node:net';
-import type { ServerOptions as HttpsOptions } from 'node:https';
 import {
   resolveTlsSettings,
   secureContextOptions,
   type TlsSettings,
 } from '../certs/tls-options.js';
 import type { CertificateSource, ServingCertificate } from '../certs/source.js';
+import type { SettingNamer } from '../admission/format-finding.js';
 import type { InjectorConfig } from '../patches/injector-config.js';
 import { buildApp } from './app.js';
 import type { App } from './app-types.js';
@@ -18,6 +18,8 @@ import type { ServerConfig } from './server-config.js';
 
 export interface RunServerOptions {
   readonly injector: InjectorConfig;
+  /** How denials and warnings name an injector setting (serve passes the flag names). */
+  readonly settingName?: SettingNamer;
   readonly server: ServerConfig;
   readonly logger: Logger;
   readonly certificateSource: CertificateSource;
@@ -77,7 +79,13 @@ function startCertificates(
         resolveFirst(cert);
       }
     },
-    (err) => logger.error({ err }, 'certificate reload failed; keeping the current certificate'),
+    (err) =>
+      logger.error(
+        { err },
+        delivered === undefined
+          ? 'certificate load failed; waiting for a usable certificate'
+          : 'certificate reload failed; keeping the current certificate',
+      ),
   );
   return {
     started,
@@ -100,9 +108,7 @@ function swapCertificate(
   return (cert) => {
     try {
       // New handshakes get the new pair; established connections keep theirs.
-      (app.server as unknown as { setSecureContext(o: HttpsOptions): void }).setSecureContext(
-        secureContextOptions(cert, tls),
-      );
+      app.server.setSecureContext(secureContextOptions(cert, tls));
       logger.info('serving certificate updated');
     } catch (err) {
       logger.error({ err }, 'new certificate rejected by TLS; keeping the current certificate');
@@ -150,6 +156,7 @@ export async function runServer(opts: RunServerOptions): Promise<RunningServer> 
   try {
     app = buildApp({
       injector: opts.injector,
+      settingName: opts.settingName,
       server,
       logger,
       metrics,

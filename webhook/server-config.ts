@@ -1,8 +1,9 @@
 // Settings of the HTTP edge (serve only). Filled by cli/config.ts from flags and AGENT_INJECT_*.
+import type { TlsMinVersion } from '../certs/tls-options.js';
 
+export type { TlsMinVersion };
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 export type LogFormat = 'standard' | 'json';
-export type TlsMinVersion = 'tls10' | 'tls11' | 'tls12' | 'tls13';
 
 export interface ServerConfig {
   /** -listen / AGENT_INJECT_LISTEN, e.g. ":8080", "127.0.0.1:8443", "[::1]:8443". */

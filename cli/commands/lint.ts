@@ -1,24 +1,20 @@
 // `vault-injector lint`: reports, per object of a manifest stream, the annotation findings the
 // webhook would send as admission warnings, vault annotations on the wrong object, and everything
 // that would get the pod denied, so CI can catch them before anything reaches a cluster.
-import { isRecord } from '../../patches/is-record.js';
 import { Option, type Command } from 'commander';
-import { ANNOTATION_PREFIX } from '../../patches/annotations.js';
+import { findingSubject, findingText, type SettingNamer } from '../../admission/format-finding.js';
+import { shortKey } from '../../patches/lint.js';
+import type { Finding } from '../../patches/finding.js';
 import type { InjectorConfig } from '../../patches/injector-config.js';
 import { inject } from '../../patches/inject.js';
-import {
-  formatWarning,
-  lintAnnotations,
-  lintWorkloadMetadata,
-  type LintFinding,
-} from '../../patches/lint.js';
-import type { InjectionOutcome } from '../../patches/outcome.js';
+import { isRecord } from '../../patches/is-record.js';
+import { lintAnnotations } from '../../patches/lint.js';
 import { addConfigOptions, configFromCommand } from '../config.js';
 import type { CliIO } from '../io.js';
 import { isList, parseManifests } from '../manifests.js';
+import { misplacedAnnotations } from '../misplaced-annotations.js';
 import { readInput } from '../read-input.js';
-import { addServiceAccountToken } from '../service-account-admission.js';
-import { identify, podFromTemplate, templateOf } from '../workloads.js';
+import { identify, podAsAdmitted, templateOf } from '../workloads.js';
 
 /** One line of the report; also the JSON shape of `--output json`. */
 export interface ReportedFinding {
@@ -26,12 +22,14 @@ export interface ReportedFinding {
   /** "Kind/name". */
   readonly object: string;
   readonly namespace: string;
-  /** Annotation key, or a field or flag the engine names ("" when it names none). */
+  /** Annotation key, or a pod field or setting flag the engine names. */
   readonly annotation: string;
   readonly severity: 'warning' | 'error';
   readonly message: string;
   readonly suggestion?: string;
 }
+
+type Row = Omit<ReportedFinding, 'file' | 'object' | 'namespace'>;
 
 interface LintFlags {
   file: string;
@@ -40,10 +38,8 @@ interface LintFlags {
   strict?: boolean;
 }
 
-type Obj = Record<string, unknown>;
-
 /** Only string values: anything else is a shape problem the engine itself reports. */
-function annotationsOf(podLike: Obj | undefined): Record<string, string> {
+function annotationsOf(podLike: Record<string, unknown> | undefined): Record<string, string> {
   const meta = podLike?.metadata;
   const raw = isRecord(meta) && isRecord(meta.annotations) ? meta.annotations : {};
   return Object.fromEntries(
@@ -51,79 +47,60 @@ function annotationsOf(podLike: Obj | undefined): Record<string, string> {
   );
 }
 
-/** The engine's verdict as findings: denial problems are errors, its warnings are warnings. */
-function engineFindings(outcome: InjectionOutcome, alreadyReported: ReadonlySet<string>) {
-  const out: Omit<ReportedFinding, 'file' | 'object' | 'namespace'>[] = [];
-  if (outcome.decision === 'deny') {
-    for (const p of outcome.problems) {
-      const message =
-        p.value === undefined ? p.message : `${JSON.stringify(p.value)}: ${p.message}`;
-      out.push({ annotation: p.key, severity: 'error', message });
-    }
-  }
-  // Once the engine sends lint findings as warnings too, they are already listed above in full.
-  for (const w of outcome.warnings.filter((w) => !alreadyReported.has(w))) {
-    const split = w.startsWith(ANNOTATION_PREFIX) ? w.indexOf(': ') : -1;
-    out.push(
-      split > 0
-        ? { annotation: w.slice(0, split), severity: 'warning', message: w.slice(split + 2) }
-        : { annotation: '', severity: 'warning', message: w },
-    );
-  }
-  return out;
+function toRow(f: Finding, settingName: SettingNamer): Row {
+  const text = findingText({ ...f, suggestion: undefined }, settingName);
+  const message = f.value === undefined ? text : `${JSON.stringify(f.value)}: ${text}`;
+  const row = { annotation: findingSubject(f, settingName), severity: f.severity, message };
+  return f.suggestion === undefined ? row : { ...row, suggestion: f.suggestion };
 }
 
-function fromLint(f: LintFinding): Omit<ReportedFinding, 'file' | 'object' | 'namespace'> {
-  const base = { annotation: f.key, severity: f.severity, message: f.message };
-  return f.suggestion === undefined ? base : { ...base, suggestion: f.suggestion };
+const identityOf = (f: Finding): string => `${f.key}\0${f.message}`;
+
+/** The engine's verdict: denial problems are errors, its warnings warnings, each listed once. */
+function engineFindings(
+  pod: unknown,
+  namespace: string,
+  config: InjectorConfig,
+  seen: readonly Finding[],
+): Finding[] {
+  const outcome = inject(pod, { namespace, kind: 'Pod', config });
+  const already = new Set(seen.map(identityOf));
+  const problems = outcome.decision === 'deny' ? outcome.problems : [];
+  return [...problems, ...outcome.warnings.filter((w) => !already.has(identityOf(w)))];
+}
+
+export interface LintContext {
+  readonly file: string;
+  readonly namespace: string | undefined;
+  readonly config: InjectorConfig;
+  readonly settingName: SettingNamer;
 }
 
 /** Findings for one object; objects with no pods of their own only get the metadata check. */
-/** Vault annotations on a workload's own metadata, and on a CronJob's jobTemplate, do nothing. */
-function misplaced(
-  object: Record<string, unknown>,
-  kind: string,
-  name: string,
-  annotations: Readonly<Record<string, string>>,
-): LintFinding[] {
-  const found = lintWorkloadMetadata(object, annotations);
-  const spec = object.spec;
-  if (kind !== 'CronJob' || !isRecord(spec) || !isRecord(spec.jobTemplate)) return found;
-  const jobMeta = spec.jobTemplate.metadata;
-  if (!isRecord(jobMeta)) return found;
-  const jobTemplate = { kind, metadata: { ...jobMeta, name: `${name} jobTemplate` } };
-  return [...found, ...lintWorkloadMetadata(jobTemplate, annotations)];
-}
-
-export function lintObject(
-  object: unknown,
-  file: string,
-  namespace: string | undefined,
-  config: InjectorConfig,
-): ReportedFinding[] {
+export function lintObject(object: unknown, ctx: LintContext): ReportedFinding[] {
   if (!isRecord(object)) return [];
-  const id = identify(object, namespace);
-  const where = { file, object: `${id.kind || 'object'}/${id.name}`, namespace: id.namespace };
+  const id = identify(object, ctx.namespace);
+  const where = {
+    file: ctx.file,
+    object: `${id.kind || 'object'}/${id.name}`,
+    namespace: id.namespace,
+  };
   const template = id.kind === 'Pod' ? object : templateOf(object);
   const annotations = annotationsOf(template);
-  const lint = id.kind === 'Pod' ? [] : misplaced(object, id.kind, id.name, annotations);
+  const misplaced =
+    id.kind === 'Pod' ? [] : misplacedAnnotations(object, id.kind, id.name, annotations);
   const found = template === undefined ? [] : lintAnnotations(annotations);
-  const rows = [...lint, ...found].map(fromLint);
+  const findings = [...misplaced, ...found];
   if (template !== undefined) {
     // The pod as the webhook would receive it, exactly as `mutate` builds it.
-    const pod = structuredClone(id.kind === 'Pod' ? object : podFromTemplate(template, id));
-    addServiceAccountToken(pod.spec);
-    const outcome = inject(pod, { namespace: id.namespace, kind: 'Pod', config });
-    rows.push(...engineFindings(outcome, new Set(found.map(formatWarning))));
+    const { pod } = podAsAdmitted(template, id);
+    findings.push(...engineFindings(pod, id.namespace, ctx.config, found));
   }
-  return rows.map((r) => ({ ...where, ...r }));
+  return findings.map((f) => ({ ...where, ...toRow(f, ctx.settingName) }));
 }
 
 function formatLine(f: ReportedFinding): string {
-  const hint =
-    f.suggestion === undefined
-      ? ''
-      : ` (did you mean ${f.suggestion.startsWith(ANNOTATION_PREFIX) ? f.suggestion.slice(ANNOTATION_PREFIX.length) : f.suggestion}?)`;
+  const hint = f.suggestion === undefined ? '' : ` (did you mean ${shortKey(f.suggestion)}?)`;
   const at = f.annotation === '' ? '' : `${f.annotation}: `;
   return `${f.file}: ${f.object}: ${at}${f.severity}: ${f.message}${hint}\n`;
 }
@@ -159,9 +136,13 @@ export function registerLintCommand(
     const objects = parseManifests(input.text, input.source).flatMap((d) =>
       isList(d) ? d.items : [d],
     );
-    const findings = objects.flatMap((o) =>
-      lintObject(o, input.source, opts.namespace, config.injector),
-    );
+    const ctx: LintContext = {
+      file: input.source,
+      namespace: opts.namespace,
+      config: config.injector,
+      settingName: config.settingName,
+    };
+    const findings = objects.flatMap((o) => lintObject(o, ctx));
     if (opts.output === 'json') io.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
     else for (const f of findings) io.stdout.write(formatLine(f));
     const errors = findings.filter((f) => f.severity === 'error').length;

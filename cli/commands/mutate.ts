@@ -1,6 +1,11 @@
 // `vault-injector mutate`: prints manifests as they would run with the webhook installed, so the
 // injected pods can be reviewed, diffed or applied without a cluster (like `istioctl kube-inject`).
 import { Option, type Command } from 'commander';
+import {
+  formatProblems,
+  formatWarning,
+  type SettingNamer,
+} from '../../admission/format-finding.js';
 import { addConfigOptions, configFromCommand } from '../config.js';
 import type { CliIO } from '../io.js';
 import { formatJson, formatYamlStream, parseManifests } from '../manifests.js';
@@ -24,17 +29,18 @@ function formatPatches(results: readonly ObjectResult[]): string {
 }
 
 /** Warnings as kubectl prints admission warnings; denials with the object they stop. */
-function report(results: readonly ObjectResult[], io: CliIO): boolean {
+function report(results: readonly ObjectResult[], io: CliIO, settingName: SettingNamer): boolean {
   let denied = false;
   for (const r of results) {
     const id = r.identity;
     if (id === undefined) continue;
-    for (const w of r.warnings) io.stderr.write(`Warning: ${id.kind}/${id.name}: ${w}\n`);
+    for (const w of r.warnings) {
+      io.stderr.write(`Warning: ${id.kind}/${id.name}: ${formatWarning(w, settingName)}\n`);
+    }
     if (r.status === 'denied') {
       denied = true;
-      io.stderr.write(
-        `Error: ${id.kind}/${id.namespace}/${id.name} would be denied: ${r.message}\n`,
-      );
+      const message = formatProblems(r.problems, settingName);
+      io.stderr.write(`Error: ${id.kind}/${id.namespace}/${id.name} would be denied: ${message}\n`);
     }
   }
   return denied;
@@ -71,7 +77,7 @@ export function registerMutateCommand(
       namespace: opts.namespace,
       config: config.injector,
     });
-    const denied = report(stream.results, io);
+    const denied = report(stream.results, io, config.settingName);
     if (opts.output === 'patch') io.stdout.write(formatPatches(stream.results));
     else if (opts.output === 'json') io.stdout.write(formatJson(stream.documents));
     else io.stdout.write(formatYamlStream(stream.documents));

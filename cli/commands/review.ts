@@ -1,7 +1,7 @@
 // `vault-injector review`: answers one AdmissionReview offline exactly as POST /mutate would, so a
 // captured request can be replayed and its response inspected without a cluster.
 import type { Command } from 'commander';
-import { reviewAdmission } from '../../patches/admission-review.js';
+import { reviewAdmission } from '../../admission/review.js';
 import { addConfigOptions, configFromCommand } from '../config.js';
 import { UsageError, type CliIO } from '../io.js';
 import { readInput } from '../read-input.js';
@@ -25,7 +25,10 @@ export function registerReviewCommand(program: Command, io: CliIO): void {
     // Configuration first: a bad flag is reported before any input is waited for.
     const config = configFromCommand(cmd, io.env);
     const input = await readInput(opts.file, io);
-    const result = reviewAdmission(parseJson(input.text, input.source), config.injector);
+    const result = reviewAdmission(parseJson(input.text, input.source), {
+      config: config.injector,
+      settingName: config.settingName,
+    });
     if (!result.ok) throw new UsageError(`${input.source}: ${result.error}`, 2);
     io.stdout.write(`${JSON.stringify(result.response, null, 2)}\n`);
   });

@@ -1,6 +1,7 @@
 // lint's placement check on workloads with nested templates.
 import { describe, expect, it } from 'vitest';
 import { lintObject } from '../../cli/commands/lint.js';
+import { settingName } from '../../cli/setting-names.js';
 import { DEFAULT_INJECTOR_CONFIG } from '../../patches/injector-config.js';
 
 describe('lintObject on a CronJob', () => {
@@ -17,7 +18,12 @@ describe('lintObject on a CronJob', () => {
         },
       },
     };
-    const rows = lintObject(cronJob, 'f.yaml', undefined, DEFAULT_INJECTOR_CONFIG);
+    const rows = lintObject(cronJob, {
+      file: 'f.yaml',
+      namespace: undefined,
+      config: DEFAULT_INJECTOR_CONFIG,
+      settingName,
+    });
     const row = rows.find((r) => r.annotation === 'vault.hashicorp.com/agent-inject');
     expect(row?.severity).toBe('warning');
     expect(row?.message).toContain('CronJob/report jobTemplate');

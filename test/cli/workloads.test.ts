@@ -181,7 +181,9 @@ describe('mutateObject reports denials with the object they stop', () => {
       status: 'denied',
       identity: { kind: 'Deployment', namespace: 'shop', name: 'web' },
     });
-    if (r.status === 'denied') expect(r.message).toContain('vault.hashicorp.com/agent-inject');
+    if (r.status === 'denied') {
+      expect(r.problems.map((p) => p.key)).toEqual(['vault.hashicorp.com/agent-inject']);
+    }
   });
 
   it('injects as --namespace, then the object namespace, then "default"', () => {

@@ -9,6 +9,7 @@ import { Readiness } from '../../webhook/readiness.js';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../../webhook/server-config.js';
 import { collectingSink, type CollectingSink } from './log-sink.js';
 import { testPki } from './tls.js';
+import { settingName } from '../../cli/setting-names.js';
 
 export interface TestApp {
   readonly app: App;
@@ -35,6 +36,7 @@ export async function testApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const { serving } = testPki();
   const app = buildApp({
     injector: opts.injector ?? DEFAULT_INJECTOR_CONFIG,
+    settingName,
     server,
     logger,
     metrics,

@@ -1,11 +1,20 @@
-// Decision flow (§2.2), all-problems-at-once denials, and the AdmissionReview envelope.
+// Decision flow, all-problems-at-once denials, and the AdmissionReview envelope.
 import { describe, expect, it } from 'vitest';
-import { parseAdmissionReview, reviewAdmission } from '../../patches/admission-review.js';
+import { parseAdmissionReview } from '../../admission/envelope.js';
+import { formatProblems } from '../../admission/format-finding.js';
+import { reviewAdmission as review } from '../../admission/review.js';
+import { settingName } from '../../cli/setting-names.js';
+import type { InjectorConfig } from '../../patches/injector-config.js';
+import type { DenyOutcome } from '../../patches/outcome.js';
 import { DEFAULT_INJECTOR_CONFIG } from '../../patches/injector-config.js';
 import { inject } from '../../patches/inject.js';
 import { makePod, makeReview } from '../helpers/pods.js';
 
 const cfg = DEFAULT_INJECTOR_CONFIG;
+/** The denial as status.message carries it. */
+const messageOf = (out: DenyOutcome): string => formatProblems(out.problems, settingName);
+const reviewAdmission = (body: unknown, config: InjectorConfig) =>
+  review(body, { config, settingName });
 const base = { 'vault.hashicorp.com/agent-inject': 'true', 'vault.hashicorp.com/role': 'app' };
 const run = (annotations: Record<string, string> | undefined, ns = 'app', phase?: string) => {
   const pod = makePod(annotations);
@@ -51,8 +60,8 @@ describe('decision', () => {
     const out = run({ 'vault.hashicorp.com/agent-inject': 'yes' });
     expect(out.decision).toBe('deny');
     if (out.decision === 'deny') {
-      expect(out.message).toContain('vault.hashicorp.com/agent-inject="yes"');
-      expect(out.message).toContain('true/false');
+      expect(messageOf(out)).toContain('vault.hashicorp.com/agent-inject="yes"');
+      expect(messageOf(out)).toContain('true/false');
     }
   });
 
@@ -77,7 +86,7 @@ describe('decision', () => {
       'vault.hashicorp.com/auth-min-backoff',
     ]);
     // Patch annotations can carry anything: their values are never echoed.
-    expect(out.message).not.toContain('{not json');
+    expect(messageOf(out)).not.toContain('{not json');
   });
 
   it('requires a role for kubernetes auth unless auth-config-role or a ConfigMap supplies it', () => {
@@ -110,7 +119,7 @@ describe('decision', () => {
     pod.spec.containers = 'app';
     const out = inject(pod, { namespace: 'app', kind: 'Pod', config: cfg });
     expect(out).toMatchObject({ decision: 'deny' });
-    if (out.decision === 'deny') expect(out.message).toContain('spec.containers');
+    if (out.decision === 'deny') expect(messageOf(out)).toContain('spec.containers');
   });
 
   it('refuses to replace an app container or volume that uses a reserved name', () => {
@@ -196,7 +205,7 @@ describe('decision', () => {
     meta.ownerReferences = [null, { kind: 'Job', name: 7 }];
     const out = inject(pod, { namespace: 'app', kind: 'Pod', config: cfg });
     expect(out.decision).toBe('inject');
-    expect(out.warnings.some((w) => w.startsWith('pod of Job :'))).toBe(true);
+    expect(out.warnings.some((w) => w.message.startsWith('pod of Job :'))).toBe(true);
   });
 
   it('re-injection keeps the volume order when the app has no token mount (ConfigMap mode)', () => {
@@ -220,7 +229,8 @@ describe('decision', () => {
       decision: 'deny',
       problems: [{ key: 'vault.hashicorp.com/agent-limits-cpu', value: '100m' }],
     });
-    if (out.decision === 'deny') expect(out.message).toContain('250m from --cpu-request');
+    if (out.decision === 'deny')
+      expect(messageOf(out)).toContain("below the injector's default request (250m)");
   });
 
   it('does not modify its input', () => {

@@ -1,13 +1,8 @@
-// Annotation linting (issue 6 item 4): one table per rule, the suggestion examples from the issue,
-// the admission-warning format, and the speed of the hot path.
+// Annotation linting: one table per rule, the suggestion examples users asked for, and the speed
+// of the hot path.
 import { describe, expect, it } from 'vitest';
 import * as A from '../../patches/annotations.js';
-import {
-  formatWarning,
-  lintAnnotations,
-  lintWorkloadMetadata,
-  type LintFinding,
-} from '../../patches/lint.js';
+import { lintAnnotations, type LintFinding } from '../../patches/lint.js';
 import { editDistance, suggest } from '../../patches/suggest.js';
 
 const V = A.ANNOTATION_PREFIX;
@@ -224,80 +219,6 @@ describe('missing agent-inject', () => {
   it('says nothing about pods without vault annotations', () => {
     expect(lintAnnotations({})).toEqual([]);
     expect(lintAnnotations({ 'example.com/x': 'y' })).toEqual([]);
-  });
-});
-
-describe('lintWorkloadMetadata', () => {
-  const deployment = (annotations: Record<string, string>) => ({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'web', annotations },
-    spec: { template: { metadata: {} } },
-  });
-
-  it('warns for each vault annotation on the workload, naming it', () => {
-    const found = lintWorkloadMetadata(
-      deployment({ [`${V}role`]: 'web', [`${V}agent-inject`]: 'true', 'other/x': 'y' }),
-    );
-    expect(found.map((f) => f.key)).toEqual([`${V}agent-inject`, `${V}role`]);
-    for (const f of found) {
-      expect(f.severity).toBe('warning');
-      expect(f.message).toContain('Deployment/web');
-    }
-  });
-
-  it('accepts keys the pod template carries too', () => {
-    const obj = deployment({ [`${V}role`]: 'web' });
-    expect(lintWorkloadMetadata(obj, { [`${V}role`]: 'web' })).toEqual([]);
-  });
-
-  it.each([
-    ['a Pod', { kind: 'Pod', metadata: { annotations: { [`${V}role`]: 'x' } } }],
-    ['no annotations', { kind: 'Deployment', metadata: { name: 'x' } }],
-    ['not an object', 'text'],
-    ['null', null],
-  ])('%s → nothing', (_n, obj) => {
-    expect(lintWorkloadMetadata(obj)).toEqual([]);
-  });
-});
-
-describe('formatWarning', () => {
-  it('is one short line with the suggestion', () => {
-    const [f] = lint({ [`${V}agent-inject-secrets-db`]: 'kv/db' });
-    expect(formatWarning(f!)).toBe(
-      'vault.hashicorp.com/agent-inject-secrets-db: unknown annotation, ignored (did you mean agent-inject-secret-db?)',
-    );
-  });
-
-  it('keeps findings within 120 characters, and even the longest keys well under 256', () => {
-    const all = lint({
-      [`${V}agent-inject-secret-database`]: 'kv/db',
-      [`${V}agent-inject-file-databse`]: 'x',
-      [`${V}agent-inject-token`]: 'true',
-      [`${V}tls-skip-verify`]: 'true',
-    });
-    expect(all).toHaveLength(3);
-    for (const f of all) expect(formatWarning(f).length).toBeLessThanOrEqual(120);
-    const long = lint({
-      [`${V}agent-inject-secret-database`]: 'kv/db',
-      [`${V}agent-template-right-delim-databse`]: 'x',
-      [`${V}agent-service-account-token-expiraton-seconds`]: '600',
-    });
-    expect(long.map((f) => f.suggestion)).toEqual([
-      `${V}agent-service-account-token-expiration-seconds`,
-      `${V}agent-template-right-delim-database`,
-    ]);
-    for (const f of long) expect(formatWarning(f).length).toBeLessThan(160);
-  });
-
-  it('strips control characters and shortens absurd keys', () => {
-    const text = formatWarning({
-      severity: 'warning',
-      key: `${V}bad\nkey${'x'.repeat(500)}`,
-      message: 'unknown annotation, ignored',
-    });
-    expect(text).not.toMatch(/[\n\r]/);
-    expect(text.length).toBeLessThanOrEqual(120);
   });
 });
 

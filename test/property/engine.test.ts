@@ -8,7 +8,9 @@ import type { Operation } from 'fast-json-patch';
 import * as rfc6902 from 'rfc6902';
 import { describe, expect, it } from 'vitest';
 import * as A from '../../patches/annotations.js';
-import { reviewAdmission, type AdmissionResponse } from '../../patches/admission-review.js';
+import type { AdmissionResponse } from '../../admission/envelope.js';
+import { reviewAdmission } from '../../admission/review.js';
+import { settingName } from '../../cli/setting-names.js';
 import { DEFAULT_INJECTOR_CONFIG } from '../../patches/injector-config.js';
 import { inject } from '../../patches/inject.js';
 import type { Pod } from '../../patches/k8s-types.js';
@@ -94,7 +96,7 @@ function checkEnvelope(response: AdmissionResponse, outcome: InjectionOutcome): 
 /** One full round: review → envelope checks → (patch, validate, re-inject) or (denial keys). */
 function checkRound(pod: Pod, ns: string, strictPod: boolean): InjectionOutcome {
   const input = structuredClone(pod);
-  const result = reviewAdmission(makeReview(pod, ns), cfg);
+  const result = reviewAdmission(makeReview(pod, ns), { config: cfg, settingName });
   expect(pod, 'the engine must not modify its input').toEqual(input);
   expect(result.ok).toBe(true);
   if (!result.ok) return { decision: 'skip', reason: 'not_a_pod', warnings: [] };
@@ -204,10 +206,10 @@ describe('engine properties on damaged pods', () => {
   it('any JSON as request.object or as the whole body: never throws', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), fc.jsonValue({ maxDepth: 3 }), (object, body) => {
-        const review = reviewAdmission(makeReview(object), cfg);
+        const review = reviewAdmission(makeReview(object), { config: cfg, settingName });
         expect(review.ok).toBe(true);
         if (review.ok) expect(review.response.response.uid).toBe(UID);
-        const raw = reviewAdmission(body, cfg);
+        const raw = reviewAdmission(body, { config: cfg, settingName });
         if (!raw.ok) expect(raw.error).toMatch(/\S/);
       }),
       { numRuns: RUNS },

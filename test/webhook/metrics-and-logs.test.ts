@@ -145,16 +145,19 @@ describe('decision log', () => {
     const logger = createLogger({ level: 'info', format: 'json', sink });
     logDecision(
       logger,
-      { uid: 'u', namespace: 'n', name: 'p', ownerKind: '', operation: 'CREATE' },
       {
-        decision: 'deny',
-        reason: 'invalid_annotations',
-        message: 'm',
-        warnings: [],
-        problems: [{ key: TEMPLATE, value: SECRET_VALUE, message: 'bad template' }],
+        summary: { uid: 'u', namespace: 'n', name: 'p', ownerKind: '', operation: 'CREATE' },
+        outcome: {
+          decision: 'deny',
+          reason: 'invalid_annotations',
+          warnings: [],
+          problems: [
+            { severity: 'error', key: TEMPLATE, value: SECRET_VALUE, message: 'bad template' },
+          ],
+        },
+        object: {},
       },
       1.234,
-      {},
     );
     expect(sink.text()).not.toContain(SECRET_VALUE);
     expect(sink.records()[0]).toMatchObject({

@@ -1,7 +1,9 @@
 // The answer cache must be invisible: a hit is byte-for-byte what the engine would answer, with
 // the request's own uid; anything the engine reads changes the key.
 import { describe, expect, it } from 'vitest';
-import { parseAdmissionReview, reviewAdmission } from '../../patches/admission-review.js';
+import { parseAdmissionReview } from '../../admission/envelope.js';
+import { reviewAdmission } from '../../admission/review.js';
+import { settingName } from '../../cli/setting-names.js';
 import { DEFAULT_INJECTOR_CONFIG } from '../../patches/injector-config.js';
 import { ReviewCache } from '../../webhook/review-cache.js';
 import { makePod, makeReview } from '../helpers/pods.js';
@@ -33,14 +35,14 @@ describe('ReviewCache', () => {
     const cache = new ReviewCache();
     const first = review('uid-1');
     const key = cache.keyOf(parsed(first))!;
-    const answered = reviewAdmission(first, DEFAULT_INJECTOR_CONFIG);
+    const answered = reviewAdmission(first, { config: DEFAULT_INJECTOR_CONFIG, settingName });
     if (!answered.ok) throw new Error('not ok');
     expect(cache.set(key, answered.response, answered.outcome)).toBe(
       JSON.stringify(answered.response),
     );
     const second = review('uid-2');
     const hit = cache.get(cache.keyOf(parsed(second))!, 'uid-2');
-    const fresh = reviewAdmission(second, DEFAULT_INJECTOR_CONFIG);
+    const fresh = reviewAdmission(second, { config: DEFAULT_INJECTOR_CONFIG, settingName });
     if (!fresh.ok) throw new Error('not ok');
     expect(hit?.payload.toString('utf8')).toBe(JSON.stringify(fresh.response));
   });
@@ -83,7 +85,7 @@ describe('ReviewCache', () => {
     expect(cache.keyOf(parsed(big))).toBeUndefined();
     for (const ns of ['a', 'b', 'c']) {
       const r = review(ns, (x) => ((x.request as { namespace: string }).namespace = ns));
-      const answered = reviewAdmission(r, DEFAULT_INJECTOR_CONFIG);
+      const answered = reviewAdmission(r, { config: DEFAULT_INJECTOR_CONFIG, settingName });
       if (answered.ok) cache.set(cache.keyOf(parsed(r))!, answered.response, answered.outcome);
     }
     expect(cache.size).toBe(2);

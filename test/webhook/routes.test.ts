@@ -1,6 +1,7 @@
 // POST /mutate, probes and error replies, driven through Fastify inject() (no sockets).
 import { afterEach, describe, expect, it } from 'vitest';
-import { reviewAdmission } from '../../patches/admission-review.js';
+import { reviewAdmission } from '../../admission/review.js';
+import { settingName } from '../../cli/setting-names.js';
 import { DEFAULT_INJECTOR_CONFIG, type InjectorConfig } from '../../patches/injector-config.js';
 import { createMetrics } from '../../webhook/metrics.js';
 import { makePod, makeReview } from '../helpers/pods.js';
@@ -40,7 +41,10 @@ describe('POST /mutate', () => {
       const res = await post(t, review);
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
-      const expected = reviewAdmission(structuredClone(review), DEFAULT_INJECTOR_CONFIG);
+      const expected = reviewAdmission(structuredClone(review), {
+        config: DEFAULT_INJECTOR_CONFIG,
+        settingName,
+      });
       expect(expected.ok).toBe(true);
       expect(res.json()).toEqual(expected.ok ? expected.response : undefined);
     }

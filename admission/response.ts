@@ -1,0 +1,61 @@
+// The engine's outcome as an AdmissionResponse, and the reviews that wrap one: the base64 patch
+// only when there is something to change, a denial's status, warnings as kubectl prints them.
+import type { InjectionOutcome } from '../patches/outcome.js';
+import {
+  ADMISSION_API_VERSIONS,
+  isAdmissionApiVersion,
+  type AdmissionResponse,
+  type AdmissionReviewResponse,
+} from './envelope.js';
+import { formatProblems, formatWarning, type SettingNamer } from './format-finding.js';
+
+export function toAdmissionResponse(
+  uid: string,
+  outcome: InjectionOutcome,
+  settingName: SettingNamer,
+): AdmissionResponse {
+  const response: AdmissionResponse = { uid, allowed: outcome.decision !== 'deny' };
+  if (outcome.decision === 'inject' && outcome.patch.length > 0) {
+    response.patch = Buffer.from(JSON.stringify(outcome.patch)).toString('base64');
+    response.patchType = 'JSONPatch';
+  }
+  if (outcome.decision === 'deny') {
+    const forbidden = outcome.reason === 'system_namespace';
+    response.status = {
+      metadata: {},
+      status: 'Failure',
+      message: formatProblems(outcome.problems, settingName),
+      reason: forbidden ? 'Forbidden' : 'BadRequest',
+      code: forbidden ? 403 : 400,
+    };
+  }
+  if (outcome.warnings.length > 0) {
+    response.warnings = outcome.warnings.map((w) => formatWarning(w, settingName));
+  }
+  return response;
+}
+
+/** Wraps a response in a review echoing the request's apiVersion (v1 when it gave none we know). */
+export function toReview(
+  apiVersion: unknown,
+  response: AdmissionResponse,
+): AdmissionReviewResponse {
+  return {
+    apiVersion: isAdmissionApiVersion(apiVersion) ? apiVersion : ADMISSION_API_VERSIONS[0],
+    kind: 'AdmissionReview',
+    response,
+  };
+}
+
+/** A denial for a request the injector failed on, so the API server shows why instead of a 500. */
+export function internalErrorReview(
+  apiVersion: unknown,
+  uid: string,
+  message: string,
+): AdmissionReviewResponse {
+  return toReview(apiVersion, {
+    uid,
+    allowed: false,
+    status: { metadata: {}, status: 'Failure', message, reason: 'InternalError', code: 500 },
+  });
+}

@@ -1,0 +1,106 @@
+// The injector's own names and paths in one table: the containers, volumes and mount paths it
+// adds, where the agent finds its token, and the status annotation. A second product built on the
+// same engine (OpenBao's agent, say) supplies another table instead of branching in the builders.
+import { ANNOTATION_AGENT_INJECT_STATUS } from './annotations.js';
+
+export interface InjectorNames {
+  readonly initContainer: string;
+  readonly sidecarContainer: string;
+  readonly volumes: {
+    readonly homeInit: string;
+    readonly homeSidecar: string;
+    readonly secrets: string;
+    /** Prefix of the per-path secrets volumes: `${customSecretsPrefix}${index}`. */
+    readonly customSecretsPrefix: string;
+    readonly agentToken: string;
+    readonly config: string;
+    readonly extraSecrets: string;
+    readonly tlsSecrets: string;
+    readonly cache: string;
+  };
+  readonly paths: {
+    /** The agent's home: its config, token sink and pid file live here. */
+    readonly home: string;
+    readonly configMap: string;
+    readonly extraSecrets: string;
+    readonly tls: string;
+    readonly cache: string;
+    /** Where the agent mounts the projected token the injector adds for it. */
+    readonly agentToken: string;
+    /** Default mount path of the shared secrets volume. */
+    readonly secrets: string;
+  };
+  /** Token file inside a service-account token mount. */
+  readonly tokenFile: string;
+  /** The annotation marking a pod as injected. */
+  readonly statusAnnotation: string;
+  /** The agent binary inside the image. */
+  readonly binary: string;
+}
+
+export const VAULT_NAMES: InjectorNames = Object.freeze({
+  initContainer: 'vault-agent-init',
+  sidecarContainer: 'vault-agent',
+  volumes: Object.freeze({
+    homeInit: 'home-init',
+    homeSidecar: 'home-sidecar',
+    secrets: 'vault-secrets',
+    customSecretsPrefix: 'vault-secrets-custom-',
+    agentToken: 'vault-agent-token',
+    config: 'vault-config',
+    extraSecrets: 'extra-secrets',
+    tlsSecrets: 'vault-tls-secrets',
+    cache: 'vault-agent-cache',
+  }),
+  paths: Object.freeze({
+    home: '/home/vault',
+    configMap: '/vault/configs',
+    extraSecrets: '/vault/custom',
+    tls: '/vault/tls',
+    cache: '/vault/agent-cache',
+    agentToken: '/var/run/secrets/vault.hashicorp.com/serviceaccount',
+    secrets: '/vault/secrets',
+  }),
+  tokenFile: 'token',
+  statusAnnotation: ANNOTATION_AGENT_INJECT_STATUS,
+  binary: 'vault',
+});
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const patterns = new WeakMap<InjectorNames, { owned: RegExp; custom: RegExp }>();
+
+/** Built once per table: the builders ask for every pod. */
+function patternsOf(names: InjectorNames): { owned: RegExp; custom: RegExp } {
+  let found = patterns.get(names);
+  if (found === undefined) {
+    found = { owned: ownedPattern(names), custom: customPattern(names) };
+    patterns.set(names, found);
+  }
+  return found;
+}
+
+function customPattern(names: InjectorNames): RegExp {
+  return new RegExp(`^${escape(names.volumes.customSecretsPrefix)}\\d+$`);
+}
+
+function ownedPattern(names: InjectorNames): RegExp {
+  const v = names.volumes;
+  const fixed = [v.homeInit, v.homeSidecar, v.secrets, v.agentToken, v.config, v.extraSecrets];
+  const all = [...fixed, v.tlsSecrets, v.cache].map(escape);
+  return new RegExp(`^(${all.join('|')}|${escape(v.customSecretsPrefix)}\\d+)$`);
+}
+
+/** Every volume name an injection may add: an earlier injection's are stripped and rebuilt. */
+export function isInjectorVolumeName(names: InjectorNames, name: string): boolean {
+  return patternsOf(names).owned.test(name);
+}
+
+/** The shared secrets volume or a per-path one: the mounts secret-volume-path chooses. */
+export function isSecretsVolumeName(names: InjectorNames, name: string): boolean {
+  return name === names.volumes.secrets || patternsOf(names).custom.test(name);
+}
+
+export function isAgentContainerName(names: InjectorNames, name: string): boolean {
+  return name === names.initContainer || name === names.sidecarContainer;
+}
