@@ -31,11 +31,10 @@ export interface ServiceAccountToken {
   readonly mountPath: string;
   /** File inside the mount. */
   readonly tokenPath: string;
+  /** The token's audience; "" for the API server's default (what a Vault role then leaves unset). */
+  readonly audience: string;
   /** A projected volume the injector adds itself (token projection), if any. */
-  readonly addVolume?: {
-    readonly audience: string;
-    readonly expirationSeconds: number;
-  };
+  readonly addVolume?: { readonly expirationSeconds: number };
 }
 
 export interface VaultConnection {

@@ -78,6 +78,7 @@ function buildInjection(pod: Pod, ctx: InjectContext): InjectionOutcome {
     decision: 'inject',
     patch: diffJson(pod, desired.pod),
     pod: desired.pod,
+    spec: parsed.spec,
     injectionType: desired.injectionType,
     warnings: [...warnings, ...jobWarning(pod, parsed.spec.layout.sidecar)],
   };

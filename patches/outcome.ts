@@ -1,6 +1,7 @@
 // What the engine decided for one object. The same value drives the admission response, the
 // server's log line and metrics, and the CLI's report, so every skip and denial carries a reason.
 import type { Operation } from 'fast-json-patch';
+import type { AgentSpec } from './agent-spec.js';
 import type { Finding } from './finding.js';
 import type { Pod } from './k8s-types.js';
 
@@ -35,6 +36,8 @@ export interface InjectOutcome {
   readonly patch: readonly Operation[];
   /** The desired (mutated) pod. */
   readonly pod: Pod;
+  /** The agent as the annotations and configuration define it (what `policy` reads). */
+  readonly spec: AgentSpec;
   /** undefined when no agent container was added (pre-populate false and pre-populate-only true). */
   readonly injectionType: InjectionType | undefined;
   readonly warnings: readonly Finding[];

@@ -1,31 +1,65 @@
-// Least-privilege Vault policies from annotations (issue 6 item 5): per (namespace, role), `read` on
-// exactly the paths the workloads' agent-inject-secret-* annotations name, and the Kubernetes auth
-// role binding their service accounts. Pure: the CLI finds the workloads and prints the plan.
+// Least-privilege Vault policies for injected workloads: per (namespace, role), `read` on exactly
+// the paths their agent-inject-secret-* annotations name, and the Kubernetes auth role binding
+// their service accounts. Built from the engine's parsed agent spec, so the role, auth mount and
+// token audience are the ones the injected agent really logs in with. Pure: the CLI finds the
+// workloads and prints the plan.
+import type { AgentSpec } from './agent-spec.js';
 import * as A from './annotations.js';
-import { parseGoBool } from './go-values.js';
 
-/** One annotated pod or pod template, as the CLI found it. */
+/** What a Vault role must accept for the injected agent's login, and what it reads. */
+export interface AgentLogin {
+  /** The role the agent logs in as ("" when a ConfigMap's own config supplies it). */
+  readonly role: string;
+  readonly authType: string;
+  readonly authPath: string;
+  /** The audience of the token the agent sends; "" for the API server's default. */
+  readonly audience: string;
+  readonly secrets: readonly PolicySecret[];
+  /** The agent config comes from a ConfigMap, whose paths cannot be read here. */
+  readonly usesConfigMap: boolean;
+}
+
+export interface PolicySecret {
+  /** The raw secret name (the annotation suffix). */
+  readonly name: string;
+  /** Vault path from agent-inject-secret-NAME ("" for template-only secrets). */
+  readonly path: string;
+  /** A custom template decides what is read. */
+  readonly customTemplate: boolean;
+}
+
+/** One annotated pod or pod template, as the CLI found it and the engine read it. */
 export interface PolicyWorkload {
   /** "Kind/name", for messages. */
   readonly object: string;
   readonly namespace: string;
   /** spec.serviceAccountName, or "default". */
   readonly serviceAccount: string;
-  readonly annotations: Readonly<Record<string, string>>;
+  /** The agent's login; undefined when the webhook would deny the pod (see `denial`). */
+  readonly login?: AgentLogin;
+  /** Why the webhook would deny the pod, as its denial reads. */
+  readonly denial?: string;
 }
 
-/** The injector settings that decide the role command (annotations override them, as in the engine). */
 export interface PolicyOptions {
-  /** --vault-auth-path, e.g. "auth/kubernetes". */
-  readonly authPath: string;
-  /** --vault-auth-type; only "kubernetes" roles can be written from what a manifest says. */
-  readonly authType: string;
-  /** --sa-token-audience; "" = the API server's default audience (no audience on the role). */
-  readonly audience: string;
-  /** --sa-token-projection: without it the agent uses the pod's token, whose audience is fixed. */
-  readonly tokenProjection: boolean;
   /** Vault duration for token_ttl, e.g. "15m". */
   readonly tokenTtl: string;
+}
+
+export function agentLogin(spec: AgentSpec): AgentLogin {
+  return {
+    // role beats auth-config-role in the engine's auth config, as it does in the agent's login.
+    role: spec.authConfig.role ?? '',
+    authType: spec.authType,
+    authPath: spec.authPath,
+    audience: spec.serviceAccount.audience,
+    secrets: spec.secrets.map((s) => ({
+      name: s.rawName,
+      path: s.path.trim(),
+      customTemplate: !s.usesDefaultTemplate,
+    })),
+    usesConfigMap: spec.configMap !== '',
+  };
 }
 
 export interface PolicyWarning {
@@ -59,7 +93,7 @@ export interface TemplateOnlySecret {
 
 export interface PolicyPlan {
   readonly policies: readonly RolePolicy[];
-  /** Workloads no policy could be written for (no role). */
+  /** Workloads no policy could be written for (no role, or denied by the webhook). */
   readonly warnings: readonly PolicyWarning[];
 }
 
@@ -104,57 +138,6 @@ export function authMount(authPath: string): string {
     .replace(/\/+$/, '');
 }
 
-function isTrue(value: string | undefined): boolean {
-  const parsed = parseGoBool(value ?? '');
-  return parsed.ok && parsed.value;
-}
-
-/** Whether the engine would inject this pod at all (agent-inject parses true). */
-export function wantsInjection(annotations: Readonly<Record<string, string>>): boolean {
-  return isTrue(annotations[A.ANNOTATION_AGENT_INJECT]);
-}
-
-/** The role the agent logs in with, as parseAgentSpec reads it (role beats auth-config-role). */
-function roleOf(annotations: Readonly<Record<string, string>>): string {
-  return annotations[A.ANNOTATION_ROLE] || annotations[`${A.PREFIX_AUTH_CONFIG}role`] || '';
-}
-
-/** The audience the agent's projected token carries, or "" when its audience is the default. */
-function audienceOf(annotations: Readonly<Record<string, string>>, opts: PolicyOptions): string {
-  // As in parseAgentSpec: a named token volume or projection off means the pod's own token.
-  const volumeName = annotations[A.ANNOTATION_AGENT_SERVICE_ACCOUNT_TOKEN_VOLUME_NAME] ?? '';
-  if (!opts.tokenProjection || volumeName !== '') return '';
-  return annotations[A.ANNOTATION_AGENT_SA_TOKEN_AUDIENCE] ?? opts.audience;
-}
-
-interface SecretPaths {
-  readonly paths: string[];
-  /** Secrets rendered only from custom templates: their paths are in template text we can't read. */
-  readonly templateOnly: string[];
-  /** Secrets with a path and a custom template: the template decides what is actually read. */
-  readonly templateWithPath: string[];
-}
-
-function secretPaths(annotations: Readonly<Record<string, string>>): SecretPaths {
-  const paths: string[] = [];
-  const templated = new Set<string>();
-  for (const [key, value] of Object.entries(annotations)) {
-    if (value.trim() === '') continue;
-    if (key.startsWith(A.PREFIX_SECRET) && key.length > A.PREFIX_SECRET.length) {
-      paths.push(value.trim());
-      continue;
-    }
-    // Same order as discoverSecrets: template-file- before template-.
-    const prefix = [A.PREFIX_TEMPLATE_FILE, A.PREFIX_TEMPLATE].find((p) => key.startsWith(p));
-    if (prefix !== undefined && key.length > prefix.length) templated.add(key.slice(prefix.length));
-  }
-  const hasPath = (name: string): boolean =>
-    (annotations[`${A.PREFIX_SECRET}${name}`] ?? '').trim() !== '';
-  const templateOnly = [...templated].filter((name) => !hasPath(name));
-  const templateWithPath = [...templated].filter(hasPath);
-  return { paths, templateOnly: sorted(templateOnly), templateWithPath: sorted(templateWithPath) };
-}
-
 function groupFor(groups: Map<string, Group>, namespace: string, role: string): Group {
   const id = JSON.stringify([namespace, role]);
   let group = groups.get(id);
@@ -174,30 +157,31 @@ function groupFor(groups: Map<string, Group>, namespace: string, role: string): 
   return group;
 }
 
-function addWorkload(group: Group, w: PolicyWorkload, opts: PolicyOptions): void {
-  const found = secretPaths(w.annotations);
-  for (const p of found.paths) group.paths.add(p);
+function secretWarning(object: string, s: PolicySecret): PolicyWarning {
+  const message =
+    s.path === ''
+      ? `secret "${s.name}" comes from a custom template: its Vault paths cannot be inferred; add them to this policy by hand`
+      : `secret "${s.name}" has a custom template: it may read other paths than agent-inject-secret-${s.name}; check them`;
+  return { object, message };
+}
+
+function addWorkload(group: Group, w: PolicyWorkload, login: AgentLogin): void {
+  const secrets = [...login.secrets].sort((a, b) => compareBy(a, b, 'name'));
+  for (const s of secrets) if (s.path !== '') group.paths.add(s.path);
   group.serviceAccounts.add(w.serviceAccount);
   group.workloads.add(w.object);
   group.bindings.push({
-    mount: authMount(w.annotations[A.ANNOTATION_AUTH_PATH] ?? opts.authPath),
-    audience: audienceOf(w.annotations, opts),
-    authType: w.annotations[A.ANNOTATION_AUTH_TYPE] ?? opts.authType,
+    mount: authMount(login.authPath),
+    audience: login.audience,
+    authType: login.authType,
   });
-  for (const name of found.templateOnly) {
-    group.templateOnly.push({ object: w.object, secret: name });
-    group.warnings.push({
-      object: w.object,
-      message: `secret "${name}" comes from a custom template: its Vault paths cannot be inferred; add them to this policy by hand`,
-    });
+  for (const s of secrets.filter((x) => x.path === '')) {
+    group.templateOnly.push({ object: w.object, secret: s.name });
   }
-  for (const name of found.templateWithPath) {
-    group.warnings.push({
-      object: w.object,
-      message: `secret "${name}" has a custom template: it may read other paths than agent-inject-secret-${name}; check them`,
-    });
-  }
-  if (w.annotations[A.ANNOTATION_AGENT_CONFIGMAP] !== undefined) {
+  group.warnings.push(
+    ...secrets.filter((x) => x.customTemplate).map((x) => secretWarning(w.object, x)),
+  );
+  if (login.usesConfigMap) {
     group.warnings.push({
       object: w.object,
       message: `uses ${A.ANNOTATION_AGENT_CONFIGMAP}: the paths in that agent config cannot be inferred; add them by hand`,
@@ -222,13 +206,14 @@ export function shellQuote(word: string): string {
   return SHELL_SAFE.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-function roleCommand(
-  group: Group,
-  name: string,
-  mount: string,
-  audience: string,
-  ttl: string,
-): string {
+interface RoleBinding {
+  readonly mount: string;
+  readonly audience: string;
+  readonly ttl: string;
+}
+
+function roleCommand(group: Group, name: string, binding: RoleBinding): string {
+  const { mount, audience, ttl } = binding;
   const args = [
     `auth/${mount}/role/${group.role}`,
     `bound_service_account_names=${sorted(group.serviceAccounts).join(',')}`,
@@ -269,7 +254,7 @@ function roleCommands(group: Group, name: string, opts: PolicyOptions): RoleComm
       });
     }
     const audience = audiences.find((a) => a !== '') ?? '';
-    commands.push(roleCommand(group, name, mount, audience, opts.tokenTtl));
+    commands.push(roleCommand(group, name, { mount, audience, ttl: opts.tokenTtl }));
   }
   return { commands, warnings };
 }
@@ -311,7 +296,14 @@ function clashes(policies: readonly RolePolicy[]): PolicyWarning[] {
   return out;
 }
 
-/** Workloads not asking for injection are ignored. Policies come out sorted by name. */
+/** Why no policy can be written for a workload, or undefined when one can. */
+function unplannable(w: PolicyWorkload): string | undefined {
+  if (w.login === undefined) return `the webhook would deny it: ${w.denial ?? 'unknown reason'}`;
+  if (w.login.role === '') return `no ${A.ANNOTATION_ROLE}: no policy can be named or bound for it`;
+  return undefined;
+}
+
+/** Policies come out sorted by name. */
 export function planPolicies(
   workloads: readonly PolicyWorkload[],
   opts: PolicyOptions,
@@ -319,16 +311,12 @@ export function planPolicies(
   const groups = new Map<string, Group>();
   const warnings: PolicyWarning[] = [];
   for (const w of workloads) {
-    if (!wantsInjection(w.annotations)) continue;
-    const role = roleOf(w.annotations);
-    if (role === '') {
-      warnings.push({
-        object: w.object,
-        message: `no ${A.ANNOTATION_ROLE}: no policy can be named or bound for it`,
-      });
+    const why = unplannable(w);
+    if (why !== undefined || w.login === undefined) {
+      warnings.push({ object: w.object, message: why ?? '' });
       continue;
     }
-    addWorkload(groupFor(groups, w.namespace, role), w, opts);
+    addWorkload(groupFor(groups, w.namespace, w.login.role), w, w.login);
   }
   const policies = [...groups.values()]
     .map((g) => finish(g, opts))

@@ -7,13 +7,21 @@ import type { Container, Pod, ProjectedSource, Volume } from './k8s-types.js';
 
 export type TokenResult = { ok: true; token: ServiceAccountToken } | { ok: false; message: string };
 
-/** Shapes are not checked this deep (only this annotation reads them): anything odd finds no path. */
-function projectedTokenPath(volume: Volume): string | undefined {
-  const sources: unknown = volume.projected?.sources;
+interface ProjectedToken {
+  readonly path: string;
+  readonly audience: string;
+}
+
+/** Shapes are not checked this deep (only token discovery reads them): anything odd finds nothing. */
+function projectedToken(volume: Volume | undefined): ProjectedToken | undefined {
+  const sources: unknown = volume?.projected?.sources;
   if (!Array.isArray(sources)) return undefined;
   for (const source of sources as unknown[]) {
-    const path: unknown = (source as ProjectedSource | null)?.serviceAccountToken?.path;
-    if (typeof path === 'string' && path !== '') return path;
+    const token = (source as ProjectedSource | null)?.serviceAccountToken;
+    const path: unknown = token?.path;
+    const audience: unknown = token?.audience;
+    if (typeof path === 'string' && path !== '')
+      return { path, audience: typeof audience === 'string' ? audience : '' };
   }
   return undefined;
 }
@@ -38,15 +46,18 @@ function namedTokenVolume(
     };
   }
   if (!volume) return { ok: false, message: `no volume named "${volumeName}" in spec.volumes` };
-  const tokenPath = projectedTokenPath(volume);
-  if (tokenPath === undefined) {
+  const token = projectedToken(volume);
+  if (token === undefined) {
     return {
       ok: false,
       message: `volume "${volumeName}" has no projected serviceAccountToken source with a path`,
     };
   }
   const mountPath = mount?.mountPath ?? names.paths.agentToken;
-  return { ok: true, token: { volumeName, mountPath, tokenPath } };
+  return {
+    ok: true,
+    token: { volumeName, mountPath, tokenPath: token.path, audience: token.audience },
+  };
 }
 
 /** vault-k8s's discovery: a named volume, or the first app mount whose path contains "serviceaccount". */
@@ -70,7 +81,15 @@ export function findServiceAccountToken(
         'no service-account token mount found in the app containers (automountServiceAccountToken: false?); set vault.hashicorp.com/agent-service-account-token-volume-name',
     };
   }
-  const token = { volumeName: mount.name, mountPath: mount.mountPath, tokenPath: names.tokenFile };
+  // The kubelet's own token has the API server's audience; a projected one may name another.
+  const volume = (pod.spec?.volumes ?? []).find((v) => v.name === mount.name);
+  const audience = projectedToken(volume)?.audience ?? '';
+  const token = {
+    volumeName: mount.name,
+    mountPath: mount.mountPath,
+    tokenPath: names.tokenFile,
+    audience,
+  };
   return { ok: true, token };
 }
 
@@ -84,6 +103,7 @@ export function projectedAgentToken(
     volumeName: names.volumes.agentToken,
     mountPath: names.paths.agentToken,
     tokenPath: names.tokenFile,
-    addVolume: { audience, expirationSeconds },
+    audience,
+    addVolume: { expirationSeconds },
   };
 }

@@ -11,7 +11,8 @@ const customVolumeName = (spec: AgentSpec, i: number): string =>
 function tokenVolume(spec: AgentSpec): Volume[] {
   const token = spec.serviceAccount.addVolume;
   if (token === undefined) return [];
-  const { audience, expirationSeconds } = token;
+  const { expirationSeconds } = token;
+  const { audience } = spec.serviceAccount;
   const source = {
     path: spec.serviceAccount.tokenPath,
     expirationSeconds,

@@ -1,19 +1,22 @@
 // `vault-injector policy`: the least-privilege Vault policy and Kubernetes auth role for the
 // annotated workloads of a manifest stream, as a script to review and run, or as JSON for tooling.
-import { isRecord } from '../../patches/is-record.js';
 import { Option, type Command } from 'commander';
+import { formatProblems, type SettingNamer } from '../../admission/format-finding.js';
 import { isGoDuration } from '../../patches/go-values.js';
+import type { InjectorConfig } from '../../patches/injector-config.js';
+import { inject } from '../../patches/inject.js';
+import { isRecord } from '../../patches/is-record.js';
 import {
+  agentLogin,
   formatPolicyScript,
   planPolicies,
-  type PolicyOptions,
   type PolicyWorkload,
 } from '../../patches/policy.js';
 import { addConfigOptions, configFromCommand } from '../config.js';
 import { UsageError, type CliIO } from '../io.js';
 import { isList, parseManifests } from '../manifests.js';
 import { readInput } from '../read-input.js';
-import { identify, templateOf } from '../workloads.js';
+import { identify, podAsAdmitted, templateOf } from '../workloads.js';
 
 interface PolicyFlags {
   file: string;
@@ -22,27 +25,36 @@ interface PolicyFlags {
   tokenTtl: string;
 }
 
+export interface PolicyContext {
+  /** Overrides every object's own namespace. */
+  readonly namespace: string | undefined;
+  readonly config: InjectorConfig;
+  readonly settingName: SettingNamer;
+}
+
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
-/** A Pod or a workload's pod template, with what the policy needs from it. */
-export function policyWorkload(object: unknown, namespace: string | undefined): PolicyWorkload[] {
+/**
+ * A Pod or a workload's pod template, read by the engine exactly as the webhook would receive it
+ * (with the token mount the API server adds). Pods the webhook would not inject are left out.
+ */
+export function policyWorkload(object: unknown, ctx: PolicyContext): PolicyWorkload[] {
   if (!isRecord(object)) return [];
-  const id = identify(object, namespace);
-  const pod = id.kind === 'Pod' ? object : templateOf(object);
-  if (pod === undefined) return [];
-  const meta = isRecord(pod.metadata) ? pod.metadata : {};
+  const id = identify(object, ctx.namespace);
+  const template = id.kind === 'Pod' ? object : templateOf(object);
+  if (template === undefined) return [];
+  const { pod } = podAsAdmitted(template, id);
   const spec = isRecord(pod.spec) ? pod.spec : {};
-  const raw = isRecord(meta.annotations) ? meta.annotations : {};
-  const annotations = Object.fromEntries(
-    Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'),
-  );
   // serviceAccount is the deprecated spelling the API server still fills from serviceAccountName.
   const serviceAccount = str(spec.serviceAccountName) || str(spec.serviceAccount) || 'default';
-  return [
-    { object: `${id.kind}/${id.name}`, namespace: id.namespace, serviceAccount, annotations },
-  ];
+  const where = { object: `${id.kind}/${id.name}`, namespace: id.namespace, serviceAccount };
+  const outcome = inject(pod, { namespace: id.namespace, kind: 'Pod', config: ctx.config });
+  if (outcome.decision === 'skip') return [];
+  if (outcome.decision === 'deny')
+    return [{ ...where, denial: formatProblems(outcome.problems, ctx.settingName) }];
+  return [{ ...where, login: agentLogin(outcome.spec) }];
 }
 
 /** Vault reads a TTL as a Go duration or a number of seconds. */
@@ -73,18 +85,17 @@ export function registerPolicyCommand(program: Command, io: CliIO): void {
     )
     .option('--token-ttl <ttl>', 'token_ttl of the Vault role', '15m');
   addConfigOptions(cmd).action(async (opts: PolicyFlags): Promise<void> => {
-    const config = configFromCommand(cmd, io.env).injector;
-    const options: PolicyOptions = {
-      authPath: config.authPath,
-      authType: config.authType,
-      audience: config.saTokenAudience,
-      tokenProjection: config.saTokenProjection,
-      tokenTtl: checkTtl(opts.tokenTtl),
+    const config = configFromCommand(cmd, io.env);
+    const options = { tokenTtl: checkTtl(opts.tokenTtl) };
+    const ctx: PolicyContext = {
+      namespace: opts.namespace,
+      config: config.injector,
+      settingName: config.settingName,
     };
     const input = await readInput(opts.file, io);
     const workloads = parseManifests(input.text, input.source)
       .flatMap((d) => (isList(d) ? d.items : [d]))
-      .flatMap((o) => policyWorkload(o, opts.namespace));
+      .flatMap((o) => policyWorkload(o, ctx));
     const plan = planPolicies(workloads, options);
     const warnings = [...plan.warnings, ...plan.policies.flatMap((p) => p.warnings)];
     for (const w of warnings) io.stderr.write(`Warning: ${w.object}: ${w.message}\n`);

@@ -1,21 +1,33 @@
-// Least-privilege policy generation (issue 6 item 5): the two-workload fixture as a golden script,
-// then one case per rule (naming, auth mount, audience, merging, warnings, quoting).
+// Least-privilege policy generation: the two-workload fixture as a golden script, then one case
+// per rule (naming, auth mount, audience, merging, warnings, quoting). Workloads go through the
+// engine exactly as `policy` sends them, with the injector configuration each case names.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { policyWorkload } from '../../cli/commands/policy.js';
 import { parseManifests } from '../../cli/manifests.js';
+import { settingName } from '../../cli/setting-names.js';
 import * as A from '../../patches/annotations.js';
+import { DEFAULT_INJECTOR_CONFIG, type InjectorConfig } from '../../patches/injector-config.js';
+import type { PodSpec } from '../../patches/k8s-types.js';
 import {
   authMount,
   formatPolicyScript,
-  planPolicies,
+  planPolicies as plan,
   policyName,
   shellQuote,
-  type PolicyOptions,
-  type PolicyWorkload,
+  type PolicyPlan,
 } from '../../patches/policy.js';
 
-const OPTS: PolicyOptions = {
+/** The injector settings that matter to a policy, and the TTL. */
+interface Opts {
+  readonly authPath: string;
+  readonly authType: string;
+  readonly audience: string;
+  readonly tokenProjection: boolean;
+  readonly tokenTtl: string;
+}
+
+const OPTS: Opts = {
   authPath: 'auth/kubernetes',
   authType: 'kubernetes',
   audience: '',
@@ -23,23 +35,57 @@ const OPTS: PolicyOptions = {
   tokenTtl: '15m',
 };
 
-const fixture = (name: string): PolicyWorkload[] => {
-  const path = new URL(`../fixtures/policy/${name}`, import.meta.url);
-  return parseManifests(readFileSync(path, 'utf8'), name).flatMap((d) =>
-    policyWorkload(d, undefined),
+const configOf = (o: Opts): InjectorConfig => ({
+  ...DEFAULT_INJECTOR_CONFIG,
+  authPath: o.authPath,
+  authType: o.authType,
+  saTokenAudience: o.audience,
+  saTokenProjection: o.tokenProjection,
+});
+
+/** A manifest object, read once the case's configuration is known. */
+type Pending = Record<string, unknown>;
+
+const read = (objects: readonly unknown[], o: Opts) =>
+  objects.flatMap((d) =>
+    policyWorkload(d, { namespace: undefined, config: configOf(o), settingName }),
   );
+
+const planPolicies = (objects: readonly unknown[], o: Opts): PolicyPlan =>
+  plan(read(objects, o), { tokenTtl: o.tokenTtl });
+
+const fixture = (name: string): unknown[] => {
+  const path = new URL(`../fixtures/policy/${name}`, import.meta.url);
+  return parseManifests(readFileSync(path, 'utf8'), name);
 };
 
-const workload = (
-  annotations: Record<string, string>,
-  over: Partial<PolicyWorkload> = {},
-): PolicyWorkload => ({
-  object: 'Deployment/app',
-  namespace: 'shop',
-  serviceAccount: 'app',
-  annotations: { [A.ANNOTATION_AGENT_INJECT]: 'true', [A.ANNOTATION_ROLE]: 'app', ...annotations },
-  ...over,
-});
+interface Over {
+  readonly object?: string;
+  readonly namespace?: string;
+  readonly serviceAccount?: string;
+}
+
+/** A Deployment (or a Pod, for "Pod/…") whose pod template carries the annotations. */
+const workload = (annotations: Record<string, string>, over: Over = {}): Pending => {
+  const [kind, name] = (over.object ?? 'Deployment/app').split('/') as [string, string];
+  const pod = {
+    metadata: {
+      annotations: {
+        [A.ANNOTATION_AGENT_INJECT]: 'true',
+        [A.ANNOTATION_ROLE]: 'app',
+        ...annotations,
+      },
+    },
+    spec: {
+      serviceAccountName: over.serviceAccount ?? 'app',
+      containers: [{ name: 'app', image: 'app:1' }],
+    },
+  };
+  const metadata = { name, namespace: over.namespace ?? 'shop' };
+  if (kind === 'Pod')
+    return { apiVersion: 'v1', kind, ...pod, metadata: { ...pod.metadata, ...metadata } };
+  return { apiVersion: 'apps/v1', kind, metadata, spec: { template: pod } };
+};
 
 const GOLDEN = `# Namespace billing, role reporter: CronJob/report
 vault policy write billing-reporter - <<'EOF'
@@ -133,7 +179,12 @@ describe('rules', () => {
     );
     const plan = planPolicies([noRole, configRole], OPTS);
     expect(plan.warnings).toEqual([
-      { object: 'Deployment/app', message: expect.stringMatching(/no vault.hashicorp.com\/role/) },
+      {
+        object: 'Deployment/app',
+        message: expect.stringMatching(
+          /webhook would deny it: vault.hashicorp.com\/role: no Vault role/,
+        ),
+      },
     ]);
     expect(plan.policies.map((p) => p.role)).toEqual(['legacy']);
   });
@@ -202,9 +253,28 @@ describe('rules', () => {
       undefined,
     ],
   ])('audience from %s', (_n, annotations, opts, audience) => {
-    const cmd = planPolicies([workload(annotations)], opts).policies[0]!.roleCommands[0]!;
+    const object = workload(annotations) as { spec: { template: { spec: PodSpec } } };
+    // The named volume, projected with the API server's default audience.
+    object.spec.template.spec.volumes = [
+      { name: 'my-token', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } },
+    ];
+    const cmd = planPolicies([object], opts).policies[0]!.roleCommands[0]!;
     if (audience === undefined) expect(cmd).not.toContain('audience=');
     else expect(cmd.endsWith(` audience=${audience}`)).toBe(true);
+  });
+
+  it("takes a named token volume's own audience", () => {
+    const object = workload({
+      [A.ANNOTATION_AGENT_SERVICE_ACCOUNT_TOKEN_VOLUME_NAME]: 'my-token',
+    }) as { spec: { template: { spec: PodSpec } } };
+    object.spec.template.spec.volumes = [
+      {
+        name: 'my-token',
+        projected: { sources: [{ serviceAccountToken: { path: 't', audience: 'vault-east' } }] },
+      },
+    ];
+    const cmd = planPolicies([object], OPTS).policies[0]!.roleCommands[0]!;
+    expect(cmd.endsWith(' audience=vault-east')).toBe(true);
   });
 
   it('warns when workloads sharing a role ask for different audiences', () => {
