@@ -1,6 +1,6 @@
 // Disk certificate source (-tls-cert-file/-tls-key-file, e.g. a cert-manager Secret volume).
 // Kubernetes updates Secret volumes by swapping the `..data` symlink, which a watch on the file
-// itself misses after the first swap, so the DIRECTORY is watched (DEPENDENCIES.md gotcha 14),
+// itself misses after the first swap (the watched inode is gone), so the DIRECTORY is watched,
 // events are debounced, and a slow poll catches anything the watcher misses.
 import { watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';

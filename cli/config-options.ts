@@ -69,7 +69,7 @@ function option(
 
 const P = 'AGENT_INJECT_';
 
-/** vault-k8s's envconfig also reads these unprefixed names (quirk 12, kept for drop-in use). */
+/** vault-k8s's envconfig also reads these unprefixed names: kept so existing deployments work. */
 const tls = (name: string): readonly string[] => [`${P}${name}`, name];
 
 function injectorOptions(): ConfigOption[] {

@@ -1,5 +1,5 @@
-// The value grammars of the injector's flags and variables (reference §5.1). Each parser says what
-// it accepts, so a bad setting is reported with the fix next to it rather than a bare "invalid".
+// The value grammars of the injector's flags and variables. Each parser says what it accepts, so a
+// bad setting is reported with the fix next to it rather than a bare "invalid".
 import { parseListenAddress } from '../webhook/listen-address.js';
 import {
   DURATION_ACCEPTED,

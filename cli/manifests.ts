@@ -1,5 +1,5 @@
 // Reads and writes manifest streams (YAML or JSON, several documents) the way kubectl does: YAML
-// 1.1 scalars, so `yes` and `0755` mean what they mean to the API server (DEPENDENCIES.md gotcha 6).
+// 1.1 scalars, so `yes` and `0755` mean what they mean to the API server (a bool, an octal number).
 import { createRequire } from 'node:module';
 
 // yaml is loaded on first use (CommonJS build) so `serve`, which never reads manifests, does not

@@ -1,5 +1,5 @@
-// The Vault Agent configuration as a typed object (reference §4), serialised to JSON and base64
-// into VAULT_CONFIG. Field order follows vault-k8s so the decoded JSON matches key for key.
+// The Vault Agent configuration as a typed object, never templated text, serialised to JSON and
+// base64 into VAULT_CONFIG. Field order follows vault-k8s so the decoded JSON matches key for key.
 import { posix } from 'node:path';
 import type { AgentSpec, SecretSpec } from './agent-spec.js';
 

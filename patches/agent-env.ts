@@ -1,4 +1,4 @@
-// Environment of both agent containers, in vault-k8s order (reference §3.2).
+// Environment of both agent containers, in vault-k8s order so injected pods compare equal.
 import type { AgentSpec } from './agent-spec.js';
 import type { EnvVar } from './k8s-types.js';
 

@@ -1,5 +1,5 @@
-// Every vault.hashicorp.com annotation the injector understands, named as vault-k8s names them
-// (reference §1.2). Comments are the user documentation; README links here.
+// Every vault.hashicorp.com annotation the injector understands, named as vault-k8s names them so
+// existing manifests work unchanged. Comments are the user documentation; README links here.
 
 export const ANNOTATION_PREFIX = 'vault.hashicorp.com/';
 const a = <S extends string>(suffix: S): `vault.hashicorp.com/${S}` =>

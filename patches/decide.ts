@@ -1,5 +1,5 @@
-// Whether a pod is a candidate for injection at all (reference §2.2). A skip is data: the reason
-// code goes to the log line and the skipped-requests metric.
+// Whether a pod is a candidate for injection at all. A skip is data: the reason code goes to the
+// log line and the skipped-requests metric.
 import { ANNOTATION_AGENT_INJECT, ANNOTATION_AGENT_INJECT_STATUS } from './annotations.js';
 import { parseGoBool } from './go-values.js';
 import type { Problem, SkipReason } from './outcome.js';

@@ -1,6 +1,6 @@
 // RFC 6902 operations that turn `from` into `to`. Patches are always derived by diffing the original
-// pod against the desired pod, never placed by hand (the vault-k8s quirk where several
-// `add /spec/volumes` ops overwrite each other cannot happen). Arrays of named items (containers,
+// pod against the desired pod, never placed by hand, so two `add /spec/volumes` ops can never
+// overwrite each other as hand-built positional patches can. Arrays of named items (containers,
 // volumes, mounts, env) are aligned by name so an insertion is one `add`, not a cascade of replaces.
 import { isRecord } from './is-record.js';
 import type { Operation } from 'fast-json-patch';

@@ -1,4 +1,4 @@
-// The value grammars vault-k8s inherits from Go (reference §0.1), reproduced so that every
+// The value grammars vault-k8s inherits from Go (strconv, time.ParseDuration), reproduced so every
 // annotation accepted there is accepted here and every rejected one is rejected, with a message
 // that says what is accepted instead of Go's bare strconv text.
 

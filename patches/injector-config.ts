@@ -1,5 +1,5 @@
-// The injector-wide settings that shape every injection: the defaults behind the annotations
-// (reference §1.1, §5.1). Filled from flags and AGENT_INJECT_* variables by cli/config.ts and
+// The injector-wide settings that shape every injection: the defaults behind the annotations.
+// Filled from flags and AGENT_INJECT_* variables by cli/config.ts and
 // shared unchanged by `serve`, `review`, `mutate`, `lint` and `policy`.
 
 export interface InjectorConfig {
@@ -32,7 +32,7 @@ export interface InjectorConfig {
   readonly templateStaticSecretRenderInterval: string;
   /** AGENT_INJECT_TEMPLATE_MAX_CONNECTIONS_PER_HOST */
   readonly templateMaxConnectionsPerHost: number;
-  /** AGENT_INJECT_TEMPLATE_LEASE_RENEWAL_THRESHOLD: dead in vault-k8s (quirk 2), wired here. */
+  /** AGENT_INJECT_TEMPLATE_LEASE_RENEWAL_THRESHOLD: read but never used by vault-k8s; used here. */
   readonly templateLeaseRenewalThreshold: number;
   readonly authMinBackoff: string;
   readonly authMaxBackoff: string;

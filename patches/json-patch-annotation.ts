@@ -1,5 +1,5 @@
 // agent-json-patch / agent-init-json-patch: an RFC 6902 patch, given as a string annotation, that
-// is applied to the generated agent container (reference §3.9).
+// is applied to the generated agent container, for what no annotation covers.
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import type { Container } from './k8s-types.js';

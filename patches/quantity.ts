@@ -1,4 +1,4 @@
-// Kubernetes resource quantities (reference §0.1 "Quantity", §3.7). vault-k8s runs every
+// Kubernetes resource quantities, as the API server parses and prints them. vault-k8s runs every
 // agent-limits-* / agent-requests-* annotation through apimachinery's resource.ParseQuantity and
 // writes the result into the container's resources, where Quantity.MarshalJSON re-serialises it.
 // This module reproduces both halves so the patch carries the bytes vault-k8s would write, using

@@ -1,5 +1,6 @@
-// Secret discovery and file-name derivation (reference §1.3). Secrets are sorted by their raw name
-// so the template order and custom-volume numbering are stable (vault-k8s iterates a Go map).
+// Secret discovery and file-name derivation from the per-secret annotations. Secrets are sorted by
+// raw name so the template order and custom-volume numbering are stable (vault-k8s iterates a Go
+// map, whose order is random).
 import { posix } from 'node:path';
 import {
   PREFIX_COMMAND,

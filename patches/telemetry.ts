@@ -1,7 +1,7 @@
-// The agent config's `telemetry` stanza, built from vault.hashicorp.com/agent-telemetry-* annotations
-// (reference §4.6). vault-k8s JSON-decodes each value, marshals the map and unmarshals it into its
+// The agent config's `telemetry` stanza, built from vault.hashicorp.com/agent-telemetry-*
+// annotations. vault-k8s JSON-decodes each value, marshals the map and unmarshals it into its
 // Telemetry struct with encoding/json; this reproduces that decoding field by field. One deliberate
-// difference (quirk 9, fixed): a value of the wrong type drops only its own key, with a reason,
+// difference: a value of the wrong type drops only its own key, with a reason,
 // instead of silently discarding the whole stanza.
 
 type FieldType = 'string' | 'int' | 'bool' | 'string[]';

@@ -1,5 +1,6 @@
-// The injector's Prometheus metrics (reference §6) on a private registry, so two apps in one
-// process (tests) never collide and nothing is registered at import time.
+// The injector's Prometheus metrics, named as vault-k8s names them so dashboards carry over. On a
+// private registry, so two apps in one process (tests) never collide and nothing is registered at
+// import time.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const DURATION_BUCKETS_MS = [

@@ -1,6 +1,6 @@
 // Runs the compiled CLI with plain node: vitest resolves packages differently from node (it reads
-// the `module` field), so only a real `node dist/cli/main.js` run catches ESM import mistakes
-// (DEPENDENCIES.md gotcha 4).
+// the `module` field), so only a real `node dist/cli/main.js` run catches ESM import mistakes such
+// as a default import from a CommonJS package.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

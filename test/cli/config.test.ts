@@ -328,11 +328,14 @@ describe('resolveConfig', () => {
     expect(pick(resolveConfig({}, { [env]: raw }), section, key)).toEqual(value);
   });
 
-  it.each(rows)('--$flag beats $env (quirk 1 fixed)', ({ flag, env, section, key, raw, value }) => {
-    // The variable is not even parsed when the flag is given.
-    const cfg = resolveConfig({ [flag]: raw }, { [env]: 'not-a-valid-value-for-anything:::' });
-    expect(pick(cfg, section, key)).toEqual(value);
-  });
+  it.each(rows)(
+    '--$flag beats $env (unlike vault-k8s, where the environment wins)',
+    ({ flag, env, section, key, raw, value }) => {
+      // The variable is not even parsed when the flag is given.
+      const cfg = resolveConfig({ [flag]: raw }, { [env]: 'not-a-valid-value-for-anything:::' });
+      expect(pick(cfg, section, key)).toEqual(value);
+    },
+  );
 
   it.each(rows)('an empty $env is ignored', ({ env, section, key }) => {
     const defaults = resolveConfig({}, {});
@@ -356,7 +359,7 @@ describe('resolveConfig', () => {
     ['TLS_AUTO_HOSTS', 'tlsAutoHosts', 'a,b', ['a', 'b']],
     ['TLS_MIN_VERSION', 'tlsMinVersion', 'tls13', 'tls13'],
     ['TLS_CIPHER_SUITES', 'tlsCipherSuites', 'X', 'X'],
-  ])('accepts the unprefixed %s fallback (quirk 12)', (env, key, raw, value) => {
+  ])('accepts the unprefixed %s fallback, as vault-k8s does', (env, key, raw, value) => {
     expect(pick(resolveConfig({}, { [env]: raw }), 'server', key)).toEqual(value);
   });
 

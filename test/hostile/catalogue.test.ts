@@ -1,4 +1,4 @@
-// Hostile-input catalogue (issue 5 item 3) against the real TLS listener: runServer on 127.0.0.1:0
+// Hostile-input catalogue against the real TLS listener: runServer on 127.0.0.1:0
 // with a test certificate the client verifies. Every complete request gets a clear 4xx with a
 // message or an AdmissionReview (a denial carries a message), never a 5xx or a dropped connection,
 // and after each case the server still answers a normal review correctly.

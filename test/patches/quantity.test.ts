@@ -1,5 +1,5 @@
 // parseQuantity against apimachinery's own vectors (quantity_test.go, quantity_golden_test.go) and
-// the resource examples of reference §3.7.
+// the resource values vault-k8s users write.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseQuantity, QUANTITY_ACCEPTED } from '../../patches/quantity.js';
@@ -12,7 +12,7 @@ function canon(s: string): string {
 
 describe('parseQuantity: canonical re-serialisation', () => {
   it.each([
-    // reference §3.7
+    // values from real agent-limits-* / agent-requests-* annotations
     ['500m', '500m'],
     ['128Mi', '128Mi'],
     ['500M', '500M'],
@@ -160,7 +160,7 @@ describe('parseQuantity: degenerate inputs Go accepts as zero', () => {
 
 describe('parseQuantity: rejected inputs', () => {
   it.each([
-    // reference §0.1: regex failures
+    // not a quantity at all
     ['128mb'],
     ['128g'],
     ['1Gb'],
@@ -173,7 +173,7 @@ describe('parseQuantity: rejected inputs', () => {
     ['1 '],
     ['1,5'],
     ['½'],
-    // reference §0.1: suffix failures (case matters)
+    // unknown suffixes (case matters)
     ['500mi'],
     ['250gi'],
     ['0.1mi'],

@@ -1,4 +1,4 @@
-// The complete example of reference §4.5: byte-exact VAULT_CONFIG and the same resulting pod.
+// A complete injection as vault-k8s produces it: byte-exact VAULT_CONFIG and the same resulting pod.
 import jsonpatch from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_INJECTOR_CONFIG } from '../../patches/injector-config.js';
@@ -21,7 +21,7 @@ function envValue(c: Container, name: string): string | undefined {
   return c.env?.find((e) => e.name === name)?.value;
 }
 
-describe('reference §4.5 example', () => {
+describe('a complete vault-k8s example', () => {
   const pod = makePod(ANNOTATIONS);
   // vault-k8s mode: the agent reuses the app's token mount.
   const config = { ...DEFAULT_INJECTOR_CONFIG, saTokenProjection: false };

@@ -1,4 +1,4 @@
-// buildTelemetry: reference §4.6, with quirk 9 fixed (a bad value drops only its own key).
+// buildTelemetry: vault-k8s's decoding, except that a bad value drops only its own key.
 import { describe, expect, it } from 'vitest';
 import { buildTelemetry, TELEMETRY_SETTINGS } from '../../patches/telemetry.js';
 

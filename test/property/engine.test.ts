@@ -1,4 +1,4 @@
-// Properties of the engine over generated pods and annotation maps (issue 5 item 2): it never
+// Properties of the engine over generated pods and annotation maps: it never
 // throws, always answers a well-formed AdmissionReview with the request uid, its patch applies the
 // same with two RFC 6902 implementations and gives a valid pod, re-injection is a no-op, and every
 // denial points at something the user can find or add.

@@ -1,4 +1,4 @@
-// §6 metrics (names, types, labels, semantics) and the one-line-per-decision log.
+// The vault-k8s metrics (names, types, labels, semantics) and the one-line-per-decision log.
 import { afterEach, describe, expect, it } from 'vitest';
 import { logDecision } from '../../webhook/decision-log.js';
 import { createLogger } from '../../webhook/logger.js';
