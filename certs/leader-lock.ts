@@ -28,22 +28,27 @@ export interface LeaderLockOptions {
   readonly wallNow?: () => Date;
 }
 
-export function parseLeaderRecord(cm: V1ConfigMap | undefined): LeaderRecord | undefined {
+/** The annotation's JSON, or undefined when there is none or it does not parse. */
+function leaderJson(cm: V1ConfigMap | undefined): Partial<LeaderRecord> | undefined {
   const raw = cm?.metadata?.annotations?.[LEADER_ANNOTATION];
   if (!raw) return undefined;
   try {
-    const rec = JSON.parse(raw) as Partial<LeaderRecord>;
-    if (typeof rec.holderIdentity !== 'string') return undefined;
-    return {
-      holderIdentity: rec.holderIdentity,
-      leaseDurationSeconds: Number(rec.leaseDurationSeconds) || 0,
-      acquireTime: String(rec.acquireTime ?? ''),
-      renewTime: String(rec.renewTime ?? ''),
-      leaderTransitions: Number(rec.leaderTransitions) || 0,
-    };
+    return JSON.parse(raw) as Partial<LeaderRecord>;
   } catch {
     return undefined;
   }
+}
+
+export function parseLeaderRecord(cm: V1ConfigMap | undefined): LeaderRecord | undefined {
+  const rec = leaderJson(cm);
+  if (typeof rec?.holderIdentity !== 'string') return undefined;
+  return {
+    holderIdentity: rec.holderIdentity,
+    leaseDurationSeconds: Number(rec.leaseDurationSeconds) || 0,
+    acquireTime: String(rec.acquireTime ?? ''),
+    renewTime: String(rec.renewTime ?? ''),
+    leaderTransitions: Number(rec.leaderTransitions) || 0,
+  };
 }
 
 export class LeaderLock {

@@ -12,27 +12,38 @@ export interface KnownFlags {
 
 const FLAG_RE = /^--?([A-Za-z0-9][A-Za-z0-9-]*)(?:=([\s\S]*))?$/;
 
+/**
+ * The Go spelling of one known flag rewritten, with how many arguments it used (a value flag may
+ * take the next one); undefined for anything that is not a known flag.
+ */
+function rewriteFlag(
+  argv: readonly string[],
+  i: number,
+  known: KnownFlags,
+): { text: string; used: number } | undefined {
+  const m = FLAG_RE.exec(argv[i] ?? '');
+  if (m === null) return undefined;
+  const name = m[1] ?? '';
+  const value = m[2];
+  if (known.bool.has(name)) return { text: `--${name}=${value ?? 'true'}`, used: 1 };
+  if (!known.value.has(name)) return undefined;
+  // As in Go, the next argument is the flag's value even when it starts with a dash.
+  if (value !== undefined) return { text: `--${name}=${value}`, used: 1 };
+  const next = argv[i + 1];
+  return next === undefined
+    ? { text: `--${name}`, used: 1 }
+    : { text: `--${name}=${next}`, used: 2 };
+}
+
 /** Rewrites Go-style spellings of the known flags; everything else is left exactly as given. */
 export function normaliseGoFlags(argv: readonly string[], known: KnownFlags): string[] {
   const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--') {
-      out.push(...argv.slice(i));
-      break;
-    }
-    const m = FLAG_RE.exec(arg);
-    const name = m?.[1] ?? '';
-    const value = m?.[2];
-    if (m !== null && known.bool.has(name)) {
-      out.push(`--${name}=${value ?? 'true'}`);
-    } else if (m !== null && known.value.has(name)) {
-      // As in Go, the next argument is the flag's value even when it starts with a dash.
-      const given = value ?? (i + 1 < argv.length ? argv[++i] : undefined);
-      out.push(given === undefined ? `--${name}` : `--${name}=${given}`);
-    } else {
-      out.push(arg);
-    }
+  let i = 0;
+  while (i < argv.length) {
+    if (argv[i] === '--') return [...out, ...argv.slice(i)];
+    const rewritten = rewriteFlag(argv, i, known);
+    out.push(rewritten?.text ?? argv[i] ?? '');
+    i += rewritten?.used ?? 1;
   }
   return out;
 }

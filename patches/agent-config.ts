@@ -71,39 +71,42 @@ function templateStanza(s: SecretSpec): Record<string, string | boolean> {
   }) as Record<string, string | boolean>;
 }
 
-function cacheAndListener(
-  spec: AgentSpec,
-  role: AgentRole,
-): Pick<AgentConfig, 'listener' | 'cache'> {
+type CacheAndListener = Pick<AgentConfig, 'listener' | 'cache'>;
+
+/** The cache stanza and its listener, when the agent caches at all in this role. */
+function cacheFor(spec: AgentSpec, role: AgentRole, listener: Listener): CacheAndListener {
+  if (spec.cachePersist) {
+    const persist = {
+      type: 'kubernetes' as const,
+      path: spec.names.paths.cache,
+      ...(spec.cacheExitOnErr ? { exit_on_err: true as const } : {}),
+    };
+    const cache = { ...compact({ use_auto_auth_token: spec.cacheUseAutoAuthToken }), persist };
+    return { listener: [listener], cache };
+  }
+  if (spec.cacheEnable && spec.layout.sidecar !== 'none' && role === 'sidecar') {
+    return {
+      listener: [listener],
+      cache: compact({ use_auto_auth_token: spec.cacheUseAutoAuthToken }),
+    };
+  }
+  return {};
+}
+
+function cacheAndListener(spec: AgentSpec, role: AgentRole): CacheAndListener {
   const listener: Listener = {
     type: 'tcp',
     address: `127.0.0.1:${spec.cacheListenerPort}`,
     tls_disable: true,
   };
-  const out: Pick<AgentConfig, 'listener' | 'cache'> = {};
-  if (spec.cachePersist) {
-    out.listener = [listener];
-    out.cache = {
-      ...compact({ use_auto_auth_token: spec.cacheUseAutoAuthToken }),
-      persist: {
-        type: 'kubernetes',
-        path: spec.names.paths.cache,
-        ...(spec.cacheExitOnErr ? { exit_on_err: true as const } : {}),
-      },
-    };
-  } else if (spec.cacheEnable && spec.layout.sidecar !== 'none' && role === 'sidecar') {
-    out.listener = [listener];
-    out.cache = compact({ use_auto_auth_token: spec.cacheUseAutoAuthToken });
-  }
-  if (spec.enableQuit) {
-    const first = out.listener?.[0] ?? listener;
-    out.listener = [
-      { ...first, agent_api: { enable_quit: true } },
-      ...(out.listener?.slice(1) ?? []),
-    ];
-    out.cache ??= {};
-  }
-  return out;
+  const out = cacheFor(spec, role, listener);
+  if (!spec.enableQuit) return out;
+  // The quit endpoint lives on the first listener; an agent without a cache still needs one.
+  const [first = listener, ...rest] = out.listener ?? [];
+  return {
+    listener: [{ ...first, agent_api: { enable_quit: true } }, ...rest],
+    cache: out.cache ?? {},
+  };
 }
 
 export function buildAgentConfig(spec: AgentSpec, role: AgentRole): AgentConfig {

@@ -3,40 +3,45 @@
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import type { Container } from './k8s-types.js';
+import { toError } from './to-error.js';
 
 export type PatchParse = { ok: true; ops: Operation[] } | { ok: false; message: string };
 
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 
+/** What is wrong with operation `i`, or undefined when it is a well-formed operation. */
+function operationProblem(op: unknown, i: number): string | undefined {
+  if (typeof op !== 'object' || op === null || Array.isArray(op)) {
+    return `operation ${i} is not an object`;
+  }
+  const { op: name, path } = op as Record<string, unknown>;
+  if (typeof name !== 'string' || !OPS.has(name)) {
+    return `operation ${i} has op ${JSON.stringify(name)}; accepted: ${[...OPS].join(', ')}`;
+  }
+  if (typeof path !== 'string') return `operation ${i} has no string "path"`;
+  return undefined;
+}
+
+function parseJson(raw: string): { ok: true; doc: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, doc: JSON.parse(raw) as unknown };
+  } catch (err) {
+    const why = toError(err).message;
+    return { ok: false, message: `not valid JSON (${why}); expected an RFC 6902 JSON patch array` };
+  }
+}
+
 /** "" and "null" and "[]" mean no patch. Anything else must be a JSON array of operation objects. */
 export function parseJsonPatchAnnotation(raw: string): PatchParse {
   if (raw.trim() === '') return { ok: true, ops: [] };
-  let doc: unknown;
-  try {
-    doc = JSON.parse(raw);
-  } catch (err) {
-    return {
-      ok: false,
-      message: `not valid JSON (${(err as Error).message}); expected an RFC 6902 JSON patch array`,
-    };
-  }
+  const parsed = parseJson(raw);
+  if (!parsed.ok) return parsed;
+  const { doc } = parsed;
   if (doc === null) return { ok: true, ops: [] };
   if (!Array.isArray(doc))
     return { ok: false, message: 'expected an RFC 6902 JSON patch: a JSON array of operations' };
-  for (const [i, op] of doc.entries()) {
-    if (typeof op !== 'object' || op === null || Array.isArray(op)) {
-      return { ok: false, message: `operation ${i} is not an object` };
-    }
-    const { op: name, path } = op as Record<string, unknown>;
-    if (typeof name !== 'string' || !OPS.has(name)) {
-      return {
-        ok: false,
-        message: `operation ${i} has op ${JSON.stringify(name)}; accepted: ${[...OPS].join(', ')}`,
-      };
-    }
-    if (typeof path !== 'string')
-      return { ok: false, message: `operation ${i} has no string "path"` };
-  }
+  const problem = doc.map(operationProblem).find((p) => p !== undefined);
+  if (problem !== undefined) return { ok: false, message: problem };
   return { ok: true, ops: doc as Operation[] };
 }
 

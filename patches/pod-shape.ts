@@ -16,44 +16,49 @@ function expect(problems: Problem[], key: string, v: unknown, want: string): voi
   problems.push({ key, message: `expected ${want}, got ${typeName(v)}` });
 }
 
+/** Absent or null: Kubernetes treats both as unset. */
+const unset = (v: unknown): boolean => v === undefined || v === null;
+
+function checkMetadata(problems: Problem[], metadata: unknown): void {
+  if (metadata === undefined) return;
+  if (!isRecord(metadata)) return expect(problems, 'metadata', metadata, 'an object');
+  const ann = metadata.annotations;
+  if (unset(ann)) return;
+  if (!isRecord(ann)) return expect(problems, 'metadata.annotations', ann, 'a map of strings');
+  for (const [k, v] of Object.entries(ann)) {
+    if (typeof v !== 'string')
+      expect(problems, `metadata.annotations[${JSON.stringify(k)}]`, v, 'a string');
+  }
+}
+
+function checkStatus(problems: Problem[], status: unknown): void {
+  if (unset(status)) return;
+  if (!isRecord(status)) return expect(problems, 'status', status, 'an object');
+  if (status.phase !== undefined && typeof status.phase !== 'string')
+    expect(problems, 'status.phase', status.phase, 'a string');
+}
+
+/** managedFields never change and only make diffing slower (istio drops them too). */
+function withoutManagedFields(object: Record<string, unknown>): Pod {
+  const pod = { ...object } as Pod & Record<string, unknown>;
+  const { metadata } = object;
+  if (!isRecord(metadata)) return pod;
+  const { managedFields: _drop, ...rest } = metadata;
+  pod.metadata = rest.annotations === null ? (({ annotations: _n, ...m }) => m)(rest) : rest;
+  return pod;
+}
+
 /** Checks what the decision reads (metadata, annotations, status) and drops managedFields. */
 export function checkPodShape(object: unknown): Shape {
-  const problems: Problem[] = [];
   if (!isRecord(object)) {
-    return {
-      ok: false,
-      problems: [
-        { key: 'request.object', message: `expected a Pod object, got ${typeName(object)}` },
-      ],
-    };
+    const message = `expected a Pod object, got ${typeName(object)}`;
+    return { ok: false, problems: [{ key: 'request.object', message }] };
   }
-  const { metadata, status } = object;
-  if (metadata !== undefined && !isRecord(metadata))
-    expect(problems, 'metadata', metadata, 'an object');
-  if (isRecord(metadata)) {
-    const ann = metadata.annotations;
-    if (ann !== undefined && ann !== null && !isRecord(ann))
-      expect(problems, 'metadata.annotations', ann, 'a map of strings');
-    if (isRecord(ann)) {
-      for (const [k, v] of Object.entries(ann)) {
-        if (typeof v !== 'string')
-          expect(problems, `metadata.annotations[${JSON.stringify(k)}]`, v, 'a string');
-      }
-    }
-  }
-  if (status !== undefined && status !== null && !isRecord(status))
-    expect(problems, 'status', status, 'an object');
-  if (isRecord(status) && status.phase !== undefined && typeof status.phase !== 'string') {
-    expect(problems, 'status.phase', status.phase, 'a string');
-  }
+  const problems: Problem[] = [];
+  checkMetadata(problems, object.metadata);
+  checkStatus(problems, object.status);
   if (problems.length > 0) return { ok: false, problems };
-  // managedFields never change and only make diffing slower (istio drops them too).
-  const pod = { ...object } as Pod & Record<string, unknown>;
-  if (isRecord(metadata)) {
-    const { managedFields: _drop, ...rest } = metadata;
-    pod.metadata = rest.annotations === null ? (({ annotations: _n, ...m }) => m)(rest) : rest;
-  }
-  return { ok: true, pod };
+  return { ok: true, pod: withoutManagedFields(object) };
 }
 
 function checkContainers(
@@ -75,11 +80,7 @@ function checkContainers(
       expect(problems, `${at}.name`, c.name, 'a non-empty string');
     checkList(problems, `${at}.volumeMounts`, c.volumeMounts, ['name', 'mountPath']);
     checkList(problems, `${at}.env`, c.env, ['name']);
-    if (
-      c.securityContext !== undefined &&
-      c.securityContext !== null &&
-      !isRecord(c.securityContext)
-    ) {
+    if (!unset(c.securityContext) && !isRecord(c.securityContext)) {
       expect(problems, `${at}.securityContext`, c.securityContext, 'an object');
     }
   });
@@ -107,12 +108,9 @@ export function checkPodSpecShape(pod: Pod): Problem[] {
   checkContainers(problems, 'spec.containers', spec.containers, true);
   checkContainers(problems, 'spec.initContainers', spec.initContainers, false);
   checkList(problems, 'spec.volumes', spec.volumes, ['name']);
-  if (
-    spec.shareProcessNamespace !== undefined &&
-    spec.shareProcessNamespace !== null &&
-    typeof spec.shareProcessNamespace !== 'boolean'
-  ) {
-    expect(problems, 'spec.shareProcessNamespace', spec.shareProcessNamespace, 'a boolean');
+  const share = spec.shareProcessNamespace;
+  if (!unset(share) && typeof share !== 'boolean') {
+    expect(problems, 'spec.shareProcessNamespace', share, 'a boolean');
   }
   return problems;
 }

@@ -70,42 +70,41 @@ const isDigit = (c: string): boolean => c >= '0' && c <= '9';
  * message: "+", "-", "." and a bare suffix such as "Ki" all scan as zero, and Go accepts them.
  */
 function scan(str: string): Scanned | undefined {
-  const end = str.length;
-  let pos = 0;
-  let negative = false;
-  if (str.charAt(0) === '-') {
-    negative = true;
-    pos++;
-  } else if (str.charAt(0) === '+') {
-    pos++;
+  const negative = str.charAt(0) === '-';
+  const signEnd = negative || str.charAt(0) === '+' ? 1 : 0;
+  const pos = skipWhile(str, signEnd, (c) => c === '0');
+  if (pos >= str.length) return { negative, value: '0', num: '0', denom: '', suffix: '' };
+  const numEnd = skipWhile(str, pos, isDigit);
+  const num = numEnd > pos ? str.slice(pos, numEnd) : '0';
+  if (numEnd >= str.length) return { negative, value: str, num, denom: '', suffix: '' };
+  const fraction = scanFraction(str, numEnd);
+  if (fraction.end >= str.length) {
+    return { negative, value: str, num, denom: fraction.denom, suffix: '' };
   }
-  while (pos < end && str.charAt(pos) === '0') pos++;
-  if (pos >= end) return { negative, value: '0', num: '0', denom: '', suffix: '' };
+  if (!isSuffix(str, fraction.end)) return undefined;
+  const value = str.slice(0, fraction.end);
+  return { negative, value, num, denom: fraction.denom, suffix: str.slice(fraction.end) };
+}
 
+/** The first index from `pos` whose character does not pass `test`. */
+function skipWhile(str: string, pos: number, test: (c: string) => boolean): number {
   let i = pos;
-  while (i < end && isDigit(str.charAt(i))) i++;
-  const num = i > pos ? str.slice(pos, i) : '0';
-  if (i >= end) return { negative, value: str, num, denom: '', suffix: '' };
-  pos = i;
+  while (i < str.length && test(str.charAt(i))) i++;
+  return i;
+}
 
-  let denom = '';
-  if (str.charAt(pos) === '.') {
-    pos++;
-    let j = pos;
-    while (j < end && isDigit(str.charAt(j))) j++;
-    denom = str.slice(pos, j);
-    if (j >= end) return { negative, value: str, num, denom, suffix: '' };
-    pos = j;
-  }
-  const value = str.slice(0, pos);
+/** An optional "." and its digits, starting at `pos`. */
+function scanFraction(str: string, pos: number): { denom: string; end: number } {
+  if (str.charAt(pos) !== '.') return { denom: '', end: pos };
+  const end = skipWhile(str, pos + 1, isDigit);
+  return { denom: str.slice(pos + 1, end), end };
+}
 
-  // Suffix: any run of suffix letters, an optional sign, then digits, to the end of the string.
-  const suffixStart = pos;
-  while (pos < end && SUFFIX_CHARS.includes(str.charAt(pos))) pos++;
-  if (pos < end && (str.charAt(pos) === '-' || str.charAt(pos) === '+')) pos++;
-  while (pos < end && isDigit(str.charAt(pos))) pos++;
-  if (pos < end) return undefined;
-  return { negative, value, num, denom, suffix: str.slice(suffixStart) };
+/** Suffix: any run of suffix letters, an optional sign, then digits, to the end of the string. */
+function isSuffix(str: string, start: number): boolean {
+  let pos = skipWhile(str, start, (c) => SUFFIX_CHARS.includes(c));
+  if (str.charAt(pos) === '-' || str.charAt(pos) === '+') pos++;
+  return skipWhile(str, pos, isDigit) >= str.length;
 }
 
 function interpretSuffix(s: string): Suffix | undefined {
@@ -186,34 +185,34 @@ function canonical(unscaled: bigint, exp10: number, format: Format): string {
  * come back unchanged. Returns undefined when Go would take the arbitrary-precision path instead.
  */
 function fastPath(str: string, sc: Scanned, sfx: Suffix): string | undefined {
-  let precision: number;
-  let scale: number;
-  let mantissa = 1n;
-  if (sfx.format === 'BinarySI') {
-    scale = 0;
-    if (sfx.exponent < 0 || sc.denom.length > 0) return undefined;
-    mantissa = 1n << BigInt(sfx.exponent);
-    // Go's rough digit budget: 2^10 is ~3 decimal digits (float32(exponent)*3/10, truncated).
-    precision = 15 - sc.num.length - Math.trunc((sfx.exponent * 3) / 10) - 1;
-  } else {
-    scale = sfx.exponent;
-    precision = MAX_INT64_FACTORS - (sc.num.length + sc.denom.length);
-  }
-  if (precision < 0) return undefined;
-  scale -= sc.denom.length;
+  const budget = fastPathBudget(sc, sfx);
+  if (budget === undefined) return undefined;
+  const scale = budget.scale - sc.denom.length;
   if (scale < NANO) return undefined;
-
   const shifted = sc.num + sc.denom;
   const value = BigInt(shifted);
-  const product = value * mantissa;
+  const product = value * budget.mantissa;
   if (product > INT64_MAX) return undefined;
-
-  if (sfx.format === 'BinarySI') {
-    if (sfx.exponent % 10 === 0 && (value & 7n) !== 0n) return str;
-  } else if (scale % 3 === 0 && !shifted.endsWith('000') && shifted[0] !== '0') {
-    return str;
-  }
+  if (looksCanonical(shifted, value, scale, sfx)) return str;
   return canonical(sc.negative ? -product : product, scale, sfx.format);
+}
+
+/** The scale and mantissa of the int64 fast path, or undefined when the digits would not fit. */
+function fastPathBudget(sc: Scanned, sfx: Suffix): { scale: number; mantissa: bigint } | undefined {
+  if (sfx.format !== 'BinarySI') {
+    const precision = MAX_INT64_FACTORS - (sc.num.length + sc.denom.length);
+    return precision < 0 ? undefined : { scale: sfx.exponent, mantissa: 1n };
+  }
+  if (sfx.exponent < 0 || sc.denom.length > 0) return undefined;
+  // Go's rough digit budget: 2^10 is ~3 decimal digits (float32(exponent)*3/10, truncated).
+  const precision = 15 - sc.num.length - Math.trunc((sfx.exponent * 3) / 10) - 1;
+  return precision < 0 ? undefined : { scale: 0, mantissa: 1n << BigInt(sfx.exponent) };
+}
+
+/** When Go keeps the input string verbatim instead of re-serialising it. */
+function looksCanonical(shifted: string, value: bigint, scale: number, sfx: Suffix): boolean {
+  if (sfx.format === 'BinarySI') return sfx.exponent % 10 === 0 && (value & 7n) !== 0n;
+  return scale % 3 === 0 && !shifted.endsWith('000') && shifted[0] !== '0';
 }
 
 /** Ceiling of |unscaled| × 10^exp10 at nano precision: Go rounds tiny requests up, never to 0. */

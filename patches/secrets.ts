@@ -73,6 +73,51 @@ export interface SecretsResult {
   readonly problems: Problem[];
 }
 
+/** Looks up one secret's per-secret annotations through the index. */
+type SecretLookup = (prefix: string) => string | undefined;
+
+function mountPathOf(
+  get: SecretLookup,
+  raw: string,
+  globalMountPath: string,
+  problems: Problem[],
+): string {
+  const own = get(PREFIX_SECRET_VOLUME_PATH);
+  if (own !== undefined && !own.startsWith('/')) {
+    problems.push({
+      key: `${PREFIX_SECRET_VOLUME_PATH}${raw}`,
+      value: own,
+      message: 'expected an absolute path such as /vault/db',
+    });
+  }
+  return own ?? globalMountPath;
+}
+
+function errorOnMissingKey(get: SecretLookup, raw: string, problems: Problem[]): boolean {
+  const value = get(PREFIX_ERROR_ON_MISSING_KEY);
+  const parsed = parseGoBool(value ?? '');
+  if (parsed.ok) return parsed.value;
+  problems.push({
+    key: `${PREFIX_ERROR_ON_MISSING_KEY}${raw}`,
+    value,
+    message: `expected ${parsed.accepted}`,
+  });
+  return false;
+}
+
+/** An inline template wins over a template file; with neither, the default template renders. */
+function templateOf(
+  get: SecretLookup,
+  kind: DefaultTemplate,
+  path: string,
+): Pick<SecretSpec, 'contents' | 'source' | 'usesDefaultTemplate'> {
+  const template = get(PREFIX_TEMPLATE) ?? '';
+  if (template !== '') return { contents: template, source: '', usesDefaultTemplate: false };
+  const source = get(PREFIX_TEMPLATE_FILE) ?? '';
+  if (source !== '') return { contents: '', source, usesDefaultTemplate: false };
+  return { contents: defaultTemplate(kind, path), source: '', usesDefaultTemplate: true };
+}
+
 export function discoverSecrets(
   annotations: Readonly<Record<string, string>>,
   globalMountPath: string,
@@ -82,46 +127,24 @@ export function discoverSecrets(
   const problems: Problem[] = [];
   const secrets = declaredSecretNames(annotations, index).map((raw): SecretSpec => {
     // Per-secret values come from the index: no key strings are built per secret and prefix.
-    const get = (prefix: string): string => index.get(prefix)?.get(raw) ?? '';
+    const get: SecretLookup = (prefix) => index.get(prefix)?.get(raw);
+    const text = (prefix: string): string => get(prefix) ?? '';
     const name = preserveCase(annotations, index, raw) ? raw : raw.toLowerCase();
-    const path = get(PREFIX_SECRET);
-    const template = get(PREFIX_TEMPLATE);
-    const templateFile = template === '' ? get(PREFIX_TEMPLATE_FILE) : '';
-    const ownMountPath = index.get(PREFIX_SECRET_VOLUME_PATH)?.get(raw);
-    const mountPath = ownMountPath ?? globalMountPath;
-    if (ownMountPath !== undefined && !mountPath.startsWith('/')) {
-      problems.push({
-        key: `${PREFIX_SECRET_VOLUME_PATH}${raw}`,
-        value: mountPath,
-        message: 'expected an absolute path such as /vault/db',
-      });
-    }
-    const missingKeyRaw = index.get(PREFIX_ERROR_ON_MISSING_KEY)?.get(raw);
-    const missingKey = parseGoBool(missingKeyRaw ?? '');
-    if (!missingKey.ok) {
-      problems.push({
-        key: `${PREFIX_ERROR_ON_MISSING_KEY}${raw}`,
-        value: missingKeyRaw,
-        message: `expected ${missingKey.accepted}`,
-      });
-    }
-    const file = get(PREFIX_FILE);
-    const usesDefaultTemplate = template === '' && templateFile === '';
+    const path = text(PREFIX_SECRET);
+    const mountPath = mountPathOf(get, raw, globalMountPath, problems);
+    const file = text(PREFIX_FILE);
     return {
       rawName: raw,
       name,
       path,
       destination: file === '' ? `${mountPath}/${name}` : goJoin(mountPath, file),
-      contents:
-        template !== '' ? template : usesDefaultTemplate ? defaultTemplate(templateKind, path) : '',
-      source: templateFile,
+      ...templateOf(get, templateKind, path),
       mountPath,
-      command: get(PREFIX_COMMAND),
-      perms: get(PREFIX_PERMS),
-      leftDelimiter: get(PREFIX_LEFT_DELIM) || '{{',
-      rightDelimiter: get(PREFIX_RIGHT_DELIM) || '}}',
-      errorOnMissingKey: missingKey.ok && missingKey.value,
-      usesDefaultTemplate,
+      command: text(PREFIX_COMMAND),
+      perms: text(PREFIX_PERMS),
+      leftDelimiter: text(PREFIX_LEFT_DELIM) || '{{',
+      rightDelimiter: text(PREFIX_RIGHT_DELIM) || '}}',
+      errorOnMissingKey: errorOnMissingKey(get, raw, problems),
     };
   });
   return { secrets, problems };

@@ -17,13 +17,18 @@ function projectedToken(volume: Volume | undefined): ProjectedToken | undefined 
   const sources: unknown = volume?.projected?.sources;
   if (!Array.isArray(sources)) return undefined;
   for (const source of sources as unknown[]) {
-    const token = (source as ProjectedSource | null)?.serviceAccountToken;
-    const path: unknown = token?.path;
-    const audience: unknown = token?.audience;
-    if (typeof path === 'string' && path !== '')
-      return { path, audience: typeof audience === 'string' ? audience : '' };
+    const token: unknown = (source as ProjectedSource | null)?.serviceAccountToken;
+    const found = tokenSource(token);
+    if (found !== undefined) return found;
   }
   return undefined;
+}
+
+function tokenSource(token: unknown): ProjectedToken | undefined {
+  if (typeof token !== 'object' || token === null) return undefined;
+  const { path, audience } = token as { path?: unknown; audience?: unknown };
+  if (typeof path !== 'string' || path === '') return undefined;
+  return { path, audience: typeof audience === 'string' ? audience : '' };
 }
 
 function podLabel(pod: Pod): string {

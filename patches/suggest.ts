@@ -9,27 +9,40 @@
 export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   const n = b.length;
-  let prevPrev = new Int32Array(n + 1);
-  let prev = new Int32Array(n + 1);
-  let row = new Int32Array(n + 1);
-  for (let j = 0; j <= n; j++) prev[j] = j;
+  let rows: Rows = {
+    prevPrev: new Int32Array(n + 1),
+    prev: new Int32Array(n + 1),
+    row: new Int32Array(n + 1),
+  };
+  for (let j = 0; j <= n; j++) rows.prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const ca = a.charCodeAt(i - 1);
-    row[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= n; j++) {
-      const cb = b.charCodeAt(j - 1);
-      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (ca === cb ? 0 : 1));
-      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) {
-        d = Math.min(d, prevPrev[j - 2]! + 1);
-      }
-      row[j] = d;
-      if (d < rowMin) rowMin = d;
-    }
-    if (rowMin > max) return max + 1;
-    [prevPrev, prev, row] = [prev, row, prevPrev];
+    if (fillRow(a, b, i, rows) > max) return max + 1;
+    rows = { prevPrev: rows.prev, prev: rows.row, row: rows.prevPrev };
   }
-  return prev[n]!;
+  return rows.prev[n]!;
+}
+
+/** The two rows before the one being filled, and that row (reused in rotation). */
+interface Rows {
+  readonly prevPrev: Int32Array;
+  readonly prev: Int32Array;
+  readonly row: Int32Array;
+}
+
+/** Fills row `i` of the distance table; returns its smallest entry (for stopping early). */
+function fillRow(a: string, b: string, i: number, { prevPrev, prev, row }: Rows): number {
+  const ca = a.charCodeAt(i - 1);
+  row[0] = i;
+  let rowMin = i;
+  for (let j = 1; j <= b.length; j++) {
+    const cb = b.charCodeAt(j - 1);
+    let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (ca === cb ? 0 : 1));
+    const transposed = i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb;
+    if (transposed) d = Math.min(d, prevPrev[j - 2]! + 1);
+    row[j] = d;
+    rowMin = Math.min(rowMin, d);
+  }
+  return rowMin;
 }
 
 /** How far a name may be from a candidate to be suggested: short names tolerate fewer edits. */
@@ -88,15 +101,20 @@ export function suggest(
   const lower = name.toLowerCase();
   let best: Scored | undefined;
   for (const candidate of exact) {
-    const max = allowedDistance(candidate);
-    const distance = editDistance(lower, candidate.toLowerCase(), max);
-    if (distance > max || candidate === name) continue;
-    const scored = { text: candidate, distance, rank: [0] };
-    if (better(scored, best)) best = scored;
+    const scored = exactCandidate(name, lower, candidate);
+    if (scored !== undefined && better(scored, best)) best = scored;
   }
   for (const family of families) {
     const scored = familyCandidate(name, lower, family);
     if (scored !== undefined && scored.text !== name && better(scored, best)) best = scored;
   }
   return best?.text;
+}
+
+/** An exact name close enough to suggest (never the name itself). */
+function exactCandidate(name: string, lower: string, candidate: string): Scored | undefined {
+  if (candidate === name) return undefined;
+  const max = allowedDistance(candidate);
+  const distance = editDistance(lower, candidate.toLowerCase(), max);
+  return distance > max ? undefined : { text: candidate, distance, rank: [0] };
 }

@@ -117,27 +117,27 @@ type Decoded = { ok: true; value: unknown } | { ok: false; reason: string };
  * within int64 range. []string elements may be null (they decode to "").
  */
 function decodeField(type: FieldType, v: unknown): Decoded {
-  const mismatch = (): Decoded => ({
-    ok: false,
-    reason: `expected ${EXPECTED[type]}, got ${describe(v)}`,
-  });
-  switch (type) {
-    case 'string':
-      return typeof v === 'string' ? { ok: true, value: v } : mismatch();
-    case 'bool':
-      return typeof v === 'boolean' ? { ok: true, value: v } : mismatch();
-    case 'int':
-      if (typeof v !== 'number' || !Number.isInteger(v) || v >= TWO_63 || v < -TWO_63)
-        return mismatch();
-      return { ok: true, value: v };
-    case 'string[]':
-      if (!Array.isArray(v)) return mismatch();
-      if (!v.every((e) => e === null || typeof e === 'string')) {
-        return { ok: false, reason: `expected ${EXPECTED[type]}, got an array with a non-string` };
-      }
-      return { ok: true, value: v.map((e: unknown) => (e === null ? '' : e)) };
+  const value = FIELD_DECODERS[type](v);
+  if (value !== undefined) return { ok: true, value };
+  if (type === 'string[]' && Array.isArray(v)) {
+    return { ok: false, reason: `expected ${EXPECTED[type]}, got an array with a non-string` };
   }
+  return { ok: false, reason: `expected ${EXPECTED[type]}, got ${describe(v)}` };
 }
+
+const isInt64 = (v: unknown): boolean =>
+  typeof v === 'number' && Number.isInteger(v) && v < TWO_63 && v >= -TWO_63;
+
+/** Each Go field type's decoding: the value to keep, or undefined when the type does not match. */
+const FIELD_DECODERS: Readonly<Record<FieldType, (v: unknown) => unknown>> = {
+  string: (v) => (typeof v === 'string' ? v : undefined),
+  bool: (v) => (typeof v === 'boolean' ? v : undefined),
+  int: (v) => (isInt64(v) ? v : undefined),
+  'string[]': (v) =>
+    Array.isArray(v) && v.every((e) => e === null || typeof e === 'string')
+      ? v.map((e: unknown) => (e === null ? '' : e))
+      : undefined,
+};
 
 /** Go's omitempty: "", 0, false and empty slices are not written. */
 function isZero(v: unknown): boolean {
@@ -159,32 +159,37 @@ export function buildTelemetry(
 ): TelemetryResult {
   const byKey = new Map<string, string>();
   for (const [suffix, raw] of entries) byKey.set(suffix.replace(/-/g, '_'), raw);
-
   const values = new Map<string, unknown>();
   const dropped: TelemetryDrop[] = [];
   for (const key of [...byKey.keys()].sort(byUtf8)) {
-    const raw = byKey.get(key) ?? '';
-    const field = FIELD_BY_FOLDED.get(fold(key));
-    if (field === undefined) {
-      dropped.push({ key, value: raw, reason: UNKNOWN_REASON });
-      continue;
-    }
-    const [name, type] = field;
-    const decoded = decodeValue(raw);
-    if (decoded === null) {
-      // JSON null resets a slice and leaves any other Go value as it was.
-      if (type === 'string[]') values.delete(name);
-      continue;
-    }
-    const result = decodeField(type, decoded);
-    if (result.ok) values.set(name, result.value);
-    else dropped.push({ key, value: raw, reason: result.reason });
+    const drop = applySetting(values, key, byKey.get(key) ?? '');
+    if (drop !== undefined) dropped.push(drop);
   }
-
   const telemetry: Record<string, unknown> = {};
   for (const [name] of TELEMETRY_FIELDS) {
     const v = values.get(name);
     if (v !== undefined && !isZero(v)) telemetry[name] = v;
   }
   return { telemetry: Object.keys(telemetry).length > 0 ? telemetry : undefined, dropped };
+}
+
+/** Decodes one setting into `values`, as Go's unmarshal would; the drop when it cannot. */
+function applySetting(
+  values: Map<string, unknown>,
+  key: string,
+  raw: string,
+): TelemetryDrop | undefined {
+  const field = FIELD_BY_FOLDED.get(fold(key));
+  if (field === undefined) return { key, value: raw, reason: UNKNOWN_REASON };
+  const [name, type] = field;
+  const decoded = decodeValue(raw);
+  if (decoded === null) {
+    // JSON null resets a slice and leaves any other Go value as it was.
+    if (type === 'string[]') values.delete(name);
+    return undefined;
+  }
+  const result = decodeField(type, decoded);
+  if (!result.ok) return { key, value: raw, reason: result.reason };
+  values.set(name, result.value);
+  return undefined;
 }

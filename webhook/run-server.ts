@@ -174,7 +174,7 @@ export async function runServer(opts: RunServerOptions): Promise<RunningServer> 
   const addr = app.server.address() as AddressInfo;
   let stopping: Promise<StopResult> | undefined;
   const stop = (): Promise<StopResult> =>
-    (stopping ??= gracefulStop(app, readiness, opts.certificateSource, server, logger));
+    (stopping ??= gracefulStop({ app, readiness, source: opts.certificateSource }, server, logger));
   return {
     app,
     readiness,
@@ -186,10 +186,15 @@ export async function runServer(opts: RunServerOptions): Promise<RunningServer> 
   };
 }
 
+/** What a graceful stop closes: the app, its readiness, and the certificate source feeding it. */
+interface Stoppable {
+  readonly app: App;
+  readonly readiness: Readiness;
+  readonly source: CertificateSource;
+}
+
 async function gracefulStop(
-  app: App,
-  readiness: Readiness,
-  source: CertificateSource,
+  { app, readiness, source }: Stoppable,
   server: ServerConfig,
   logger: Logger,
 ): Promise<StopResult> {

@@ -1,0 +1,73 @@
+// One row of the configuration table and the helpers that build rows: a setting's flag, the
+// environment variables read for it (in lookup order), the field it fills and its grammar.
+import type { Parsed } from '../patches/go-values.js';
+import type { InjectorConfig } from '../patches/injector-config.js';
+import type { ServerConfig } from '../webhook/server-config.js';
+import * as v from './config-values.js';
+
+export interface ConfigOption {
+  /** The vault-k8s flag name without dashes; undefined for settings read only from the environment. */
+  readonly flag: string | undefined;
+  /** Environment variables in lookup order; the first non-empty one is used. */
+  readonly env: readonly string[];
+  readonly section: 'injector' | 'server';
+  readonly key: string;
+  /** Boolean flags take no separate argument (`--x`, `--x=false`), as in Go's flag package. */
+  readonly isBool: boolean;
+  /** Shown in help after the flag, e.g. "<addr>". */
+  readonly placeholder: string;
+  readonly description: string;
+  /** How help shows the default when the raw default value would read badly (e.g. milliseconds). */
+  readonly defaultText: string | undefined;
+  readonly parse: (raw: string) => Parsed<unknown>;
+}
+
+interface Described {
+  readonly flag: string | undefined;
+  readonly env: readonly string[];
+  readonly placeholder?: string;
+  readonly description: string;
+  readonly defaultText?: string;
+}
+
+export function injector<K extends keyof InjectorConfig>(
+  key: K,
+  d: Described,
+  parse: (raw: string) => Parsed<InjectorConfig[K]>,
+): ConfigOption {
+  return option('injector', key, d, parse);
+}
+
+export function server<K extends keyof ServerConfig>(
+  key: K,
+  d: Described,
+  parse: (raw: string) => Parsed<ServerConfig[K]>,
+): ConfigOption {
+  return option('server', key, d, parse);
+}
+
+function option(
+  section: 'injector' | 'server',
+  key: string,
+  d: Described,
+  parse: (raw: string) => Parsed<unknown>,
+): ConfigOption {
+  const isBool = parse === v.parseBool;
+  return Object.freeze({
+    section,
+    key,
+    flag: d.flag,
+    env: Object.freeze([...d.env]),
+    isBool,
+    placeholder: d.placeholder ?? (isBool ? '[bool]' : '<value>'),
+    description: d.description,
+    defaultText: d.defaultText,
+    parse,
+  });
+}
+
+/** The prefix of every environment variable vault-k8s reads. */
+export const P = 'AGENT_INJECT_';
+
+/** vault-k8s's envconfig also reads these unprefixed names: kept so existing deployments work. */
+export const tls = (name: string): readonly string[] => [`${P}${name}`, name];

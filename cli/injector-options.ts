@@ -1,0 +1,312 @@
+// The configuration table's injector settings: the defaults behind the annotations.
+import { injector, P, type ConfigOption } from './config-option.js';
+import * as v from './config-values.js';
+
+export function injectorOptions(): ConfigOption[] {
+  return [
+    injector(
+      'vaultAddress',
+      {
+        flag: 'vault-address',
+        env: [`${P}VAULT_ADDR`],
+        placeholder: '<url>',
+        description: 'address of the Vault server',
+      },
+      v.parseNonEmpty,
+    ),
+    injector(
+      'vaultImage',
+      {
+        flag: 'vault-image',
+        env: [`${P}VAULT_IMAGE`],
+        placeholder: '<image>',
+        description: 'image of the injected Vault Agent',
+      },
+      v.parseNonEmpty,
+    ),
+    injector(
+      'authType',
+      {
+        flag: 'vault-auth-type',
+        env: [`${P}VAULT_AUTH_TYPE`],
+        placeholder: '<type>',
+        description: 'Vault auth method type',
+      },
+      v.parseNonEmpty,
+    ),
+    injector(
+      'authPath',
+      {
+        flag: 'vault-auth-path',
+        env: [`${P}VAULT_AUTH_PATH`],
+        placeholder: '<path>',
+        description: 'mount path of the Vault auth method',
+      },
+      v.parseNonEmpty,
+    ),
+    injector(
+      'vaultNamespace',
+      {
+        flag: 'vault-namespace',
+        env: [`${P}VAULT_NAMESPACE`],
+        placeholder: '<ns>',
+        description: 'Vault Enterprise namespace',
+      },
+      v.parseString,
+    ),
+    injector(
+      'proxyAddress',
+      {
+        flag: 'proxy-address',
+        env: [`${P}PROXY_ADDR`],
+        placeholder: '<url>',
+        description: 'HTTP proxy the agents use to reach Vault',
+      },
+      v.parseString,
+    ),
+    injector(
+      'revokeOnShutdown',
+      {
+        flag: 'revoke-on-shutdown',
+        env: [`${P}REVOKE_ON_SHUTDOWN`],
+        description: 'revoke the Vault token when the pod stops',
+      },
+      v.parseBool,
+    ),
+    injector(
+      'runAsUser',
+      {
+        flag: 'run-as-user',
+        env: [`${P}RUN_AS_USER`],
+        placeholder: '<uid>',
+        description: 'user the agents run as',
+      },
+      v.parseString,
+    ),
+    injector(
+      'runAsGroup',
+      {
+        flag: 'run-as-group',
+        env: [`${P}RUN_AS_GROUP`],
+        placeholder: '<gid>',
+        description: 'group the agents run as',
+      },
+      v.parseString,
+    ),
+    injector(
+      'runAsSameUser',
+      {
+        flag: 'run-as-same-user',
+        env: [`${P}RUN_AS_SAME_USER`],
+        description: "run the agents as the first app container's user",
+      },
+      v.parseBool,
+    ),
+    injector(
+      'setSecurityContext',
+      {
+        flag: 'set-security-context',
+        env: [`${P}SET_SECURITY_CONTEXT`],
+        description: 'set a restrictive securityContext on the agents',
+      },
+      v.parseBool,
+    ),
+    injector(
+      'defaultTemplate',
+      {
+        flag: 'default-template',
+        env: [`${P}DEFAULT_TEMPLATE`],
+        placeholder: '<map|json>',
+        description: 'default secret template format',
+      },
+      v.parseDefaultTemplate,
+    ),
+    injector(
+      'cpuRequest',
+      {
+        flag: 'cpu-request',
+        env: [`${P}CPU_REQUEST`],
+        placeholder: '<qty>',
+        description: 'CPU request of the agents',
+      },
+      v.parseString,
+    ),
+    injector(
+      'cpuLimit',
+      {
+        flag: 'cpu-limit',
+        env: [`${P}CPU_LIMIT`],
+        placeholder: '<qty>',
+        description: 'CPU limit of the agents',
+      },
+      v.parseString,
+    ),
+    injector(
+      'memoryRequest',
+      {
+        flag: 'memory-request',
+        env: [`${P}MEM_REQUEST`],
+        placeholder: '<qty>',
+        description: 'memory request of the agents',
+      },
+      v.parseString,
+    ),
+    injector(
+      'memoryLimit',
+      {
+        flag: 'memory-limit',
+        env: [`${P}MEM_LIMIT`],
+        placeholder: '<qty>',
+        description: 'memory limit of the agents',
+      },
+      v.parseString,
+    ),
+    injector(
+      'ephemeralRequest',
+      {
+        flag: 'ephemeral-storage-request',
+        env: [`${P}EPHEMERAL_REQUEST`],
+        placeholder: '<qty>',
+        description: 'ephemeral-storage request of the agents',
+      },
+      v.parseString,
+    ),
+    injector(
+      'ephemeralLimit',
+      {
+        flag: 'ephemeral-storage-limit',
+        env: [`${P}EPHEMERAL_LIMIT`],
+        placeholder: '<qty>',
+        description: 'ephemeral-storage limit of the agents',
+      },
+      v.parseString,
+    ),
+    injector(
+      'templateConfigExitOnRetryFailure',
+      {
+        flag: 'template-config-exit-on-retry-failure',
+        env: [`${P}TEMPLATE_CONFIG_EXIT_ON_RETRY_FAILURE`],
+        description: 'agent template_config.exit_on_retry_failure',
+      },
+      v.parseBool,
+    ),
+    injector(
+      'templateStaticSecretRenderInterval',
+      {
+        flag: 'template-static-secret-render-interval',
+        env: [`${P}TEMPLATE_STATIC_SECRET_RENDER_INTERVAL`],
+        placeholder: '<duration>',
+        description: 'agent template_config.static_secret_render_interval',
+      },
+      v.parseOptionalDuration,
+    ),
+    injector(
+      'templateMaxConnectionsPerHost',
+      {
+        flag: 'template-max-connections-per-host',
+        env: [`${P}TEMPLATE_MAX_CONNECTIONS_PER_HOST`],
+        placeholder: '<n>',
+        description: 'agent template_config.max_connections_per_host (not a vault-k8s flag)',
+      },
+      v.parseInt64,
+    ),
+    injector(
+      'templateLeaseRenewalThreshold',
+      {
+        flag: 'template-lease-renewal-threshold',
+        env: [`${P}TEMPLATE_LEASE_RENEWAL_THRESHOLD`],
+        placeholder: '<fraction>',
+        description: 'agent template_config.lease_renewal_threshold (not a vault-k8s flag)',
+      },
+      v.parseFloat64,
+    ),
+    injector(
+      'authMinBackoff',
+      {
+        flag: 'auth-min-backoff',
+        env: [`${P}AUTH_MIN_BACKOFF`],
+        placeholder: '<duration>',
+        description: 'minimum auto-auth retry backoff',
+      },
+      v.parseOptionalDuration,
+    ),
+    injector(
+      'authMaxBackoff',
+      {
+        flag: 'auth-max-backoff',
+        env: [`${P}AUTH_MAX_BACKOFF`],
+        placeholder: '<duration>',
+        description: 'maximum auto-auth retry backoff',
+      },
+      v.parseOptionalDuration,
+    ),
+    injector(
+      'disableIdleConnections',
+      {
+        flag: 'disable-idle-connections',
+        env: [`${P}DISABLE_IDLE_CONNECTIONS`],
+        placeholder: '<list>',
+        description: 'agent features with idle connections disabled (comma-separated)',
+      },
+      v.parseString,
+    ),
+    injector(
+      'disableKeepAlives',
+      {
+        flag: 'disable-keep-alives',
+        env: [`${P}DISABLE_KEEP_ALIVES`],
+        placeholder: '<list>',
+        description: 'agent features with keep-alives disabled (comma-separated)',
+      },
+      v.parseString,
+    ),
+    injector(
+      'vaultCACertBytes',
+      {
+        flag: 'vault-cacert-bytes',
+        env: [`${P}VAULT_CACERT_BYTES`],
+        placeholder: '<pem>',
+        description: 'CA bundle the agents trust for Vault (PEM, optionally base64)',
+      },
+      v.parseString,
+    ),
+    injector(
+      'saTokenProjection',
+      {
+        flag: 'sa-token-projection',
+        env: [`${P}SA_TOKEN_PROJECTION`],
+        description: 'give the agents their own projected service-account token',
+      },
+      v.parseBool,
+    ),
+    injector(
+      'saTokenAudience',
+      {
+        flag: 'sa-token-audience',
+        env: [`${P}SA_TOKEN_AUDIENCE`],
+        placeholder: '<aud>',
+        description: "audience of the agents' projected token",
+      },
+      v.parseString,
+    ),
+    injector(
+      'saTokenExpirationSeconds',
+      {
+        flag: 'sa-token-expiration-seconds',
+        env: [`${P}SA_TOKEN_EXPIRATION_SECONDS`],
+        placeholder: '<seconds>',
+        description: "lifetime of the agents' projected token",
+      },
+      v.parseTokenExpiration,
+    ),
+    injector(
+      'nativeSidecar',
+      {
+        flag: 'native-sidecar',
+        env: [`${P}NATIVE_SIDECAR`],
+        description: 'run the agent as a native sidecar (init container, restartPolicy Always)',
+      },
+      v.parseBool,
+    ),
+  ];
+}
