@@ -12,7 +12,7 @@ import { SYSTEM_CLOCK, type CertLogger, type Clock } from './cert-logger.js';
 import { MemoryCertStore, SecretCertStore, type CertStore } from './cert-store.js';
 import { splitPemCertificates } from './bundle.js';
 import { generateCA, generateRsaKeyPair, generateServingCert } from './generate.js';
-import { createKubeClients, describeApiError, toError } from './kube-client.js';
+import { createKubeClients, describeApiError, kubeError } from './kube-client.js';
 import { LeaderElector } from './leader-elector.js';
 import { LeaderLock } from './leader-lock.js';
 import {
@@ -261,7 +261,7 @@ export class AutoCertificateSource implements CertificateSource {
         'auto-TLS round failed; keeping the current certificate',
       );
       // The server logs onError as an error: once per outage, the warnings above carry the rest.
-      if (this.running && this.backoff.failures === 1) this.onError(toError(err));
+      if (this.running && this.backoff.failures === 1) this.onError(kubeError(err));
     }
     this.busy = false;
     if (!this.running) return;

@@ -7,6 +7,7 @@ import {
   CoreV1Api,
   KubeConfig,
 } from '@kubernetes/client-node';
+import { toError } from '../patches/to-error.js';
 
 export interface KubeClients {
   readonly kubeConfig: KubeConfig;
@@ -58,13 +59,14 @@ export function describeApiError(err: unknown): { status?: number; message: stri
   if (err instanceof ApiException) {
     return { status: err.code, message: statusMessage(err.body) ?? `HTTP ${err.code}` };
   }
-  return { message: err instanceof Error ? err.message : String(err) };
+  return { message: toError(err).message };
 }
 
-export function toError(err: unknown): Error {
+/** A Kubernetes API failure as a short Error (its message, not the whole response). */
+export function kubeError(err: unknown): Error {
   if (err instanceof ApiException) {
     const d = describeApiError(err);
     return new Error(`Kubernetes API error ${d.status}: ${d.message}`);
   }
-  return err instanceof Error ? err : new Error(String(err));
+  return toError(err);
 }
