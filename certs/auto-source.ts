@@ -235,10 +235,11 @@ export class AutoCertificateSource implements CertificateSource {
 
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
+    // Not unref'd: until stop() this loop is work the process exists to do (an unref'd timer let
+    // a replica waiting for its first certificate end with exit code 13).
     this.timer = setTimeout(() => {
       this.ticking = this.runTick();
     }, delayMs);
-    this.timer.unref();
   }
 
   /** Run a round now (watch event, leadership change); coalesced with one already running. */

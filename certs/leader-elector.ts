@@ -57,10 +57,10 @@ export class LeaderElector {
 
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
+    // Kept referenced until stop(): a follower has nothing else holding the event loop open.
     this.timer = setTimeout(() => {
       this.round = this.runRound();
     }, delayMs);
-    this.timer.unref();
   }
 
   private async runRound(): Promise<void> {

@@ -88,6 +88,5 @@ export class WebhookWatch {
     this.timer = setTimeout(() => {
       if (gen === this.generation) void this.connect(gen);
     }, delay);
-    this.timer.unref();
   }
 }

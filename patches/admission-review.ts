@@ -181,6 +181,7 @@ export function answerReview(
   const outcome = inject(request.object, {
     namespace,
     kind: request.kind?.kind,
+    operation: request.operation,
     config: cfg,
   });
   return {

@@ -13,6 +13,8 @@ export interface InjectContext {
   readonly namespace: string;
   /** AdmissionRequest.kind.kind when known. */
   readonly kind?: string | undefined;
+  /** AdmissionRequest.operation when known; the CLI's objects are about to be created. */
+  readonly operation?: string | undefined;
   readonly config: InjectorConfig;
 }
 
@@ -25,6 +27,12 @@ function deny(
 
 /** Never throws: every input yields an outcome. */
 export function inject(object: unknown, ctx: InjectContext): InjectionOutcome {
+  // Only a pod being created may gain containers: the API server refuses an UPDATE that adds
+  // them, so patching an UPDATE would block every later edit of a pod admitted uninjected. This
+  // comes first because DELETE and CONNECT reviews carry no object at all.
+  if (ctx.operation !== undefined && ctx.operation !== '' && ctx.operation !== 'CREATE') {
+    return { decision: 'skip', reason: 'not_create', warnings: [] };
+  }
   const objectKind = isRecord(object) ? object.kind : undefined;
   if (ctx.kind !== undefined && ctx.kind !== 'Pod')
     return { decision: 'skip', reason: 'not_a_pod', warnings: [] };
