@@ -12,9 +12,10 @@ import { SYSTEM_CLOCK, type CertLogger, type Clock } from './cert-logger.js';
 import { MemoryCertStore, SecretCertStore, type CertStore } from './cert-store.js';
 import { splitPemCertificates } from './bundle.js';
 import { generateCA, generateRsaKeyPair, generateServingCert } from './generate.js';
-import { createKubeClients, describeApiError, toError } from './kube-client.js';
+import { createKubeClients } from './kube-client.js';
 import { LeaderElector } from './leader-elector.js';
 import { LeaderLock } from './leader-lock.js';
+import { OutageLog } from './outage-log.js';
 import {
   applyRotation,
   isConsistent,
@@ -39,8 +40,12 @@ export interface AutoSourceTiming {
   readonly renewDeadlineMs: number;
   /** Election round period (renewal while leading, takeover attempts while following). */
   readonly retryPeriodMs: number;
+  /** Follower with nothing served yet: re-read the Secret this often, so it is ready soon after the leader. */
+  readonly followerWaitPollMs: number;
   readonly backoffInitialMs: number;
   readonly backoffMaxMs: number;
+  /** A waiting message (no certificate stored yet, caBundle not trusting it) repeats at most this often. */
+  readonly waitingLogEveryMs: number;
 }
 
 export const DEFAULT_AUTO_SOURCE_TIMING: AutoSourceTiming = Object.freeze({
@@ -49,8 +54,12 @@ export const DEFAULT_AUTO_SOURCE_TIMING: AutoSourceTiming = Object.freeze({
   leaseDurationMs: 15_000,
   renewDeadlineMs: 10_000,
   retryPeriodMs: 2_000,
+  followerWaitPollMs: 1_000,
   backoffInitialMs: 500,
-  backoffMaxMs: 30_000,
+  // A few GETs a second across all replicas cost the API server nothing; a longer cap would
+  // keep a replica unready for up to that long after the API returns.
+  backoffMaxMs: 4_000,
+  waitingLogEveryMs: 30_000,
 });
 
 export interface AutoCertificateSourceOptions {
@@ -124,6 +133,8 @@ export class AutoCertificateSource implements CertificateSource {
   private rerun = false;
   private served: CertMaterial | undefined;
   private waitingLogged = '';
+  private waitingLoggedAt = Number.NEGATIVE_INFINITY;
+  private readonly outage: OutageLog;
   private readonly backoff: Backoff;
   private onCertificate: (cert: ServingCertificate) => void = () => undefined;
   private onError: (err: Error) => void = () => undefined;
@@ -138,6 +149,7 @@ export class AutoCertificateSource implements CertificateSource {
     this.clock = opts.clock ?? SYSTEM_CLOCK;
     this.log = opts.logger;
     this.backoff = new Backoff({ initialMs: this.t.backoffInitialMs, maxMs: this.t.backoffMaxMs });
+    this.outage = new OutageLog({ logger: this.log });
   }
 
   /** Leading (always true without --use-leader-elector). */
@@ -201,6 +213,7 @@ export class AutoCertificateSource implements CertificateSource {
         name,
         logger: this.log,
         onEvent: () => this.kick(),
+        outage: this.outage,
         restartInitialMs: this.t.backoffInitialMs,
         restartMaxMs: this.t.backoffMaxMs,
       }),
@@ -221,6 +234,7 @@ export class AutoCertificateSource implements CertificateSource {
       retryPeriodMs: this.t.retryPeriodMs,
       renewDeadlineMs: this.t.renewDeadlineMs,
       logger: this.log,
+      outage: this.outage,
       onChange: (leader) => this.onLeadership(leader),
     });
   }
@@ -255,14 +269,12 @@ export class AutoCertificateSource implements CertificateSource {
     try {
       delay = this.isLeader ? await this.leaderRound() : await this.followerRound();
       this.backoff.reset();
+      this.outage.succeeded();
     } catch (err) {
       delay = this.backoff.next();
-      this.log.warn(
-        { err: describeApiError(err), retryInMs: delay, failures: this.backoff.failures },
-        'auto-TLS round failed; keeping the current certificate',
-      );
-      // The server logs onError as an error: once per outage, the warnings above carry the rest.
-      if (this.running && this.backoff.failures === 1) this.onError(toError(err));
+      // Logged once per outage by the shared OutageLog, not per retry (and not as an error
+      // through onError: keeping the current certificate is the designed answer to an outage).
+      if (this.running) this.outage.failed('certificate round', err, delay);
     }
     this.busy = false;
     if (!this.running) return;
@@ -273,10 +285,19 @@ export class AutoCertificateSource implements CertificateSource {
   private async leaderRound(): Promise<number> {
     const { store, bundle } = this.requireParts();
     const loaded = await store.load();
-    let material = loaded.material;
+    // A deleted or emptied Secret is re-stored from what this replica serves: a new CA would make
+    // every replica and the caBundle change for nothing.
+    let material = loaded.material ?? this.served;
     const now = this.clock.now();
     const plan = planRotation(material, { hosts: this.opts.hosts, now });
-    if (!material || plan.renewCa || plan.renewLeaf) {
+    if (material && !loaded.material && !plan.renewCa && !plan.renewLeaf) {
+      if (!this.stillLeading()) return this.t.retryPeriodMs;
+      if (!(await store.save(material, loaded.version))) return this.t.retryPeriodMs;
+      this.log.info(
+        { secret: 'restored' },
+        'certificate store was empty; stored the served certificate again',
+      );
+    } else if (!material || plan.renewCa || plan.renewLeaf) {
       const previousBundlePem = material?.caBundlePem ?? (await bundle.currentBundle());
       const next = await this.rotate(material, plan, previousBundlePem, now);
       // Key generation blocks for a while; if another replica took over meanwhile, the
@@ -378,7 +399,7 @@ export class AutoCertificateSource implements CertificateSource {
         this.handOut(material);
       }
     }
-    return this.t.followerPollMs;
+    return this.served ? this.t.followerPollMs : this.t.followerWaitPollMs;
   }
 
   private handOut(m: CertMaterial): void {
@@ -386,6 +407,7 @@ export class AutoCertificateSource implements CertificateSource {
     const leaf = new X509Certificate(m.certPem);
     this.served = m;
     this.waitingLogged = '';
+    this.waitingLoggedAt = Number.NEGATIVE_INFINITY;
     this.log.info(
       { serial: leaf.serialNumber, notAfter: leaf.validTo, role: this.role() },
       'serving certificate updated',
@@ -405,9 +427,12 @@ export class AutoCertificateSource implements CertificateSource {
     return this.isLeader ? 'leader' : 'follower';
   }
 
+  /** A waiting state is logged when it starts and then at most every waitingLogEveryMs. */
   private logOnce(key: string, level: 'info' | 'warn', obj: object, msg: string): void {
-    if (this.waitingLogged === key) return;
+    const now = performance.now();
+    if (this.waitingLogged === key && now - this.waitingLoggedAt < this.t.waitingLogEveryMs) return;
     this.waitingLogged = key;
+    this.waitingLoggedAt = now;
     this.log[level](obj, msg);
   }
 

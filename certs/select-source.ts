@@ -5,6 +5,8 @@ import { FileCertificateSource } from './file-source.js';
 import type { CertificateSource } from './source.js';
 import type { ServerConfig } from '../webhook/server-config.js';
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 export class CertificateConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -54,6 +56,8 @@ export async function selectCertificateSource(
       useLeaderElector: server.useLeaderElector,
       namespace: server.namespace,
       podName: server.podName,
+      leafValidityDays: server.tlsAutoCertValidityMs / DAY_MS,
+      caValidityDays: server.tlsAutoCaValidityMs / DAY_MS,
       logger,
     });
   }
