@@ -228,6 +228,7 @@ export class AutoCertificateSource implements CertificateSource {
       name: this.opts.lockName,
       identity: this.opts.podName ?? '',
       leaseDurationMs: this.t.leaseDurationMs,
+      observeBackdateMs: this.t.retryPeriodMs,
     });
     return new LeaderElector({
       lock,
@@ -314,7 +315,12 @@ export class AutoCertificateSource implements CertificateSource {
     if (!this.stillLeading()) return this.t.retryPeriodMs;
     await this.ensureBundle(material);
     this.handOut(material);
-    return this.untilNextRound(material, this.t.reconcileIntervalMs);
+    // With a shared Secret the leader re-reads it as often as followers do, so a deleted Secret
+    // is stored again within seconds; the webhook configuration has its watch for that.
+    const interval = this.opts.useLeaderElector
+      ? Math.min(this.t.reconcileIntervalMs, this.t.followerPollMs)
+      : this.t.reconcileIntervalMs;
+    return this.untilNextRound(material, interval);
   }
 
   /** Checked before each write of a leader round, which can outlast the renew deadline. */
