@@ -38,6 +38,7 @@ export function answerReview(
   const outcome = inject(request.object, {
     namespace,
     kind: request.kind?.kind,
+    operation: request.operation,
     config: ctx.config,
   });
   const response = toAdmissionResponse(request.uid, outcome, ctx.settingName);

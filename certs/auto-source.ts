@@ -10,11 +10,13 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { Backoff } from './backoff.js';
 import { SYSTEM_CLOCK, type CertLogger, type Clock } from './cert-logger.js';
 import { MemoryCertStore, SecretCertStore, type CertStore } from './cert-store.js';
+import type { LoadedMaterial } from './cert-store.js';
 import { splitPemCertificates } from './bundle.js';
 import { generateCA, generateRsaKeyPair, generateServingCert } from './generate.js';
-import { createKubeClients, describeApiError, kubeError } from './kube-client.js';
+import { createKubeClients } from './kube-client.js';
 import { LeaderElector } from './leader-elector.js';
 import { LeaderLock } from './leader-lock.js';
+import { OutageLog } from './outage-log.js';
 import {
   applyRotation,
   isConsistent,
@@ -28,30 +30,10 @@ import {
 import type { CertificateSource, ServingCertificate } from './source.js';
 import { WebhookCaBundle } from './webhook-ca-bundle.js';
 import { WebhookWatch } from './webhook-watch.js';
+import { DEFAULT_AUTO_SOURCE_TIMING, type AutoSourceTiming } from './auto-source-timing.js';
 
-export interface AutoSourceTiming {
-  /** Leader (or single instance): re-check caBundle and renewal at least this often. */
-  readonly reconcileIntervalMs: number;
-  /** Follower: re-read the certificate Secret this often. */
-  readonly followerPollMs: number;
-  readonly leaseDurationMs: number;
-  /** A leader that has not renewed for this long stops acting as leader (< lease duration). */
-  readonly renewDeadlineMs: number;
-  /** Election round period (renewal while leading, takeover attempts while following). */
-  readonly retryPeriodMs: number;
-  readonly backoffInitialMs: number;
-  readonly backoffMaxMs: number;
-}
-
-export const DEFAULT_AUTO_SOURCE_TIMING: AutoSourceTiming = Object.freeze({
-  reconcileIntervalMs: 30_000,
-  followerPollMs: 5_000,
-  leaseDurationMs: 15_000,
-  renewDeadlineMs: 10_000,
-  retryPeriodMs: 2_000,
-  backoffInitialMs: 500,
-  backoffMaxMs: 30_000,
-});
+export type { AutoSourceTiming } from './auto-source-timing.js';
+export { DEFAULT_AUTO_SOURCE_TIMING } from './auto-source-timing.js';
 
 export interface AutoCertificateSourceOptions {
   readonly kubeConfig: KubeConfig;
@@ -124,6 +106,8 @@ export class AutoCertificateSource implements CertificateSource {
   private rerun = false;
   private served: CertMaterial | undefined;
   private waitingLogged = '';
+  private waitingLoggedAt = Number.NEGATIVE_INFINITY;
+  private readonly outage: OutageLog;
   private readonly backoff: Backoff;
   private onCertificate: (cert: ServingCertificate) => void = () => undefined;
   private onError: (err: Error) => void = () => undefined;
@@ -138,6 +122,7 @@ export class AutoCertificateSource implements CertificateSource {
     this.clock = opts.clock ?? SYSTEM_CLOCK;
     this.log = opts.logger;
     this.backoff = new Backoff({ initialMs: this.t.backoffInitialMs, maxMs: this.t.backoffMaxMs });
+    this.outage = new OutageLog({ logger: this.log });
   }
 
   /** Leading (always true without --use-leader-elector). */
@@ -201,6 +186,7 @@ export class AutoCertificateSource implements CertificateSource {
         name,
         logger: this.log,
         onEvent: () => this.kick(),
+        outage: this.outage,
         restartInitialMs: this.t.backoffInitialMs,
         restartMaxMs: this.t.backoffMaxMs,
       }),
@@ -215,12 +201,14 @@ export class AutoCertificateSource implements CertificateSource {
       name: this.opts.lockName,
       identity: this.opts.podName ?? '',
       leaseDurationMs: this.t.leaseDurationMs,
+      observeBackdateMs: this.t.retryPeriodMs,
     });
     return new LeaderElector({
       lock,
       retryPeriodMs: this.t.retryPeriodMs,
       renewDeadlineMs: this.t.renewDeadlineMs,
       logger: this.log,
+      outage: this.outage,
       onChange: (leader) => this.onLeadership(leader),
     });
   }
@@ -235,10 +223,11 @@ export class AutoCertificateSource implements CertificateSource {
 
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
+    // Not unref'd: until stop() this loop is work the process exists to do (an unref'd timer let
+    // a replica waiting for its first certificate end with exit code 13).
     this.timer = setTimeout(() => {
       this.ticking = this.runTick();
     }, delayMs);
-    this.timer.unref();
   }
 
   /** Run a round now (watch event, leadership change); coalesced with one already running. */
@@ -254,14 +243,12 @@ export class AutoCertificateSource implements CertificateSource {
     try {
       delay = this.isLeader ? await this.leaderRound() : await this.followerRound();
       this.backoff.reset();
+      this.outage.succeeded();
     } catch (err) {
       delay = this.backoff.next();
-      this.log.warn(
-        { err: describeApiError(err), retryInMs: delay, failures: this.backoff.failures },
-        'auto-TLS round failed; keeping the current certificate',
-      );
-      // The server logs onError as an error: once per outage, the warnings above carry the rest.
-      if (this.running && this.backoff.failures === 1) this.onError(kubeError(err));
+      // Logged once per outage by the shared OutageLog, not per retry (and not as an error
+      // through onError: keeping the current certificate is the designed answer to an outage).
+      if (this.running) this.outage.failed('certificate round', err, delay);
     }
     this.busy = false;
     if (!this.running) return;
@@ -270,29 +257,76 @@ export class AutoCertificateSource implements CertificateSource {
   }
 
   private async leaderRound(): Promise<number> {
-    const { store, bundle } = this.requireParts();
-    const loaded = await store.load();
-    let material = loaded.material;
-    const now = this.clock.now();
-    const plan = planRotation(material, { hosts: this.opts.hosts, now });
-    if (!material || plan.renewCa || plan.renewLeaf) {
-      const previousBundlePem = material?.caBundlePem ?? (await bundle.currentBundle());
-      const next = await this.rotate(material, plan, previousBundlePem, now);
-      // Key generation blocks for a while; if another replica took over meanwhile, the
-      // compare-and-swap on the store's version rejects our write and we re-read theirs.
-      if (!this.stillLeading()) return this.t.retryPeriodMs;
-      if (!(await store.save(next, loaded.version))) {
-        this.log.info({}, 'certificate store changed under us; re-reading');
-        return this.t.retryPeriodMs;
-      }
-      material = next;
-    }
+    const material = await this.storedMaterial();
+    if (material === undefined) return this.t.retryPeriodMs;
     // The caBundle patch has no compare-and-swap: a replica whose lease lapsed during this
     // round must not overwrite the bundle a new leader may already have changed.
     if (!this.stillLeading()) return this.t.retryPeriodMs;
     await this.ensureBundle(material);
     this.handOut(material);
-    return this.untilNextRound(material, this.t.reconcileIntervalMs);
+    return this.untilNextRound(material, this.leaderInterval());
+  }
+
+  /**
+   * With a shared Secret the leader re-reads it as often as followers do, so a deleted Secret is
+   * stored again within seconds; the webhook configuration has its watch for that.
+   */
+  private leaderInterval(): number {
+    return this.opts.useLeaderElector
+      ? Math.min(this.t.reconcileIntervalMs, this.t.followerPollMs)
+      : this.t.reconcileIntervalMs;
+  }
+
+  /**
+   * The leader's material once the store holds it: as loaded, restored, or rotated. Undefined when
+   * the round must be retried (leadership lapsed, or the store changed under us).
+   */
+  private async storedMaterial(): Promise<CertMaterial | undefined> {
+    const { store } = this.requireParts();
+    const loaded = await store.load();
+    // A deleted or emptied Secret is re-stored from what this replica serves: a new CA would make
+    // every replica and the caBundle change for nothing.
+    const material = loaded.material ?? this.served;
+    const now = this.clock.now();
+    const plan = planRotation(material, { hosts: this.opts.hosts, now });
+    if (material && !plan.renewCa && !plan.renewLeaf) {
+      return loaded.material ? material : this.restore(store, material, loaded.version);
+    }
+    return this.renew(store, loaded, plan, now);
+  }
+
+  private async restore(
+    store: CertStore,
+    material: CertMaterial,
+    version: string | undefined,
+  ): Promise<CertMaterial | undefined> {
+    if (!this.stillLeading()) return undefined;
+    if (!(await store.save(material, version))) return undefined;
+    this.log.info(
+      { secret: 'restored' },
+      'certificate store was empty; stored the served certificate again',
+    );
+    return material;
+  }
+
+  private async renew(
+    store: CertStore,
+    loaded: LoadedMaterial,
+    plan: RotationPlan,
+    now: Date,
+  ): Promise<CertMaterial | undefined> {
+    const material = loaded.material ?? this.served;
+    const { bundle } = this.requireParts();
+    const previousBundlePem = material?.caBundlePem ?? (await bundle.currentBundle());
+    const next = await this.rotate(material, plan, previousBundlePem, now);
+    // Key generation blocks for a while; if another replica took over meanwhile, the
+    // compare-and-swap on the store's version rejects our write and we re-read theirs.
+    if (!this.stillLeading()) return undefined;
+    if (!(await store.save(next, loaded.version))) {
+      this.log.info({}, 'certificate store changed under us; re-reading');
+      return undefined;
+    }
+    return next;
   }
 
   /** Checked before each write of a leader round, which can outlast the renew deadline. */
@@ -377,7 +411,7 @@ export class AutoCertificateSource implements CertificateSource {
         this.handOut(material);
       }
     }
-    return this.t.followerPollMs;
+    return this.served ? this.t.followerPollMs : this.t.followerWaitPollMs;
   }
 
   private handOut(m: CertMaterial): void {
@@ -385,6 +419,7 @@ export class AutoCertificateSource implements CertificateSource {
     const leaf = new X509Certificate(m.certPem);
     this.served = m;
     this.waitingLogged = '';
+    this.waitingLoggedAt = Number.NEGATIVE_INFINITY;
     this.log.info(
       { serial: leaf.serialNumber, notAfter: leaf.validTo, role: this.role() },
       'serving certificate updated',
@@ -404,9 +439,12 @@ export class AutoCertificateSource implements CertificateSource {
     return this.isLeader ? 'leader' : 'follower';
   }
 
+  /** A waiting state is logged when it starts and then at most every waitingLogEveryMs. */
   private logOnce(key: string, level: 'info' | 'warn', obj: object, msg: string): void {
-    if (this.waitingLogged === key) return;
+    const now = performance.now();
+    if (this.waitingLogged === key && now - this.waitingLoggedAt < this.t.waitingLogEveryMs) return;
     this.waitingLogged = key;
+    this.waitingLoggedAt = now;
     this.log[level](obj, msg);
   }
 

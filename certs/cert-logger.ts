@@ -2,6 +2,8 @@
 // child of the server's) without importing pino, and tests can capture lines in an array.
 
 export interface CertLogger {
+  /** Optional: per-retry detail that would be noise at info. */
+  debug?(obj: object, msg: string): void;
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;

@@ -51,8 +51,8 @@ export class FileCertificateSource implements CertificateSource {
     this.#watchDirectories();
     const pollMs = this.#opts.pollMs ?? DEFAULT_POLL_MS;
     if (pollMs > 0) {
+      // Referenced until stop(): reloads are work the serving process depends on.
       this.#poll = setInterval(() => this.#schedule(0), pollMs);
-      this.#poll.unref();
     }
   }
 
@@ -89,7 +89,6 @@ export class FileCertificateSource implements CertificateSource {
         .then(() => this.#reload())
         .catch((err: unknown) => this.#report(err instanceof Error ? err : new Error(String(err))));
     }, delayMs);
-    this.#debounce.unref();
   }
 
   async #reload(): Promise<void> {

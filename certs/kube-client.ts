@@ -61,12 +61,3 @@ export function describeApiError(err: unknown): { status?: number; message: stri
   }
   return { message: toError(err).message };
 }
-
-/** A Kubernetes API failure as a short Error (its message, not the whole response). */
-export function kubeError(err: unknown): Error {
-  if (err instanceof ApiException) {
-    const d = describeApiError(err);
-    return new Error(`Kubernetes API error ${d.status}: ${d.message}`);
-  }
-  return toError(err);
-}

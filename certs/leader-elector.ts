@@ -4,6 +4,7 @@
 import type { CertLogger } from './cert-logger.js';
 import { describeApiError } from './kube-client.js';
 import type { LeaderLock } from './leader-lock.js';
+import { OutageLog } from './outage-log.js';
 
 export interface LeaderElectorOptions {
   readonly lock: LeaderLock;
@@ -13,6 +14,8 @@ export interface LeaderElectorOptions {
   /** Called after every change of `isLeader`. */
   readonly onChange: (isLeader: boolean) => void;
   readonly monotonicNow?: () => number;
+  /** Shared with the process's other API loops so an outage is logged once; own one if absent. */
+  readonly outage?: OutageLog;
 }
 
 export class LeaderElector {
@@ -22,9 +25,11 @@ export class LeaderElector {
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> = Promise.resolve();
   private readonly mono: () => number;
+  private readonly outage: OutageLog;
 
   constructor(private readonly opts: LeaderElectorOptions) {
     this.mono = opts.monotonicNow ?? ((): number => performance.now());
+    this.outage = opts.outage ?? new OutageLog({ logger: opts.logger });
   }
 
   /** Leading, and the last successful renewal is within the renew deadline. */
@@ -57,10 +62,10 @@ export class LeaderElector {
 
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
+    // Kept referenced until stop(): a follower has nothing else holding the event loop open.
     this.timer = setTimeout(() => {
       this.round = this.runRound();
     }, delayMs);
-    this.timer.unref();
   }
 
   private async runRound(): Promise<void> {
@@ -70,14 +75,12 @@ export class LeaderElector {
     try {
       const held = await this.opts.lock.tryAcquireOrRenew();
       if (!this.running) return;
+      this.outage.succeeded();
       if (held) this.lastRenew = sentAt;
       this.set(held);
     } catch (err) {
       if (!this.running) return;
-      this.opts.logger.warn(
-        { err: describeApiError(err), lock: this.opts.lock.name, leader: this.leader },
-        'leader election round failed',
-      );
+      this.outage.failed('leader election', err, this.opts.retryPeriodMs);
       if (this.leader && !this.isLeader) this.set(false);
     }
     if (this.running) this.schedule(this.opts.retryPeriodMs);

@@ -26,6 +26,13 @@ export interface LeaderLockOptions {
   readonly monotonicNow?: () => number;
   /** Wall clock for the record's timestamps (informational). */
   readonly wallNow?: () => Date;
+  /**
+   * How far before our read a newly seen record may be dated: the previous read (at most this
+   * long ago) still saw the old record, so the write came after it. Counting from there instead
+   * of from now lets a follower take over within the lease plus one polling period of the last
+   * renewal. The election's retry period; 0 counts from the read itself.
+   */
+  readonly observeBackdateMs?: number;
 }
 
 /** The annotation's JSON, or undefined when there is none or it does not parse. */
@@ -51,10 +58,18 @@ export function parseLeaderRecord(cm: V1ConfigMap | undefined): LeaderRecord | u
   };
 }
 
+/** What identifies one observed record: a renewal changes the version and the annotation. */
+function recordKey(cm: V1ConfigMap): string {
+  const annotation = cm.metadata?.annotations?.[LEADER_ANNOTATION] ?? '';
+  return `${cm.metadata?.resourceVersion ?? ''}|${annotation}`;
+}
+
 export class LeaderLock {
   readonly name: string;
   private observedKey = '';
   private observedAt = 0;
+  /** When the previous read was sent; a record first seen now was written after that. */
+  private previousReadAt = Number.NEGATIVE_INFINITY;
   private readonly mono: () => number;
   private readonly wall: () => Date;
 
@@ -76,13 +91,16 @@ export class LeaderLock {
   async tryAcquireOrRenew(): Promise<boolean> {
     const { core, namespace } = this.opts;
     let current: V1ConfigMap | undefined;
+    const readAt = this.mono();
     try {
       current = await core.readNamespacedConfigMap({ name: this.name, namespace });
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
     const rec = parseLeaderRecord(current);
-    if (current && rec && !this.mayTake(current, rec)) return false;
+    const mayTake = !current || !rec || this.mayTake(current, rec);
+    this.previousReadAt = readAt;
+    if (!mayTake) return false;
     const next = this.nextRecord(rec);
     try {
       if (current) await this.replace(current, next);
@@ -115,11 +133,11 @@ export class LeaderLock {
     if (rec.holderIdentity === this.opts.identity || rec.holderIdentity === '') return true;
     // Expiry counts from when *we* first saw this exact record, so clock skew between replicas
     // cannot shorten the lease; a renewal changes the record and restarts the count.
-    const key = `${cm.metadata?.resourceVersion ?? ''}|${cm.metadata?.annotations?.[LEADER_ANNOTATION] ?? ''}`;
+    const key = recordKey(cm);
     const now = this.mono();
     if (key !== this.observedKey) {
       this.observedKey = key;
-      this.observedAt = now;
+      this.observedAt = Math.max(this.previousReadAt, now - (this.opts.observeBackdateMs ?? 0));
       return false;
     }
     const leaseMs = (rec.leaseDurationSeconds || this.opts.leaseDurationMs / 1000) * 1000;

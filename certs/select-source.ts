@@ -11,10 +11,15 @@ export interface CertificateSettings {
   readonly tlsCaCertFile: string;
   readonly tlsAuto: string;
   readonly tlsAutoHosts: readonly string[];
+  /** Lifetimes of generated serving certificates and CAs, in ms. */
+  readonly tlsAutoCertValidityMs: number;
+  readonly tlsAutoCaValidityMs: number;
   readonly useLeaderElector: boolean;
   readonly namespace: string;
   readonly podName: string;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class CertificateConfigError extends Error {
   constructor(message: string) {
@@ -65,6 +70,8 @@ export async function selectCertificateSource(
       useLeaderElector: server.useLeaderElector,
       namespace: server.namespace,
       podName: server.podName,
+      leafValidityDays: server.tlsAutoCertValidityMs / DAY_MS,
+      caValidityDays: server.tlsAutoCaValidityMs / DAY_MS,
       logger,
     });
   }

@@ -5,6 +5,7 @@ import { Watch } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Backoff } from './backoff.js';
 import type { CertLogger } from './cert-logger.js';
+import { OutageLog } from './outage-log.js';
 
 const MWC_PATH = '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations';
 
@@ -16,6 +17,8 @@ export interface WebhookWatchOptions {
   readonly onEvent: (type: string) => void;
   readonly restartInitialMs?: number;
   readonly restartMaxMs?: number;
+  /** Shared with the process's other API loops so an outage is logged once; own one if absent. */
+  readonly outage?: OutageLog;
 }
 
 export class WebhookWatch {
@@ -29,8 +32,10 @@ export class WebhookWatch {
    */
   private generation = 0;
   private readonly backoff: Backoff;
+  private readonly outage: OutageLog;
 
   constructor(private readonly opts: WebhookWatchOptions) {
+    this.outage = opts.outage ?? new OutageLog({ logger: opts.logger });
     this.backoff = new Backoff({
       initialMs: opts.restartInitialMs ?? 1000,
       maxMs: opts.restartMaxMs ?? 30_000,
@@ -61,6 +66,7 @@ export class WebhookWatch {
         (type) => {
           if (gen !== this.generation) return;
           this.backoff.reset();
+          this.outage.succeeded();
           this.opts.onEvent(type);
         },
         (err: unknown) => this.onDone(gen, err),
@@ -77,17 +83,10 @@ export class WebhookWatch {
     if (gen !== this.generation) return;
     this.controller = undefined;
     const delay = this.backoff.next();
-    if (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      this.opts.logger.warn(
-        { name: this.opts.name, err: message, retryInMs: delay },
-        'webhook watch failed',
-      );
-    }
+    if (err) this.outage.failed('webhook watch', err, delay);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       if (gen === this.generation) void this.connect(gen);
     }, delay);
-    this.timer.unref();
   }
 }

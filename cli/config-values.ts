@@ -52,6 +52,17 @@ export const parseDurationMs: ValueParser<number> = (raw) => {
   return ok(Math.round(total));
 };
 
+/** Shorter than this, replicas polling every few seconds could not pick a renewed certificate up in time. */
+export const MIN_CERT_LIFETIME_MS = 30_000;
+
+export const parseCertLifetimeMs: ValueParser<number> = (raw) => {
+  const d = parseDurationMs(raw);
+  if (!d.ok || d.value < MIN_CERT_LIFETIME_MS) {
+    return bad('a Go duration of at least 30s, such as 720h or 90s');
+  }
+  return d;
+};
+
 export const parsePositiveInt: ValueParser<number> = (raw) => {
   const accepted = 'a positive whole number';
   if (!/^[0-9]+$/.test(raw)) return bad(accepted);

@@ -85,6 +85,29 @@ export function serverOptions(): ConfigOption[] {
       v.parseHostList,
     ),
     server(
+      'tlsAutoCertValidityMs',
+      {
+        flag: 'tls-auto-cert-validity',
+        env: tls('TLS_AUTO_CERT_VALIDITY'),
+        placeholder: '<duration>',
+        description:
+          'lifetime of generated serving certificates, renewed at 2/3 (shorten only to test rotation or in an emergency)',
+        defaultText: '720h',
+      },
+      v.parseCertLifetimeMs,
+    ),
+    server(
+      'tlsAutoCaValidityMs',
+      {
+        flag: 'tls-auto-ca-validity',
+        env: tls('TLS_AUTO_CA_VALIDITY'),
+        placeholder: '<duration>',
+        description: 'lifetime of the generated CA, renewed at 2/3 (as above)',
+        defaultText: '87600h',
+      },
+      v.parseCertLifetimeMs,
+    ),
+    server(
       'tlsMinVersion',
       {
         flag: 'tls-min-version',

@@ -24,6 +24,8 @@ export interface InjectContext {
   readonly namespace: string;
   /** AdmissionRequest.kind.kind when known. */
   readonly kind?: string | undefined;
+  /** AdmissionRequest.operation when known; the CLI's objects are about to be created. */
+  readonly operation?: string | undefined;
   readonly config: InjectorConfig;
   /** The injector's own names; Vault's unless another product supplies its set. */
   readonly names?: InjectorNames;
@@ -118,8 +120,18 @@ function injectPod(pod: Pod, ctx: InjectContext): InjectionOutcome {
   return buildInjection(pod, ctx);
 }
 
+/**
+ * Only a pod being created may gain containers: the API server refuses an UPDATE that adds them,
+ * so patching an UPDATE would block every later edit of a pod admitted uninjected.
+ */
+function isCreate(ctx: InjectContext): boolean {
+  return ctx.operation === undefined || ctx.operation === '' || ctx.operation === 'CREATE';
+}
+
 /** Never throws: every input yields an outcome. */
 export function inject(object: unknown, ctx: InjectContext): InjectionOutcome {
+  // First, because DELETE and CONNECT reviews carry no object at all.
+  if (!isCreate(ctx)) return { decision: 'skip', reason: 'not_create', warnings: [] };
   const byKind = kindOutcome(object, ctx);
   if (byKind !== undefined) return byKind;
   const shape = checkPodShape(object);

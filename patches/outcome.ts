@@ -9,7 +9,7 @@ export type { Finding, Problem } from './finding.js';
 
 /** Why an object was let through untouched (metric label values, snake_case as in linkerd). */
 export type SkipReason =
-  'not_a_pod' | 'not_annotated' | 'disabled' | 'already_injected' | 'not_pending';
+  'not_create' | 'not_a_pod' | 'not_annotated' | 'disabled' | 'already_injected' | 'not_pending';
 
 export type DenyReason = 'system_namespace' | 'invalid_annotations' | 'invalid_configuration';
 

@@ -206,7 +206,6 @@ async function gracefulStop(
     logger.warn('shutdown grace period over; closing remaining connections');
     app.server.closeAllConnections();
   }, server.shutdownGraceMs);
-  deadline.unref();
   try {
     await app.close();
   } finally {

@@ -16,6 +16,10 @@ export interface ServerConfig {
   /** -tls-auto: name of the MutatingWebhookConfiguration whose caBundle we keep. */
   readonly tlsAuto: string;
   readonly tlsAutoHosts: readonly string[];
+  /** Lifetime of each generated serving certificate, in ms (short only for tests and emergencies). */
+  readonly tlsAutoCertValidityMs: number;
+  /** Lifetime of each generated CA, in ms. */
+  readonly tlsAutoCaValidityMs: number;
   readonly tlsMinVersion: TlsMinVersion;
   /** Comma-separated cipher suite names (TLS <= 1.2); empty = Node's defaults. */
   readonly tlsCipherSuites: string;
@@ -41,6 +45,8 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
   tlsCaCertFile: '',
   tlsAuto: '',
   tlsAutoHosts: [],
+  tlsAutoCertValidityMs: 30 * 24 * 60 * 60 * 1000,
+  tlsAutoCaValidityMs: 3650 * 24 * 60 * 60 * 1000,
   tlsMinVersion: 'tls12',
   tlsCipherSuites: '',
   telemetryPath: '/metrics',

@@ -79,18 +79,33 @@ export async function serve(
   const stopSignal = signals.waitForStop();
   const abort = new AbortController();
   void stopSignal.then(() => abort.abort());
-  const running = await start(config, logger, abort.signal);
-  if (running === undefined) {
-    logger.info('stopped before serving');
-    return;
+  // A pending promise does not keep Node running: while serve waits (for its first certificate,
+  // for a lock, for a signal) nothing else may hold the event loop, and Node would end the
+  // process with exit code 13. serve ends only on a signal or a startup error.
+  const release = holdProcessOpen();
+  try {
+    const running = await start(config, logger, abort.signal);
+    if (running === undefined) {
+      logger.info('stopped before serving');
+      return;
+    }
+    logger.info(
+      { listen: running.url, vault_address: config.injector.vaultAddress },
+      'vault-injector webhook ready',
+    );
+    const sig = await stopSignal;
+    logger.info({ signal: sig }, 'stop requested');
+    await running.stop();
+  } finally {
+    release();
   }
-  logger.info(
-    { listen: running.url, vault_address: config.injector.vaultAddress },
-    'vault-injector webhook ready',
-  );
-  const sig = await stopSignal;
-  logger.info({ signal: sig }, 'stop requested');
-  await running.stop();
+}
+
+/** Keeps the event loop alive until the returned function is called. */
+function holdProcessOpen(): () => void {
+  // The longest delay Node accepts; the callback only re-arms, it does no work.
+  const hold = setInterval(() => undefined, 2 ** 31 - 1);
+  return () => clearInterval(hold);
 }
 
 export function registerServeCommand(

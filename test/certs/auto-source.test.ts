@@ -130,18 +130,28 @@ describe('AutoCertificateSource (single instance)', () => {
     const s = startSource();
     await new Promise((r) => setTimeout(r, 800));
     expect(s.certs).toHaveLength(0);
-    expect(s.errors).toHaveLength(1);
     api.setMode('error');
     await new Promise((r) => setTimeout(r, 500));
     expect(s.certs).toHaveLength(0);
     api.setMode('up');
     await s.started;
     expect(s.trustedWhenHandedOut).toEqual([true]);
-    const warnings = s.logs.filter((l) => l.msg.startsWith('auto-TLS round failed'));
-    expect(warnings.length).toBeGreaterThan(1);
+    // Every retry is kept at debug with its delay; the outage itself is one warning and one
+    // recovery line, and an outage is not a certificate error.
+    const retries = s.logs.filter((l) => l.msg === 'Kubernetes API call failed; retrying');
+    expect(retries.length).toBeGreaterThan(1);
+    expect(retries.every((l) => l.level === 'debug')).toBe(true);
     expect(
-      warnings.map((l) => (l.obj as { retryInMs: number }).retryInMs).every((d) => d <= 400),
+      retries.map((l) => (l.obj as { retryInMs: number }).retryInMs).every((d) => d <= 400),
     ).toBe(true);
+    expect(s.logs.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        msg: expect.stringMatching(/^Kubernetes API unavailable/) as string,
+      }),
+    ]);
+    expect(s.logs.filter((l) => l.msg === 'Kubernetes API reachable again')).toHaveLength(1);
+    expect(s.errors).toHaveLength(0);
   });
 
   it('keeps serving through an outage and repairs the bundle when the API returns', async () => {
@@ -151,9 +161,14 @@ describe('AutoCertificateSource (single instance)', () => {
     api.setMode('error');
     emptyBundles(api, { notify: false });
     const failed = (): number =>
-      s.logs.filter((l) => l.msg.startsWith('auto-TLS round failed')).length;
+      s.logs.filter(
+        (l) =>
+          l.msg === 'Kubernetes API call failed; retrying' &&
+          (l.obj as { what: string }).what === 'certificate round',
+      ).length;
     await waitFor(() => failed() >= 2, 5000, 'failed rounds during the outage');
-    expect(s.errors).toHaveLength(1);
+    expect(s.logs.filter((l) => l.msg.startsWith('Kubernetes API unavailable'))).toHaveLength(1);
+    expect(s.errors).toHaveLength(0);
     expect(s.certs).toHaveLength(1);
     expect(s.source.current?.certPem).toBe(s.certs[0]!.certPem);
     api.setMode('up');

@@ -7,7 +7,7 @@ import type { ServingCertificate } from '../../certs/source.js';
 import type { FakeKubeApi } from '../fakes/kube-api.js';
 
 export interface LogLine {
-  readonly level: 'info' | 'warn' | 'error';
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
   readonly msg: string;
   readonly obj: object;
 }
@@ -22,7 +22,13 @@ export function captureLogger(
       lines.push({ level, msg: prefix + msg, obj });
       if (process.env.CERTS_TEST_LOG) console.log(level, prefix + msg, JSON.stringify(obj));
     };
-  return { lines, info: push('info'), warn: push('warn'), error: push('error') };
+  return {
+    lines,
+    debug: push('debug'),
+    info: push('info'),
+    warn: push('warn'),
+    error: push('error'),
+  };
 }
 
 export const MWC_NAME = 'vault-agent-injector-cfg';

@@ -1,8 +1,10 @@
 // An in-process HTTPS fake of the few Kubernetes API endpoints auto-TLS uses. It is NOT a real
-// API server: no admission, no field validation, no RBAC, no server-side watch timeouts. What it
-// does model: resourceVersion on every write, 409 on stale updates and duplicate creates, 404s,
-// JSON patch (application/json-patch+json only) with `test` ops, watch streams with synthetic
-// ADDED events on connect, bearer-token auth, and outages (500s or dropped connections).
+// API server: no admission, no field validation, no server-side watch timeouts. What it does
+// model: resourceVersion on every write, 409 on stale updates and duplicate creates, 404s, JSON
+// patch (application/json-patch+json only) with `test` ops, watch streams with synthetic ADDED
+// events on connect, bearer-token auth with one token per client identity, optionally the RBAC
+// vault-helm grants the injector (403 for anything else), and outages (500s, dropped
+// connections, or a closed port that refuses connections).
 // client-node refuses plain HTTP, hence HTTPS with a throwaway CA.
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -22,6 +24,32 @@ export interface RequestRecord {
   readonly method: string;
   readonly path: string;
   readonly contentType: string;
+  /** Which client sent it (the identity behind its bearer token). */
+  readonly who: string;
+  /** The HTTP status answered (0 when the connection was dropped). */
+  status: number;
+}
+
+/** Who may do what: the injector's grants, or everything (tests that do not model RBAC). */
+export type RbacMode = 'all' | 'vault-helm';
+
+// vault-helm's ClusterRole (webhook configurations) and namespaced Role (secrets, configmaps):
+// no leases, no deletes, no patches of secrets or configmaps.
+const VAULT_HELM_GRANTS: Readonly<Record<Kind, readonly string[]>> = {
+  mutatingwebhookconfigurations: ['get', 'list', 'watch', 'patch'],
+  secrets: ['create', 'get', 'watch', 'list', 'update'],
+  configmaps: ['create', 'get', 'watch', 'list', 'update'],
+};
+
+function verbOf(method: string, named: boolean, watch: boolean): string {
+  if (method === 'GET') return named ? 'get' : watch ? 'watch' : 'list';
+  const verbs: Record<string, string> = {
+    POST: 'create',
+    PUT: 'update',
+    PATCH: 'patch',
+    DELETE: 'delete',
+  };
+  return verbs[method] ?? method.toLowerCase();
 }
 
 interface Watcher {
@@ -67,6 +95,12 @@ export class FakeKubeApi {
   readonly token = 'fake-token';
   readonly requests: RequestRecord[] = [];
   mode: FakeMode = 'up';
+  rbac: RbacMode = 'all';
+  /** The namespace vault-helm's Role is bound in (secrets and configmaps elsewhere are denied). */
+  rbacNamespace = 'vault';
+  private readonly tokens = new Map<string, string>([['fake-token', 'injector']]);
+  private port = 0;
+  private serverOptions: { cert: string; key: string } | undefined;
   private readonly objects = new Map<string, Obj>();
   private readonly watchers = new Set<Watcher>();
   private rv = 100;
@@ -79,13 +113,36 @@ export class FakeKubeApi {
     const ca = generateCA({ commonName: 'fake-kube-api CA' });
     const leaf = generateServingCert(ca, { hosts: ['127.0.0.1', 'localhost'] });
     this.caPem = ca.certPem;
-    this.server = createServer({ cert: leaf.certPem, key: leaf.keyPem }, (req, res) => {
+    this.serverOptions = { cert: leaf.certPem, key: leaf.keyPem };
+    await this.listen(0);
+    this.url = `https://127.0.0.1:${this.port}`;
+    return this.url;
+  }
+
+  private async listen(port: number): Promise<void> {
+    const server = createServer(this.serverOptions!, (req, res) => {
       void this.handle(req, res);
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    const { port } = this.server.address() as AddressInfo;
-    this.url = `https://127.0.0.1:${port}`;
-    return this.url;
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
+  }
+
+  /** Closes the port: clients get connection refused (an API server that is not running). */
+  async refuseConnections(): Promise<void> {
+    this.endWatches();
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  /** Listens again on the same port (the same URL and CA). */
+  async acceptConnections(): Promise<void> {
+    if (!this.server) await this.listen(this.port);
   }
 
   async close(): Promise<void> {
@@ -99,14 +156,16 @@ export class FakeKubeApi {
   }
 
   /** A real KubeConfig pointing at this fake (CA-verified TLS, bearer token). */
-  kubeConfig(): KubeConfig {
+  kubeConfig(identity = 'injector'): KubeConfig {
+    const token = identity === 'injector' ? this.token : `token-${identity}`;
+    this.tokens.set(token, identity);
     const kc = new KubeConfig();
     kc.loadFromOptions({
       clusters: [
         { name: 'fake', server: this.url, caData: Buffer.from(this.caPem).toString('base64') },
       ],
-      users: [{ name: 'injector', token: this.token }],
-      contexts: [{ name: 'fake', cluster: 'fake', user: 'injector' }],
+      users: [{ name: identity, token }],
+      contexts: [{ name: 'fake', cluster: 'fake', user: identity }],
       currentContext: 'fake',
     });
     return kc;
@@ -132,6 +191,16 @@ export class FakeKubeApi {
     const existed = this.objects.has(this.key(kind, namespace, name));
     const event = opts.notify === false ? undefined : existed ? 'MODIFIED' : 'ADDED';
     return this.store(kind, namespace, name, obj, event);
+  }
+
+  /** Deletes an object directly (as an operator with kubectl would), with its watch event. */
+  delete(kind: Kind, namespace: string, name: string): boolean {
+    const k = this.key(kind, namespace, name);
+    const current = this.objects.get(k);
+    if (!current) return false;
+    this.objects.delete(k);
+    this.notify(kind, name, 'DELETED', current);
+    return true;
   }
 
   count(method: string, pathPart: string): number {
@@ -176,11 +245,17 @@ export class FakeKubeApi {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://fake');
     const method = req.method ?? 'GET';
-    this.requests.push({
+    const auth = req.headers.authorization ?? '';
+    const who = this.tokens.get(auth.replace(/^Bearer /, '')) ?? '';
+    const record: RequestRecord = {
       method,
       path: url.pathname,
       contentType: req.headers['content-type'] ?? '',
-    });
+      who,
+      status: 0,
+    };
+    this.requests.push(record);
+    res.on('finish', () => (record.status = res.statusCode));
     if (this.mode === 'down') {
       req.socket.destroy();
       return;
@@ -189,17 +264,41 @@ export class FakeKubeApi {
       send(res, 500, status(500, 'InternalError', 'fake API server is failing'));
       return;
     }
-    if (req.headers.authorization !== `Bearer ${this.token}`) {
+    if (who === '') {
       send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
       return;
     }
     const route = parseRoute(url.pathname);
+    const forbidden = this.forbidden(method, route, url, who);
+    if (forbidden !== undefined) {
+      send(res, 403, status(403, 'Forbidden', forbidden));
+      return;
+    }
     if (!route) {
       send(res, 404, status(404, 'NotFound', `no route ${url.pathname}`));
       return;
     }
     const body = method === 'GET' || method === 'DELETE' ? '' : await readBody(req);
     this.dispatch(method, route, url, body, res as ServerResponse & { req: IncomingMessage });
+  }
+
+  /** The 403 message a real API server would give, or undefined when the request is allowed. */
+  private forbidden(
+    method: string,
+    route: Route | undefined,
+    url: URL,
+    who: string,
+  ): string | undefined {
+    if (this.rbac === 'all') return undefined;
+    const user = `User "system:serviceaccount:${this.rbacNamespace}:${who}"`;
+    if (!route)
+      return `${user} cannot ${method} ${url.pathname}: not granted by vault-helm's roles`;
+    const verb = verbOf(method, route.name !== undefined, url.searchParams.get('watch') === 'true');
+    const namespaced = route.kind !== 'mutatingwebhookconfigurations';
+    const inScope = !namespaced || route.namespace === this.rbacNamespace;
+    if (inScope && VAULT_HELM_GRANTS[route.kind].includes(verb)) return undefined;
+    const where = namespaced ? ` in the namespace "${route.namespace}"` : ' at the cluster scope';
+    return `${route.kind} is forbidden: ${user} cannot ${verb} resource "${route.kind}"${where}`;
   }
 
   private dispatch(

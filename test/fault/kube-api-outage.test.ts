@@ -59,7 +59,11 @@ describe('Kubernetes API outage during auto-TLS', () => {
       clientLoop({ ...opts, keepAlive: false }, t),
     ];
     const failedRounds = (): number =>
-      certLogs.filter((l) => l.msg.startsWith('auto-TLS round failed')).length;
+      certLogs.filter(
+        (l) =>
+          l.msg === 'Kubernetes API call failed; retrying' &&
+          (l.obj as { what: string }).what === 'certificate round',
+      ).length;
     try {
       await sleep(300);
       api.setMode('down');

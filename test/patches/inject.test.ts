@@ -42,6 +42,30 @@ describe('decision', () => {
     expect(run(base, 'app', 'Pending').decision).toBe('inject');
   });
 
+  it.each(['UPDATE', 'DELETE', 'CONNECT'])(
+    '%s reviews are allowed with no patch (skip not_create), even with no object',
+    (operation) => {
+      const review = makeReview(makePod(base)) as { request: Record<string, unknown> };
+      review.request.operation = operation;
+      const res = reviewAdmission(review, cfg);
+      expect(res.ok && res.outcome).toMatchObject({ decision: 'skip', reason: 'not_create' });
+      expect(res.ok && res.response.response).toEqual({ uid: review.request.uid, allowed: true });
+      review.request.object = null;
+      const empty = reviewAdmission(review, cfg);
+      expect(empty.ok && empty.outcome).toMatchObject({ decision: 'skip', reason: 'not_create' });
+    },
+  );
+
+  it('CREATE, or no operation at all (hand-made reviews), is injected', () => {
+    const review = makeReview(makePod(base)) as { request: Record<string, unknown> };
+    review.request.operation = 'CREATE';
+    const created = reviewAdmission(review, cfg);
+    expect(created.ok && created.outcome.decision).toBe('inject');
+    delete review.request.operation;
+    const unset = reviewAdmission(review, cfg);
+    expect(unset.ok && unset.outcome.decision).toBe('inject');
+  });
+
   it('re-injects when the status is anything but "injected"', () => {
     expect(run({ ...base, 'vault.hashicorp.com/agent-inject-status': 'update' }).decision).toBe(
       'inject',

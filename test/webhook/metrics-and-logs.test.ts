@@ -73,6 +73,9 @@ describe('metrics', () => {
     const bad = { [INJECT]: 'true', [ROLE]: 'r', 'vault.hashicorp.com/agent-limits-cpu': 'lots' };
     expect(await mutate(t, makeReview(makePod(bad), 'team-c'))).toBe(200);
     expect(await mutate(t, makeReview(makePod(undefined), 'team-d'))).toBe(200);
+    const update = makeReview(makePod({ [INJECT]: 'true', [ROLE]: 'r' }), 'team-e');
+    (update.request as { operation: string }).operation = 'UPDATE';
+    expect(await mutate(t, update)).toBe(200);
     // Early exits count in the duration histogram but touch no injection counter.
     expect(await mutate(t, makeReview(makePod(undefined)), 'text/plain')).toBe(415);
     expect(await mutate(t, { kind: 'Pod' })).toBe(400);
@@ -88,7 +91,11 @@ describe('metrics', () => {
     expect(
       sample(text, 'vault_agent_injector_skipped_requests_total{reason="not_annotated"}'),
     ).toBe(1);
-    expect(sample(text, 'vault_agent_injector_request_processing_duration_ms_count')).toBe(7);
+    expect(sample(text, 'vault_agent_injector_skipped_requests_total{reason="not_create"}')).toBe(
+      1,
+    );
+    expect(text).not.toContain(`${inj}{namespace="team-e"`);
+    expect(sample(text, 'vault_agent_injector_request_processing_duration_ms_count')).toBe(8);
     expect(sample(text, 'vault_agent_injector_request_queue_length')).toBe(0);
   });
 

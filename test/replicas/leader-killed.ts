@@ -1,0 +1,65 @@
+// The leader is SIGKILLed under load (no lock release, as in a node crash). A survivor must take
+// the lock within the lease (15 s) plus one retry period (2 s), then repair a caBundle someone
+// empties; the survivors answer every admission meanwhile.
+import { expect } from 'vitest';
+import { bundleTrusts } from '../../certs/bundle.js';
+import { Cluster, MWC_NAME, sleep, type Replica } from './cluster.js';
+import { AdmissionLoad } from './load.js';
+
+const LEASE_MS = 15_000;
+const RETRY_MS = 2_000;
+
+async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<number> {
+  const start = performance.now();
+  while (!cond()) {
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+  return performance.now() - start;
+}
+
+export async function killLeader(cluster: Cluster): Promise<string> {
+  const replicas: Replica[] = [];
+  for (let i = 0; i < 3; i++) replicas.push(await cluster.startReplica());
+  await Promise.all(replicas.map((r) => r.waitReady(15_000)));
+  for (const r of replicas) cluster.addEndpoint(r);
+  const load = new AdmissionLoad(cluster);
+  load.start();
+  let takeoverMs: number;
+  let repairMs: number;
+  const leader = replicas.find((r) => r.name === cluster.leader());
+  expect(leader).toBeDefined();
+  try {
+    await load.waitForOk(50);
+    // Let the leader renew at least once more so the kill lands mid-lease.
+    await sleep(RETRY_MS);
+    leader!.kill('SIGKILL');
+    cluster.removeEndpoint(leader!);
+    takeoverMs = await until(
+      () => ![leader!.name, ''].includes(cluster.leader()),
+      LEASE_MS + RETRY_MS + 5_000,
+      'a new leader',
+    );
+    const bundleBefore = cluster.bundle();
+    const mwc = cluster.api.get('mutatingwebhookconfigurations', '', MWC_NAME) as {
+      webhooks: { clientConfig: { caBundle: string } }[];
+    };
+    for (const w of mwc.webhooks) w.clientConfig.caBundle = '';
+    cluster.api.put('mutatingwebhookconfigurations', '', mwc);
+    repairMs = await until(() => cluster.bundle() !== '', 35_000, 'caBundle repaired');
+    expect(cluster.bundle()).toBe(bundleBefore);
+    await load.waitForOk(60);
+  } finally {
+    await load.stop();
+  }
+  const survivors = replicas.filter((r) => r !== leader);
+  expect(load.failuresExcept([leader!.name])).toEqual([]);
+  expect(survivors.map((r) => r.running)).toEqual([true, true]);
+  expect(survivors.map((r) => r.name)).toContain(cluster.leader());
+  for (const r of survivors) {
+    expect(bundleTrusts(cluster.bundle(), (await r.servedLeaf()).toString())).toBe(true);
+  }
+  expect(takeoverMs).toBeLessThanOrEqual(LEASE_MS + RETRY_MS);
+  expect(cluster.forbiddenRequests()).toEqual([]);
+  return `leader killed: takeover after ${(takeoverMs / 1000).toFixed(1)} s (lease 15 s + retry 2 s), caBundle repaired by the new leader after ${repairMs.toFixed(0)} ms; ${load.sent} admissions sent, ${load.failuresExcept([leader!.name]).length} failed on survivors (${load.failures.length - load.failuresExcept([leader!.name]).length} in flight to the killed leader)`;
+}

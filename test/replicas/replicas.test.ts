@@ -1,0 +1,67 @@
+// Process-level fault suite, part of `make test`: the built binary as separate replica processes
+// (see cluster.ts). Starting together runs alone (its 10 s readiness bound should not measure
+// other scenarios' start-up); the rest run concurrently, each with its own fake API server,
+// because they mostly wait (leases, outages, certificate lifetimes): in sequence they would add
+// minutes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../fault/support.js';
+import { describeOutage, startDuringOutage } from './api-outage.js';
+import { Cluster } from './cluster.js';
+import { killLeader } from './leader-killed.js';
+import { removeObjectsWhileServing } from './objects-removed.js';
+import { rollingRestart } from './rolling-restart.js';
+import { startTogether } from './start-together.js';
+import { rotateUnderLoad, SHORT_LIFETIMES } from './rotation.js';
+
+const clusters: Cluster[] = [];
+
+async function cluster(opts: ConstructorParameters<typeof Cluster>[0]): Promise<Cluster> {
+  const c = new Cluster(opts);
+  clusters.push(c);
+  await c.start();
+  return c;
+}
+
+beforeAll(() => {
+  ensureBuilt();
+});
+afterAll(async () => {
+  await Promise.all(clusters.map((c) => c.stop()));
+});
+
+describe('replicas as separate processes, alone', () => {
+  it('3 replicas with leader election started together', async () => {
+    console.log(await startTogether(await cluster({ leaderElection: true })));
+  }, 60_000);
+});
+
+describe.concurrent('replicas as separate processes', () => {
+  it('rolling restart under load', async () => {
+    console.log(await rollingRestart(await cluster({ leaderElection: true })));
+  }, 120_000);
+
+  it('leader killed under load', async () => {
+    console.log(await killLeader(await cluster({ leaderElection: true })));
+  }, 120_000);
+
+  it('API outage at start, single mode, 1 replica', async () => {
+    const figures = await startDuringOutage(await cluster({ leaderElection: false }), 1);
+    expect(figures.readyAfterReturnMs.every((ms) => ms <= 10_000)).toBe(true);
+    console.log(describeOutage('single, 1 replica', figures));
+  }, 90_000);
+
+  it('API outage at start, elect mode, 2 replicas', async () => {
+    const figures = await startDuringOutage(await cluster({ leaderElection: true }), 2);
+    expect(figures.readyAfterReturnMs.every((ms) => ms <= 10_000)).toBe(true);
+    console.log(describeOutage('elect, 2 replicas', figures));
+  }, 90_000);
+
+  it('objects removed while running are repaired and serving never stops', async () => {
+    console.log(await removeObjectsWhileServing(await cluster({ leaderElection: true })));
+  }, 90_000);
+
+  it('leaf and CA rotate across 3 replicas under load', async () => {
+    const c = await cluster({ leaderElection: true, env: SHORT_LIFETIMES });
+    console.log(await rotateUnderLoad(c));
+  }, 120_000);
+});
