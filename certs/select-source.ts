@@ -4,18 +4,22 @@ import type { CertLogger } from './cert-logger.js';
 import { FileCertificateSource } from './file-source.js';
 import type { CertificateSource } from './source.js';
 
-/** The settings that choose the certificate source; the server's configuration provides them. */
+/** The settings that choose the certificate source; the server's configuration extends them. */
 export interface CertificateSettings {
   readonly tlsCertFile: string;
   readonly tlsKeyFile: string;
   readonly tlsCaCertFile: string;
+  /** -tls-auto: name of the MutatingWebhookConfiguration whose caBundle we keep. */
   readonly tlsAuto: string;
   readonly tlsAutoHosts: readonly string[];
-  /** Lifetimes of generated serving certificates and CAs, in ms. */
+  /** Lifetime of each generated serving certificate, in ms (short only for tests and emergencies). */
   readonly tlsAutoCertValidityMs: number;
+  /** Lifetime of each generated CA, in ms. */
   readonly tlsAutoCaValidityMs: number;
   readonly useLeaderElector: boolean;
+  /** NAMESPACE: the injector's own namespace (leader lock, certificate Secret). */
   readonly namespace: string;
+  /** POD_NAME: holder identity for leader election. */
   readonly podName: string;
 }
 

@@ -30,21 +30,19 @@ interface Described {
   readonly defaultText?: string;
 }
 
-export function injector<K extends keyof InjectorConfig>(
+/** A typed row builder for one section: the parser must produce that setting's type. */
+type RowBuilder<C> = <K extends keyof C & string>(
   key: K,
   d: Described,
-  parse: (raw: string) => Parsed<InjectorConfig[K]>,
-): ConfigOption {
-  return option('injector', key, d, parse);
+  parse: (raw: string) => Parsed<C[K]>,
+) => ConfigOption;
+
+function rowsOf<C>(section: ConfigOption['section']): RowBuilder<C> {
+  return (key, d, parse) => option(section, key, d, parse);
 }
 
-export function server<K extends keyof ServerConfig>(
-  key: K,
-  d: Described,
-  parse: (raw: string) => Parsed<ServerConfig[K]>,
-): ConfigOption {
-  return option('server', key, d, parse);
-}
+export const injector: RowBuilder<InjectorConfig> = rowsOf('injector');
+export const server: RowBuilder<ServerConfig> = rowsOf('server');
 
 function option(
   section: 'injector' | 'server',

@@ -1,35 +1,22 @@
 // Settings of the HTTP edge (serve only). Filled by cli/config.ts from flags and AGENT_INJECT_*.
+import type { CertificateSettings } from '../certs/select-source.js';
 import type { TlsMinVersion } from '../certs/tls-options.js';
 
 export type { TlsMinVersion };
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 export type LogFormat = 'standard' | 'json';
 
-export interface ServerConfig {
+/** The certificate settings (files, auto-TLS, leader election) are the certs/ module's own. */
+export interface ServerConfig extends CertificateSettings {
   /** -listen / AGENT_INJECT_LISTEN, e.g. ":8080", "127.0.0.1:8443", "[::1]:8443". */
   readonly listen: string;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
-  readonly tlsCertFile: string;
-  readonly tlsKeyFile: string;
-  readonly tlsCaCertFile: string;
-  /** -tls-auto: name of the MutatingWebhookConfiguration whose caBundle we keep. */
-  readonly tlsAuto: string;
-  readonly tlsAutoHosts: readonly string[];
-  /** Lifetime of each generated serving certificate, in ms (short only for tests and emergencies). */
-  readonly tlsAutoCertValidityMs: number;
-  /** Lifetime of each generated CA, in ms. */
-  readonly tlsAutoCaValidityMs: number;
   readonly tlsMinVersion: TlsMinVersion;
   /** Comma-separated cipher suite names (TLS <= 1.2); empty = Node's defaults. */
   readonly tlsCipherSuites: string;
   /** Path the Prometheus metrics are served at. */
   readonly telemetryPath: string;
-  readonly useLeaderElector: boolean;
-  /** NAMESPACE: the injector's own namespace (leader lock, certificate Secret). */
-  readonly namespace: string;
-  /** POD_NAME: holder identity for leader election. */
-  readonly podName: string;
   /** Largest accepted /mutate body in bytes. */
   readonly bodyLimit: number;
   /** How long SIGTERM waits for in-flight requests, in milliseconds. */
