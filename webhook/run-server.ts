@@ -77,7 +77,12 @@ function startCertificates(
         resolveFirst(cert);
       }
     },
-    (err) => logger.error({ err }, 'certificate reload failed; keeping the current certificate'),
+    // The source retries on its own; its reason is enough, a stack trace would only repeat.
+    (err) =>
+      logger.error(
+        { reason: err.message },
+        'certificate source failed; keeping the current certificate',
+      ),
   );
   return {
     started,
@@ -105,7 +110,10 @@ function swapCertificate(
       );
       logger.info('serving certificate updated');
     } catch (err) {
-      logger.error({ err }, 'new certificate rejected by TLS; keeping the current certificate');
+      logger.error(
+        { reason: (err as Error).message },
+        'new certificate rejected by TLS; keeping the current certificate',
+      );
     }
   };
 }
