@@ -90,9 +90,10 @@ function unknownKey(key: string, names: KnownNames): LintFinding {
   if (guess === undefined) {
     return { severity: 'warning', key, message: 'unknown annotation, ignored' };
   }
-  // A near miss is almost certainly a typo whose setting silently has no effect: an error.
+  // A near miss is almost certainly a typo, but the webhook still admits the pod: a warning, with
+  // the fix. Only what the webhook denies is an error.
   return {
-    severity: 'error',
+    severity: 'warning',
     key,
     message: 'unknown annotation, ignored',
     suggestion: `${A.ANNOTATION_PREFIX}${guess}`,
@@ -103,7 +104,7 @@ function undeclaredSecret(key: string, prefix: string, declared: ReadonlySet<str
   const guess = suggest(key.slice(prefix.length), declared);
   const message = 'secret not declared, ignored';
   if (guess === undefined) return { severity: 'warning', key, message };
-  return { severity: 'error', key, message, suggestion: `${prefix}${guess}` };
+  return { severity: 'warning', key, message, suggestion: `${prefix}${guess}` };
 }
 
 function isTrue(value: string): boolean {
