@@ -230,6 +230,28 @@ describe('vault-injector mutate', () => {
     expect(names(tpl.spec.initContainers)).toEqual(['vault-agent-init']);
   });
 
+  it('injects an OpenShift DeploymentConfig through its pod template', async () => {
+    const run = await runCli(['mutate', '-f', fixture('cli-deploymentconfig.yaml'), '-o', 'json']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      "Warning: DeploymentConfig/api: vault.hashicorp.com/tls-skip-verify: the agent won't verify Vault's TLS certificate\n",
+    );
+    const tpl = (JSON.parse(run.stdout) as Obj).spec.template;
+    expect(tpl.metadata.annotations['vault.hashicorp.com/agent-inject-status']).toBe('injected');
+    expect(names(tpl.spec.containers)).toEqual(['api', 'vault-agent']);
+    expect(names(tpl.spec.initContainers)).toEqual(['vault-agent-init']);
+  });
+
+  it("warns about vault annotations on a workload's own metadata, as lint does", async () => {
+    const input = readFileSync(`${ROOT}test/fixtures/lint/warnings.yaml`, 'utf8');
+    const run = await runCli(['mutate', '-f', '-'], { input });
+    expect(run.code).toBe(0);
+    expect(run.stderr.split('\n')).toContain(
+      'Warning: Deployment/web: vault.hashicorp.com/agent-pre-populate-only: ' +
+        "ignored on Deployment/web's own metadata: move it to the pod template's annotations",
+    );
+  });
+
   // Waits on the engine.
   it('injects a Pod', async () => {
     const run = await runCli(['mutate', '-f', fixture('cli-pod.yaml'), '-o', 'json']);

@@ -149,6 +149,24 @@ describe('vault-injector policy', () => {
     );
   });
 
+  it('lints and plans an OpenShift DeploymentConfig like a Deployment', async () => {
+    const file = 'test/fixtures/cli-deploymentconfig.yaml';
+    const [lint, policy] = await Promise.all([
+      cli(['lint', '-f', file]),
+      cli(['policy', '-o', 'json', '-f', file]),
+    ]);
+    expect(lint.stdout).toBe(
+      `${file}: DeploymentConfig/api: vault.hashicorp.com/tls-skip-verify: warning: ` +
+        "the agent won't verify Vault's TLS certificate\n",
+    );
+    const plan = JSON.parse(policy.stdout) as {
+      policies: { name: string; paths: string[] }[];
+    };
+    expect(plan.policies.map((p) => [p.name, p.paths])).toEqual([
+      ['shop-api', ['database/creds/api']],
+    ]);
+  });
+
   it('prints the plan as JSON with --output json', async () => {
     const run = await cli(['policy', '-o', 'json', '-f', `${POLICY}/two-workloads.yaml`]);
     expect(run.status).toBe(0);
