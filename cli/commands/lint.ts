@@ -111,8 +111,9 @@ export function registerLintCommand(
     .description(
       'check the vault.hashicorp.com annotations of Pods and pod templates: unknown names (with ' +
         'suggestions), per-secret settings for undeclared secrets, risky values, annotations on ' +
-        'the wrong object, and anything the webhook would deny. Exits 1 on errors (and, with ' +
-        '--strict, on warnings), 2 when the input cannot be read.',
+        'the wrong object, and anything the webhook would deny. Errors are what the webhook would ' +
+        'deny, warnings what it admits. Exits 1 on errors (and, with --strict, on warnings), 2 ' +
+        'when the input cannot be read.',
     )
     .requiredOption('-f, --file <path>', 'manifest file to read ("-" for stdin)')
     .addOption(
