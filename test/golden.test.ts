@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { reviewAdmission } from '../patches/admission-review.js';
 import { DEFAULT_INJECTOR_CONFIG, type InjectorConfig } from '../patches/injector-config.js';
 import type { Pod } from '../patches/k8s-types.js';
+import { hasKubectl } from './helpers/kubectl.js';
 import { makeReview } from './helpers/pods.js';
 import { injectedContainerProblems, restrictedProblems } from './helpers/restricted.js';
 import { podProblems } from './helpers/validate-pod.js';
@@ -20,16 +21,6 @@ import { podProblems } from './helpers/validate-pod.js';
 const ROOT = join(import.meta.dirname, 'golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const STATUS = 'vault.hashicorp.com/agent-inject-status';
-
-function hasKubectl(): boolean {
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const KUBECTL = hasKubectl();
 
 interface CaseConfig {
   namespace?: string;
@@ -237,7 +228,7 @@ describe('golden cases', () => {
       expect(reinjected).toEqual(patched);
     });
 
-    it.skipIf(!KUBECTL)(
+    it.skipIf(!hasKubectl())(
       'applies the same with kubectl patch --local (Go json-patch; skipped when kubectl is absent)',
       () => {
         if (!existsSync(expectedFile)) return;

@@ -3,7 +3,9 @@
 // cases do not: comments inside the annotations map, spaces before colons, DeploymentConfigs,
 // batch/v1beta1 CronJobs, values the app never reads. The directory sits beside the repository on
 // the machines that run the suite; elsewhere the tests skip, saying so.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifests } from '../../cli/manifests.js';
@@ -12,6 +14,7 @@ import { isRecord } from '../../patches/is-record.js';
 import type { Pod } from '../../patches/k8s-types.js';
 import { ROOT } from '../cli/built-cli.js';
 import { runCli } from '../cli/in-process.js';
+import { hasKubectl, splitJsonStream } from '../helpers/kubectl.js';
 import { podProblems } from '../helpers/validate-pod.js';
 
 type Obj = Record<string, unknown>;
@@ -116,6 +119,39 @@ describe.skipIf(!PRESENT)(`real-world corpus ${SKIPPED}`, () => {
       expect(run.stderr).not.toMatch(/^vault-injector: /m);
     });
   });
+
+  it.skipIf(!hasKubectl())(
+    'kubectl reads every mutated document as mutate meant it (skipped when kubectl is absent)',
+    async () => {
+      const outputs: string[] = [];
+      for (const file of files)
+        outputs.push((await runCli(['mutate', '-f', join(CORPUS, file)])).stdout);
+      const stream = outputs.join('---\n');
+      const tmp = mkdtempSync(join(tmpdir(), 'corpus-'));
+      try {
+        writeFileSync(join(tmp, 'mutated.yaml'), stream);
+        // An empty merge patch: kubectl only reads and prints the objects (one run for the corpus).
+        const printed = execFileSync(
+          'kubectl',
+          [
+            'patch',
+            '--local',
+            '-f',
+            join(tmp, 'mutated.yaml'),
+            '--type=merge',
+            '-p',
+            '{}',
+            '-o',
+            'json',
+          ],
+          { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+        );
+        expect(splitJsonStream(printed)).toEqual(parseManifests(stream, 'mutated'));
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('lint reports what the reviewed snapshot (test/corpus/real-world-lint.txt) says', async () => {
     const report: string[] = [];
