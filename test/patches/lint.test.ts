@@ -74,6 +74,24 @@ describe('rule (a): unknown vault.hashicorp.com keys', () => {
     ]);
   });
 
+  // Seen in real manifests: names that are not typos of the right one, so edit distance misses them.
+  it.each([
+    ['agent-log-level', 'log-level'],
+    ['Agent-Log-Format', 'log-format'],
+    ['inject-token', 'agent-inject-token'],
+    ['vault-addr', 'service'],
+    ['vault-address', 'service'],
+  ])('%s → warning, did you mean %s (a wrong name, not a typo)', (key, meant) => {
+    expect(lint({ [`${V}${key}`]: 'x' })).toEqual([
+      {
+        severity: 'warning',
+        key: `${V}${key}`,
+        message: 'unknown annotation, ignored',
+        suggestion: `${V}${meant}`,
+      },
+    ]);
+  });
+
   it('warns without a suggestion when nothing is close', () => {
     expect(lint({ [`${V}frobnicate`]: 'x' })).toEqual([
       { severity: 'warning', key: `${V}frobnicate`, message: 'unknown annotation, ignored' },
