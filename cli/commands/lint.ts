@@ -6,16 +6,12 @@ import { Option, type Command } from 'commander';
 import { ANNOTATION_PREFIX } from '../../patches/annotations.js';
 import type { InjectorConfig } from '../../patches/injector-config.js';
 import { inject } from '../../patches/inject.js';
-import {
-  formatWarning,
-  lintAnnotations,
-  lintWorkloadMetadata,
-  type LintFinding,
-} from '../../patches/lint.js';
+import { formatWarning, lintAnnotations, type LintFinding } from '../../patches/lint.js';
 import type { InjectionOutcome } from '../../patches/outcome.js';
 import { addConfigOptions, configFromCommand } from '../config.js';
 import type { CliIO } from '../io.js';
 import { isList, parseManifests } from '../manifests.js';
+import { misplacedAnnotations, stringAnnotations } from '../misplaced-annotations.js';
 import { readInput } from '../read-input.js';
 import { addServiceAccountToken } from '../service-account-admission.js';
 import { identify, podFromTemplate, templateOf } from '../workloads.js';
@@ -38,17 +34,6 @@ interface LintFlags {
   output: 'text' | 'json';
   namespace?: string;
   strict?: boolean;
-}
-
-type Obj = Record<string, unknown>;
-
-/** Only string values: anything else is a shape problem the engine itself reports. */
-function annotationsOf(podLike: Obj | undefined): Record<string, string> {
-  const meta = podLike?.metadata;
-  const raw = isRecord(meta) && isRecord(meta.annotations) ? meta.annotations : {};
-  return Object.fromEntries(
-    Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'),
-  );
 }
 
 /** The engine's verdict as findings: denial problems are errors, its warnings are warnings. */
@@ -79,22 +64,6 @@ function fromLint(f: LintFinding): Omit<ReportedFinding, 'file' | 'object' | 'na
 }
 
 /** Findings for one object; objects with no pods of their own only get the metadata check. */
-/** Vault annotations on a workload's own metadata, and on a CronJob's jobTemplate, do nothing. */
-function misplaced(
-  object: Record<string, unknown>,
-  kind: string,
-  name: string,
-  annotations: Readonly<Record<string, string>>,
-): LintFinding[] {
-  const found = lintWorkloadMetadata(object, annotations);
-  const spec = object.spec;
-  if (kind !== 'CronJob' || !isRecord(spec) || !isRecord(spec.jobTemplate)) return found;
-  const jobMeta = spec.jobTemplate.metadata;
-  if (!isRecord(jobMeta)) return found;
-  const jobTemplate = { kind, metadata: { ...jobMeta, name: `${name} jobTemplate` } };
-  return [...found, ...lintWorkloadMetadata(jobTemplate, annotations)];
-}
-
 export function lintObject(
   object: unknown,
   file: string,
@@ -105,8 +74,8 @@ export function lintObject(
   const id = identify(object, namespace);
   const where = { file, object: `${id.kind || 'object'}/${id.name}`, namespace: id.namespace };
   const template = id.kind === 'Pod' ? object : templateOf(object);
-  const annotations = annotationsOf(template);
-  const lint = id.kind === 'Pod' ? [] : misplaced(object, id.kind, id.name, annotations);
+  const annotations = stringAnnotations(template);
+  const lint = id.kind === 'Pod' ? [] : misplacedAnnotations(object, id.name, annotations);
   const found = template === undefined ? [] : lintAnnotations(annotations);
   const rows = [...lint, ...found].map(fromLint);
   if (template !== undefined) {
@@ -142,8 +111,9 @@ export function registerLintCommand(
     .description(
       'check the vault.hashicorp.com annotations of Pods and pod templates: unknown names (with ' +
         'suggestions), per-secret settings for undeclared secrets, risky values, annotations on ' +
-        'the wrong object, and anything the webhook would deny. Exits 1 on errors (and, with ' +
-        '--strict, on warnings), 2 when the input cannot be read.',
+        'the wrong object, and anything the webhook would deny. Errors are what the webhook would ' +
+        'deny, warnings what it admits. Exits 1 on errors (and, with --strict, on warnings), 2 ' +
+        'when the input cannot be read.',
     )
     .requiredOption('-f, --file <path>', 'manifest file to read ("-" for stdin)')
     .addOption(

@@ -38,7 +38,9 @@ function workload(kind: string, annotations?: Record<string, string>): Obj {
       spec: { schedule: '@daily', jobTemplate: { spec: { template: template(annotations) } } },
     };
   }
-  return { apiVersion: 'apps/v1', kind, metadata: meta, spec: { template: template(annotations) } };
+  // OpenShift's DeploymentConfig keeps its pod template where a Deployment does.
+  const apiVersion = kind === 'DeploymentConfig' ? 'apps.openshift.io/v1' : 'apps/v1';
+  return { apiVersion, kind, metadata: meta, spec: { template: template(annotations) } };
 }
 
 function pod(extra: Obj = {}): Obj {
@@ -80,6 +82,7 @@ describe('mutateObject injects what the webhook would', () => {
     'ReplicationController',
     'Job',
     'CronJob',
+    'DeploymentConfig',
   ])('injects the pod template of a %s', (kind) => {
     const input = workload(kind);
     const snapshot = structuredClone(input);
@@ -171,6 +174,49 @@ describe('mutateObject leaves alone what the webhook would not touch', () => {
     expect(
       run(workload('Deployment', { 'vault.hashicorp.com/agent-inject': 'false' })).status,
     ).toBe('unchanged');
+  });
+});
+
+describe('mutateObject warns about vault annotations the injector never sees', () => {
+  const MISPLACED =
+    "vault.hashicorp.com/agent-pre-populate-only: ignored on Deployment/web's own metadata: " +
+    "move it to the pod template's annotations";
+
+  it("warns about keys on a Deployment's own metadata, and still injects its template", () => {
+    const input = workload('Deployment');
+    (input.metadata as Obj).annotations = {
+      'vault.hashicorp.com/agent-pre-populate-only': 'true',
+      // Also on the template, as charts often set both: that copy takes effect, no warning.
+      'vault.hashicorp.com/role': 'web',
+    };
+    const r = injected(run(input));
+    expect(r.warnings).toEqual([MISPLACED]);
+    expect(podOf(r.object).spec.containers.map((c) => c.name)).toEqual(['web', 'vault-agent']);
+  });
+
+  it('warns when the template is not annotated at all, and passes the object through', () => {
+    const input = workload('Deployment', {});
+    (input.metadata as Obj).annotations = { 'vault.hashicorp.com/agent-pre-populate-only': 'x' };
+    expect(run(input)).toMatchObject({ status: 'unchanged', warnings: [MISPLACED] });
+  });
+
+  it("warns about keys on a CronJob's jobTemplate and on objects with no pods", () => {
+    const cron = workload('CronJob');
+    const jobTemplate = (cron.spec as { jobTemplate: Obj }).jobTemplate;
+    jobTemplate.metadata = { annotations: { 'vault.hashicorp.com/agent-inject-token': 'true' } };
+    expect(run(cron).warnings).toContainEqual(
+      expect.stringMatching(
+        /^vault\.hashicorp\.com\/agent-inject-token: ignored on CronJob\/web jobTemplate's own metadata/,
+      ),
+    );
+    const cm = {
+      kind: 'ConfigMap',
+      metadata: { name: 'c', annotations: { 'vault.hashicorp.com/role': 'x' } },
+    };
+    expect(run(cm)).toMatchObject({
+      status: 'unchanged',
+      warnings: [expect.stringContaining("ignored on ConfigMap/c's own metadata")],
+    });
   });
 });
 
