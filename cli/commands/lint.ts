@@ -80,7 +80,7 @@ function fromLint(f: LintFinding): Omit<ReportedFinding, 'file' | 'object' | 'na
 
 /** Findings for one object; objects with no pods of their own only get the metadata check. */
 /** Vault annotations on a workload's own metadata, and on a CronJob's jobTemplate, do nothing. */
-function misplaced(
+export function misplaced(
   object: Record<string, unknown>,
   kind: string,
   name: string,
