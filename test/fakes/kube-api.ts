@@ -173,7 +173,7 @@ export class FakeKubeApi {
     this.watchers.clear();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://fake');
     const method = req.method ?? 'GET';
     this.requests.push({
