@@ -17,12 +17,23 @@ function details(f: Finding): string {
 }
 
 /** One line per finding: code, object, what is wrong, and after "→" what to do. */
-function table(findings: readonly Finding[]): string[] {
-  const codeWidth = Math.max(...findings.map((f) => f.code.length));
-  const objectWidth = Math.max(...findings.map((f) => f.object.length));
+interface Widths {
+  readonly code: number;
+  readonly object: number;
+}
+
+/** Columns line up across all groups, so the report reads as one table. */
+function widths(findings: readonly Finding[]): Widths {
+  return {
+    code: Math.max(0, ...findings.map((f) => f.code.length)),
+    object: Math.max(0, ...findings.map((f) => f.object.length)),
+  };
+}
+
+function table(findings: readonly Finding[], w: Widths): string[] {
   return findings.map((f) => {
     const fix = f.hint === undefined ? '' : ` → ${f.hint}`;
-    return `  ${f.code.padEnd(codeWidth)}  ${f.object.padEnd(objectWidth)}  ${f.message}${details(f)}${fix}`;
+    return `  ${f.code.padEnd(w.code)}  ${f.object.padEnd(w.object)}  ${f.message}${details(f)}${fix}`;
   });
 }
 
@@ -39,10 +50,11 @@ function summaryLine(s: DoctorSummary): string {
 
 export function formatText(report: DoctorReport): string {
   const lines: string[] = [];
+  const w = widths(report.findings);
   for (const [severity, title] of GROUPS) {
     const group = report.findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
-    lines.push(`${title} (${group.length})`, ...table(group), '');
+    lines.push(`${title} (${group.length})`, ...table(group, w), '');
   }
   lines.push(summaryLine(report.summary));
   return `${lines.join('\n')}\n`;

@@ -100,7 +100,7 @@ describe('no-ready-injector', () => {
   });
 
   it("counts ready endpoints of the Service's own slices; unset ready means ready", () => {
-    const ok = (items: object[]) => ({
+    const ok = (items: Record<string, unknown>[]) => ({
       ...base,
       endpointSlices: { status: 'ok' as const, value: items },
     });

@@ -1,5 +1,6 @@
 // `vault-injector doctor` against the HTTPS fake of the Kubernetes API, through the real command
 // and client-node, as an operator would run it on a broken and on a healthy cluster.
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeKubeCluster } from '../fakes/kube-cluster.js';
 import { MWC, seedBroken, seedHealthy, startCluster } from './scenarios.js';
@@ -157,6 +158,10 @@ describe('doctor on a broken cluster', () => {
     expect(lines.indexOf(lines.find((l) => l.includes('misplaced-annotations'))!)).toBeGreaterThan(
       warnings,
     );
+    // The README's sample is this very run.
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const start = readme.indexOf('$ vault-injector doctor\n') + '$ vault-injector doctor\n'.length;
+    expect(readme.slice(start, readme.indexOf('```', start))).toBe(run.stdout);
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(
       '10 errors, 4 warnings, 0 info (checked 8 pods and 11 workloads in all namespaces, webhook configuration vault-agent-injector-cfg).',
     );
