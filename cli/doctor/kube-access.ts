@@ -29,6 +29,17 @@ export interface KubeConfigFlags {
   readonly context?: string;
 }
 
+/** What loadFromDefault settles on when it finds nothing: plain HTTP to localhost:8080. */
+function isClientNodeFallback(kc: KubeConfig): boolean {
+  const [cluster] = kc.clusters;
+  return (
+    kc.clusters.length === 1 &&
+    cluster?.name === 'cluster' &&
+    cluster.server === 'http://localhost:8080' &&
+    kc.users[0]?.name === 'user'
+  );
+}
+
 /** --kubeconfig, else KUBECONFIG, else ~/.kube/config, else the pod's service account. */
 export function loadKubeConfig(flags: KubeConfigFlags): KubeConfig {
   const kc = new KubeConfig();
@@ -38,6 +49,12 @@ export function loadKubeConfig(flags: KubeConfigFlags): KubeConfig {
   } catch (err) {
     const message = (err as Error).message.split('\n')[0] ?? '';
     throw new UsageError(`cannot load the kubeconfig: ${message}`, EXIT_UNREACHABLE);
+  }
+  if (isClientNodeFallback(kc)) {
+    throw new UsageError(
+      'no kubeconfig found (--kubeconfig, KUBECONFIG, ~/.kube/config) and not running in a pod',
+      EXIT_UNREACHABLE,
+    );
   }
   if (flags.context !== undefined) {
     if (kc.getContextObject(flags.context) === null) {

@@ -5,7 +5,12 @@ import type { ServiceRef } from './webhooks.js';
 import { injectorServices } from './webhooks.js';
 import { objectName } from './findings.js';
 import type { Obj } from './k8s-objects.js';
-import { classifyFailure, isNotFoundError, type DoctorApis } from './kube-access.js';
+import {
+  ClusterUnreachableError,
+  classifyFailure,
+  isNotFoundError,
+  type DoctorApis,
+} from './kube-access.js';
 import {
   endpointSliceCollection,
   namespaceCollection,
@@ -121,6 +126,10 @@ export async function readCluster(
     objectName('MutatingWebhookConfiguration', undefined, name),
     () => apis.admission.readMutatingWebhookConfiguration({ name }),
   );
+  // A server failing its first answer (5xx) cannot be asked anything else either.
+  if (webhookConfig.status === 'failed') {
+    throw new ClusterUnreachableError(`the API server answered ${webhookConfig.reason}`);
+  }
   const refs =
     webhookConfig.status === 'ok' && webhookConfig.value
       ? injectorServices(webhookConfig.value)

@@ -105,6 +105,27 @@ describe('vault-injector doctor (built)', () => {
     }
   });
 
+  it('exits 2 when the API server fails every request, and when there is no kubeconfig at all', async () => {
+    const api = await startCluster(seedHealthy);
+    const kc = writeKubeconfig(api);
+    api.setMode('error');
+    try {
+      const failing = await doctorBuilt([], { KUBECONFIG: kc.path });
+      expect(failing.code).toBe(2);
+      expect(failing.stderr).toMatch(
+        /^vault-injector: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:\d+: the API server answered HTTP 500: fake API server is failing\n$/,
+      );
+    } finally {
+      kc.remove();
+      await api.close();
+    }
+    const none = await doctorBuilt([], { HOME: '/nonexistent-home' });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe(
+      'vault-injector: no kubeconfig found (--kubeconfig, KUBECONFIG, ~/.kube/config) and not running in a pod\n',
+    );
+  });
+
   it.each([
     [['--output', 'yaml'], /--output/],
     [['--no-such-flag'], /unknown option '--no-such-flag'/],

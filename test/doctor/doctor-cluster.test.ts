@@ -1,6 +1,6 @@
 // `vault-injector doctor` against the HTTPS fake of the Kubernetes API, through the real command
 // and client-node, as an operator would run it on a broken and on a healthy cluster.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeKubeCluster } from '../fakes/kube-cluster.js';
 import { MWC, seedBroken, seedHealthy, startCluster } from './scenarios.js';
@@ -264,6 +264,19 @@ describe('doctor on a healthy cluster', () => {
     const run = await doctorInProcess(['--kubeconfig', kubeconfig, '-o', 'json']);
     expect(run.code).toBe(1);
     expect(parseReport(run.stdout).findings.map((f) => f.code)).toEqual(['no-ready-injector']);
+  });
+});
+
+describe('doctor with credentials the API server refuses', () => {
+  it('exits 2 with one line', async () => {
+    const kubeconfig = await cluster(seedHealthy);
+    writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replace('fake-token', 'stolen'));
+    const run = await doctorInProcess(['--kubeconfig', kubeconfig]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(
+      /^vault-injector: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:\d+: the API server refused the credentials \(401 Unauthorized\)\n$/,
+    );
   });
 });
 
