@@ -8,7 +8,7 @@ export function skippedCheck(failure: ReadFailure, checks: readonly string[]): F
   const severity: Severity = failure.status === 'absent' ? 'info' : 'warning';
   const hint =
     failure.status === 'forbidden'
-      ? 'grant get and list on it (the view ClusterRole, or a cluster-reader role, has them)'
+      ? 'grant the identity doctor runs as get and list on it (the built-in view role lacks Secrets and webhook configurations)'
       : undefined;
   const out: Finding = {
     code: 'check-skipped',
