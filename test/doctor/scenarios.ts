@@ -69,14 +69,18 @@ function template(annotations: Record<string, string>, labels: Record<string, st
   };
 }
 
-function workload(kind: string, ns: string, name: string, tpl: Obj, extra: Obj = {}): Obj {
+function workload(kind: string, ns: string, name: string, tpl: Obj): Obj {
   const jobLike = kind === 'Job' || kind === 'CronJob';
   const spec =
     kind === 'CronJob'
       ? { schedule: '@daily', jobTemplate: { spec: { template: tpl } } }
       : { template: tpl };
-  const meta = { name, namespace: ns, ...((extra.metadata as Obj | undefined) ?? {}) };
-  return { apiVersion: jobLike ? 'batch/v1' : 'apps/v1', kind, metadata: meta, spec };
+  return {
+    apiVersion: jobLike ? 'batch/v1' : 'apps/v1',
+    kind,
+    metadata: { name, namespace: ns },
+    spec,
+  };
 }
 
 interface PodOptions {

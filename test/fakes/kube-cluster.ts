@@ -101,20 +101,22 @@ export class FakeKubeCluster extends FakeKubeApi {
     this.unserved.add(resource);
   }
 
+  /** The route when this fake answers the request itself: its kinds, or a blocked resource. */
+  private claim(pathname: string): ClusterRoute | undefined {
+    const route = parse(pathname);
+    if (route === undefined) return undefined;
+    const blocked = this.forbidden.has(route.resource) || this.unserved.has(route.resource);
+    return blocked || GROUPS[route.resource] === route.group ? route : undefined;
+  }
+
   /** Only the requests this fake answers itself; the rest go to the base fake. */
   protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const route = parse(new URL(req.url ?? '/', 'https://fake').pathname);
-    const blocked =
-      route && (this.forbidden.has(route.resource) || this.unserved.has(route.resource));
-    const ours = route && GROUPS[route.resource] === route.group;
-    if (!blocked && !ours) return super.handle(req, res);
-    this.requests.push({
-      method: req.method ?? 'GET',
-      path: new URL(req.url ?? '/', 'https://fake').pathname,
-      contentType: req.headers['content-type'] ?? '',
-    });
-    if (!this.reachable(req, res)) return;
-    this.answerCluster(req.method ?? 'GET', route!, res);
+    const path = new URL(req.url ?? '/', 'https://fake').pathname;
+    const route = this.claim(path);
+    if (route === undefined) return super.handle(req, res);
+    const method = req.method ?? 'GET';
+    this.requests.push({ method, path, contentType: req.headers['content-type'] ?? '' });
+    if (this.reachable(req, res)) this.answerCluster(method, route, res);
   }
 
   /** Outages and authentication as the base fake does them. */
