@@ -45,7 +45,7 @@ image:
 	docker build -t vault-injector:dev .
 
 golden-update: build
-	UPDATE_GOLDEN=1 npx vitest run test/golden
+	UPDATE_GOLDEN=1 npx vitest run test/golden test/corpus
 
 clean:
 	rm -rf dist test-results.json

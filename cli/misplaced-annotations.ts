@@ -1,5 +1,5 @@
-// Vault annotations on an object the injector never sees: a Deployment's own metadata, a CronJob's
-// jobTemplate. The webhook only receives pods, so these do nothing; `lint` says where they belong.
+// Vault annotations on a workload's own metadata, or on a CronJob's jobTemplate, do nothing: the
+// injector only ever sees pods. `lint` reports them and `mutate` warns about them, from this rule.
 import { ANNOTATION_PREFIX } from '../patches/annotations.js';
 import type { Finding } from '../patches/finding.js';
 import { isRecord } from '../patches/is-record.js';
@@ -9,6 +9,15 @@ type Obj = Record<string, unknown>;
 function stringAt(obj: Obj, key: string): string {
   const v = obj[key];
   return typeof v === 'string' ? v : '';
+}
+
+/** A pod's or template's annotations, only the string values (others are the engine's to report). */
+export function stringAnnotations(podLike: Obj | undefined): Record<string, string> {
+  const meta = podLike?.metadata;
+  const raw = isRecord(meta) && isRecord(meta.annotations) ? meta.annotations : {};
+  return Object.fromEntries(
+    Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
 }
 
 /**
@@ -33,18 +42,21 @@ export function lintWorkloadMetadata(
     }));
 }
 
-/** A workload's own metadata and, for a CronJob, its jobTemplate's. */
+/**
+ * Findings for vault annotations the injector never sees. Keys also set on the pod template
+ * (`templateAnnotations`) are left out: charts often set both, and the template's copy works.
+ */
 export function misplacedAnnotations(
   object: Obj,
-  kind: string,
+  /** How messages name the object (its name, else its generateName). */
   name: string,
-  annotations: Readonly<Record<string, string>>,
+  templateAnnotations: Readonly<Record<string, string>>,
 ): Finding[] {
-  const found = lintWorkloadMetadata(object, annotations);
+  const found = lintWorkloadMetadata(object, templateAnnotations);
   const spec = object.spec;
-  if (kind !== 'CronJob' || !isRecord(spec) || !isRecord(spec.jobTemplate)) return found;
+  if (object.kind !== 'CronJob' || !isRecord(spec) || !isRecord(spec.jobTemplate)) return found;
   const jobMeta = spec.jobTemplate.metadata;
   if (!isRecord(jobMeta)) return found;
-  const jobTemplate = { kind, metadata: { ...jobMeta, name: `${name} jobTemplate` } };
-  return [...found, ...lintWorkloadMetadata(jobTemplate, annotations)];
+  const jobTemplate = { kind: 'CronJob', metadata: { ...jobMeta, name: `${name} jobTemplate` } };
+  return [...found, ...lintWorkloadMetadata(jobTemplate, templateAnnotations)];
 }

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerCertsCommand } from './commands/certs.js';
+import { registerDoctorCommand } from './commands/doctor.js';
 import { registerLintCommand } from './commands/lint.js';
 import { registerMutateCommand } from './commands/mutate.js';
 import { registerPolicyCommand } from './commands/policy.js';
@@ -45,6 +46,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   registerServeCommand(program, io);
   registerLintCommand(program, io, setExit);
   registerPolicyCommand(program, io);
+  registerDoctorCommand(program, io, setExit);
   return program;
 }
 

@@ -7,6 +7,7 @@ import type { Operation } from 'fast-json-patch';
 import type { InjectorConfig } from '../patches/injector-config.js';
 import { inject } from '../patches/inject.js';
 import type { Finding, InjectionOutcome } from '../patches/outcome.js';
+import { misplacedAnnotations, stringAnnotations } from './misplaced-annotations.js';
 import { addServiceAccountToken, removeServiceAccountToken } from './service-account-admission.js';
 
 /** Where each workload kind keeps the template of the pods it creates. */
@@ -18,6 +19,8 @@ const TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
   ReplicationController: ['spec', 'template'],
   Job: ['spec', 'template'],
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+  // OpenShift's apps.openshift.io/v1 workload: its pods are created through ReplicationControllers.
+  DeploymentConfig: ['spec', 'template'],
 };
 
 export interface ObjectIdentity {
@@ -82,9 +85,15 @@ export function templateOf(object: Obj): Obj | undefined {
   return isRecord(at) ? at : undefined;
 }
 
-/** Who owns the pods: a Deployment's are owned by a ReplicaSet, a CronJob's by a Job. */
+/**
+ * Who owns the pods: a Deployment's are owned by a ReplicaSet, a DeploymentConfig's by a
+ * ReplicationController, a CronJob's by a Job.
+ */
 function podOwner(id: ObjectIdentity): Obj {
   if (id.kind === 'Deployment') return { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: id.name };
+  if (id.kind === 'DeploymentConfig') {
+    return { apiVersion: 'v1', kind: 'ReplicationController', name: id.name };
+  }
   if (id.kind === 'CronJob') return { apiVersion: 'batch/v1', kind: 'Job', name: id.name };
   return { apiVersion: id.apiVersion, kind: id.kind, name: id.name };
 }
@@ -160,9 +169,13 @@ export function mutateObject(object: unknown, opts: MutateOptions): ObjectResult
   if (!isRecord(object)) return { status: 'unchanged', object, warnings: [] };
   const identity = identify(object, opts.namespace);
   const copy = structuredClone(object);
-  const target = identity.kind === 'Pod' ? copy : templateOf(copy);
-  if (target === undefined) return { status: 'unchanged', identity, object, warnings: [] };
   const isPod = identity.kind === 'Pod';
+  const target = isPod ? copy : templateOf(copy);
+  // Said before any injection, as `lint` says it: these annotations never reach a pod.
+  const misplaced = isPod
+    ? []
+    : misplacedAnnotations(object, identity.name, stringAnnotations(target));
+  if (target === undefined) return { status: 'unchanged', identity, object, warnings: misplaced };
   const { pod, simulated } = podAsAdmitted(target, identity);
   const outcome = inject(pod, { namespace: identity.namespace, kind: 'Pod', config: opts.config });
   if (outcome.decision === 'inject') {
@@ -171,5 +184,10 @@ export function mutateObject(object: unknown, opts: MutateOptions): ObjectResult
     if (!isPod) dropAddedOwner(result, target);
     writeBack(target, result);
   }
-  return settle(object, copy, outcome, identity);
+  return settle(
+    object,
+    copy,
+    { ...outcome, warnings: [...misplaced, ...outcome.warnings] },
+    identity,
+  );
 }

@@ -71,6 +71,24 @@ function cachedUnknownKey(key: string, names: KnownNames): LintFinding {
   return finding;
 }
 
+/** Names real manifests use for the Vault address, which is the `service` annotation. */
+const VAULT_ADDRESS_NAMES: ReadonlySet<string> = new Set([
+  'vault-addr',
+  'vault-address',
+  'address',
+]);
+
+/**
+ * Wrong names that are not typos: the Vault address under its variable's name, and an `agent-`
+ * added to or dropped from a known name (`agent-log-level` for `log-level`).
+ */
+function misnamed(name: string, names: KnownNames): string | undefined {
+  const lower = name.toLowerCase();
+  if (VAULT_ADDRESS_NAMES.has(lower)) return shortKey(A.ANNOTATION_SERVICE);
+  const toggled = lower.startsWith('agent-') ? lower.slice('agent-'.length) : `agent-${lower}`;
+  return names.shortKeys.includes(toggled) ? toggled : undefined;
+}
+
 function unknownKey(key: string, names: KnownNames): LintFinding {
   const bareFamily = names.families.find((f) => key === f || `${key}-` === f);
   if (bareFamily !== undefined) {
@@ -80,13 +98,15 @@ function unknownKey(key: string, names: KnownNames): LintFinding {
       message: `ignored: needs a name after the prefix, e.g. ${shortKey(bareFamily)}NAME`,
     };
   }
-  const guess = suggest(shortKey(key), names.shortKeys, names.shortFamilies);
+  const guess =
+    suggest(shortKey(key), names.shortKeys, names.shortFamilies) ?? misnamed(shortKey(key), names);
   if (guess === undefined) {
     return { severity: 'warning', key, message: 'unknown annotation, ignored' };
   }
-  // A near miss is almost certainly a typo whose setting silently has no effect: an error.
+  // A near miss is almost certainly a typo, but the webhook still admits the pod: a warning, with
+  // the fix. Only what the webhook denies is an error.
   return {
-    severity: 'error',
+    severity: 'warning',
     key,
     message: 'unknown annotation, ignored',
     suggestion: `${A.ANNOTATION_PREFIX}${guess}`,
@@ -97,7 +117,7 @@ function undeclaredSecret(key: string, prefix: string, declared: ReadonlySet<str
   const guess = suggest(key.slice(prefix.length), declared);
   const message = 'secret not declared, ignored';
   if (guess === undefined) return { severity: 'warning', key, message };
-  return { severity: 'error', key, message, suggestion: `${prefix}${guess}` };
+  return { severity: 'warning', key, message, suggestion: `${prefix}${guess}` };
 }
 
 function isTrue(value: string): boolean {

@@ -21,7 +21,7 @@ describe('README', () => {
     },
   );
 
-  it.each(['serve', 'review', 'mutate', 'lint', 'policy', 'certs generate'])(
+  it.each(['serve', 'review', 'mutate', 'lint', 'policy', 'doctor', 'certs generate'])(
     'documents the %s command',
     (cmd) => {
       expect(readme).toContain(`### \`${cmd}`);

@@ -79,12 +79,14 @@ function startCertificates(
         resolveFirst(cert);
       }
     },
+    // The source retries on its own; its reason is enough, a stack trace would only repeat. Before
+    // the first certificate there is nothing being kept, so the line says what it waits for.
     (err) =>
       logger.error(
-        { err },
+        { reason: err.message },
         delivered === undefined
-          ? 'certificate load failed; waiting for a usable certificate'
-          : 'certificate reload failed; keeping the current certificate',
+          ? 'certificate source failed; waiting for a usable certificate'
+          : 'certificate source failed; keeping the current certificate',
       ),
   );
   return {
@@ -111,7 +113,10 @@ function swapCertificate(
       app.server.setSecureContext(secureContextOptions(cert, tls));
       logger.info('serving certificate updated');
     } catch (err) {
-      logger.error({ err }, 'new certificate rejected by TLS; keeping the current certificate');
+      logger.error(
+        { reason: (err as Error).message },
+        'new certificate rejected by TLS; keeping the current certificate',
+      );
     }
   };
 }

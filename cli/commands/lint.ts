@@ -12,7 +12,7 @@ import { lintAnnotations } from '../../patches/lint.js';
 import { addConfigOptions, configFromCommand } from '../config.js';
 import type { CliIO } from '../io.js';
 import { isList, parseManifests } from '../manifests.js';
-import { misplacedAnnotations } from '../misplaced-annotations.js';
+import { misplacedAnnotations, stringAnnotations } from '../misplaced-annotations.js';
 import { readInput } from '../read-input.js';
 import { identify, podAsAdmitted, templateOf } from '../workloads.js';
 
@@ -36,15 +36,6 @@ interface LintFlags {
   output: 'text' | 'json';
   namespace?: string;
   strict?: boolean;
-}
-
-/** Only string values: anything else is a shape problem the engine itself reports. */
-function annotationsOf(podLike: Record<string, unknown> | undefined): Record<string, string> {
-  const meta = podLike?.metadata;
-  const raw = isRecord(meta) && isRecord(meta.annotations) ? meta.annotations : {};
-  return Object.fromEntries(
-    Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'),
-  );
 }
 
 function toRow(f: Finding, settingName: SettingNamer): Row {
@@ -86,9 +77,8 @@ export function lintObject(object: unknown, ctx: LintContext): ReportedFinding[]
     namespace: id.namespace,
   };
   const template = id.kind === 'Pod' ? object : templateOf(object);
-  const annotations = annotationsOf(template);
-  const misplaced =
-    id.kind === 'Pod' ? [] : misplacedAnnotations(object, id.kind, id.name, annotations);
+  const annotations = stringAnnotations(template);
+  const misplaced = id.kind === 'Pod' ? [] : misplacedAnnotations(object, id.name, annotations);
   const found = template === undefined ? [] : lintAnnotations(annotations);
   const findings = [...misplaced, ...found];
   if (template !== undefined) {
@@ -119,8 +109,9 @@ export function registerLintCommand(
     .description(
       'check the vault.hashicorp.com annotations of Pods and pod templates: unknown names (with ' +
         'suggestions), per-secret settings for undeclared secrets, risky values, annotations on ' +
-        'the wrong object, and anything the webhook would deny. Exits 1 on errors (and, with ' +
-        '--strict, on warnings), 2 when the input cannot be read.',
+        'the wrong object, and anything the webhook would deny. Errors are what the webhook would ' +
+        'deny, warnings what it admits. Exits 1 on errors (and, with --strict, on warnings), 2 ' +
+        'when the input cannot be read.',
     )
     .requiredOption('-f, --file <path>', 'manifest file to read ("-" for stdin)')
     .addOption(

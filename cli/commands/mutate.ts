@@ -28,7 +28,10 @@ function formatPatches(results: readonly ObjectResult[]): string {
   return `${JSON.stringify(patches, null, 2)}\n`;
 }
 
-/** Warnings as kubectl prints admission warnings; denials with the object they stop. */
+/**
+ * Warnings as kubectl prints admission warnings (misplaced vault annotations among them); denials
+ * with the object they stop.
+ */
 function report(results: readonly ObjectResult[], io: CliIO, settingName: SettingNamer): boolean {
   let denied = false;
   for (const r of results) {
@@ -56,8 +59,9 @@ export function registerMutateCommand(
     .description(
       'print manifests (YAML or JSON) with the injection the webhook would give their pods; ' +
         'Pods and the pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, ' +
-        'ReplicationControllers, Jobs and CronJobs are injected, everything else passes through. ' +
-        'Exits 1 when an object would be denied (the others are still printed).',
+        'ReplicationControllers, Jobs, CronJobs and OpenShift DeploymentConfigs are injected, ' +
+        'everything else passes through. Exits 1 when an object would be denied (the others are ' +
+        'still printed).',
     )
     .requiredOption('-f, --file <path>', 'manifest file to read ("-" for stdin)')
     .addOption(

@@ -1,7 +1,7 @@
 // Runs the compiled CLI with plain node: vitest resolves packages differently from node (it reads
 // the `module` field), so only a real `node dist/cli/main.js` run catches ESM import mistakes such
 // as a default import from a CommonJS package.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -41,17 +41,45 @@ export function buildCli(): void {
   }
 }
 
-/** A clean environment: AGENT_INJECT_* settings of the machine running the tests must not leak in. */
+const MAX_RUNNING = 3;
+let running = 0;
+const waiting: Array<() => void> = [];
+
+/** A few at a time: overlapping node start-ups saves time, a crowd of them on a busy CI box doesn't. */
+async function limited<T>(job: () => Promise<T>): Promise<T> {
+  if (running >= MAX_RUNNING) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await job();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+/**
+ * A clean environment: AGENT_INJECT_* settings of the machine running the tests must not leak in.
+ * Asynchronous, so a test file's runs overlap; stdin is a real pipe.
+ */
 export function runCli(
   args: readonly string[],
   opts: { input?: string; env?: Record<string, string> } = {},
-): CliRun {
-  const res = spawnSync(process.execPath, [MAIN, ...args], {
-    cwd: ROOT,
-    input: opts.input ?? '',
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', ...opts.env },
-    timeout: 30_000,
-  });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+): Promise<CliRun> {
+  return limited(
+    () =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [MAIN, ...args], {
+          cwd: ROOT,
+          env: { PATH: process.env.PATH ?? '', ...opts.env },
+          timeout: 30_000,
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+        child.stdin.end(opts.input ?? '');
+      }),
+  );
 }

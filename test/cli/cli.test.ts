@@ -1,10 +1,12 @@
-// The review and mutate commands end to end, through `node dist/cli/main.js` (see built-cli.ts).
+// The review and mutate commands end to end, through the program's entry function in this process
+// (in-process.ts); built-binary.test.ts keeps what only a real `node dist/cli/main.js` shows.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { ROOT, buildCli, runCli, type CliRun } from './built-cli.js';
+import { ROOT, type CliRun } from './built-cli.js';
+import { runCli } from './in-process.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -33,28 +35,24 @@ function expectNoStack(run: CliRun): void {
   expect(run.stderr).not.toContain('node:internal');
 }
 
-beforeAll(() => {
-  buildCli();
-}, 180_000);
-
 describe('vault-injector --help', () => {
   it.each([[['--help']], [['review', '--help']], [['mutate', '--help']], [['help', 'mutate']]])(
     '%j exits 0 and prints usage',
-    (args) => {
-      const run = runCli(args);
+    async (args) => {
+      const run = await runCli(args);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('Usage: vault-injector');
     },
   );
 
-  it('lists the commands', () => {
-    const run = runCli(['--help']);
+  it('lists the commands', async () => {
+    const run = await runCli(['--help']);
     expect(run.stdout).toMatch(/\breview\b/);
     expect(run.stdout).toMatch(/\bmutate\b/);
   });
 
-  it.each(['review', 'mutate'])('%s --help shows every setting with its variable', (cmd) => {
-    const out = runCli([cmd, '--help']).stdout;
+  it.each(['review', 'mutate'])('%s --help shows every setting with its variable', async (cmd) => {
+    const out = (await runCli([cmd, '--help'])).stdout;
     expect(out).toContain('--vault-address <url>');
     expect(out).toContain('AGENT_INJECT_VAULT_ADDR');
     expect(out).toContain('--revoke-on-shutdown [bool]');
@@ -65,8 +63,8 @@ describe('vault-injector --help', () => {
 
 describe('vault-injector review', () => {
   // Waits on the engine: needs a real injection.
-  it('answers the example AdmissionReview with an injection patch', () => {
-    const run = runCli(['review', '-f', EXAMPLE_REVIEW]);
+  it('answers the example AdmissionReview with an injection patch', async () => {
+    const run = await runCli(['review', '-f', EXAMPLE_REVIEW]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const review = JSON.parse(run.stdout) as Obj;
@@ -88,10 +86,10 @@ describe('vault-injector review', () => {
     );
   });
 
-  it('reads stdin when no file is given, and with -f -', () => {
+  it('reads stdin when no file is given, and with -f -', async () => {
     const input = readFileSync(EXAMPLE_REVIEW, 'utf8');
     for (const args of [['review'], ['review', '-f', '-']]) {
-      const run = runCli(args, { input });
+      const run = await runCli(args, { input });
       expect(run.code).toBe(0);
       expect((JSON.parse(run.stdout) as Obj).response.uid).toBe(
         '0df28fbd-5f5f-11e8-bc74-36e6bb280816',
@@ -99,11 +97,11 @@ describe('vault-injector review', () => {
     }
   });
 
-  it('echoes a v1beta1 review and answers a denial with exit 0', () => {
+  it('echoes a v1beta1 review and answers a denial with exit 0', async () => {
     const review = readJson(EXAMPLE_REVIEW);
     review.apiVersion = 'admission.k8s.io/v1beta1';
     review.request.object.metadata.annotations['vault.hashicorp.com/agent-inject'] = 'maybe';
-    const run = runCli(['review'], { input: JSON.stringify(review) });
+    const run = await runCli(['review'], { input: JSON.stringify(review) });
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout) as Obj;
     expect(out.apiVersion).toBe('admission.k8s.io/v1beta1');
@@ -112,10 +110,10 @@ describe('vault-injector review', () => {
     expect(out.response.patch).toBeUndefined();
   });
 
-  it('allows an object that is not annotated, without a patch', () => {
+  it('allows an object that is not annotated, without a patch', async () => {
     const review = readJson(EXAMPLE_REVIEW);
     review.request.object.metadata.annotations = {};
-    const run = runCli(['review'], { input: JSON.stringify(review) });
+    const run = await runCli(['review'], { input: JSON.stringify(review) });
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as Obj).response).toEqual({
       uid: review.request.uid,
@@ -124,18 +122,20 @@ describe('vault-injector review', () => {
   });
 
   // Waits on the engine: the image is read from the injected containers.
-  it('applies configuration: a flag beats its variable, Go-style flags work', () => {
+  it('applies configuration: a flag beats its variable, Go-style flags work', async () => {
     const image = (run: CliRun): string[] =>
       decodePatch((JSON.parse(run.stdout) as Obj).response)
         .flatMap((op) => (Array.isArray(op.value) ? op.value : [op.value]))
         .filter((v: Obj | undefined) => typeof v?.image === 'string')
         .map((v: Obj) => v.image as string);
     const env = { AGENT_INJECT_VAULT_IMAGE: 'env/vault:1' };
-    expect(image(runCli(['review', '-f', EXAMPLE_REVIEW], { env }))).toContain('env/vault:1');
-    const flagged = runCli(['review', '-f', EXAMPLE_REVIEW, '-vault-image=flag/vault:2'], { env });
+    expect(image(await runCli(['review', '-f', EXAMPLE_REVIEW], { env }))).toContain('env/vault:1');
+    const flagged = await runCli(['review', '-f', EXAMPLE_REVIEW, '-vault-image=flag/vault:2'], {
+      env,
+    });
     expect(flagged.code).toBe(0);
     expect(new Set(image(flagged))).toEqual(new Set(['flag/vault:2']));
-    const bools = runCli([
+    const bools = await runCli([
       'review',
       '-f',
       EXAMPLE_REVIEW,
@@ -154,8 +154,8 @@ describe('vault-injector review', () => {
       /^vault-injector: <stdin>: kind is "Pod"/,
     ],
     ['no request', '{"kind":"AdmissionReview"}', /^vault-injector: <stdin>: .*no request/],
-  ])('exits 2 for %s with one line on stderr', (_what, input, message) => {
-    const run = runCli(['review'], { input });
+  ])('exits 2 for %s with one line on stderr', async (_what, input, message) => {
+    const run = await runCli(['review'], { input });
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(message);
@@ -163,8 +163,8 @@ describe('vault-injector review', () => {
     expectNoStack(run);
   });
 
-  it('exits 2 naming a file it cannot read', () => {
-    const run = runCli(['review', '-f', 'no/such/review.json']);
+  it('exits 2 naming a file it cannot read', async () => {
+    const run = await runCli(['review', '-f', 'no/such/review.json']);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('vault-injector: cannot read no/such/review.json: no such file\n');
   });
@@ -179,8 +179,8 @@ describe('vault-injector review', () => {
     ],
     [[], { TLS_MIN_VERSION: 'ssl3' }, /TLS_MIN_VERSION \(--tls-min-version\)/],
     [[], { AGENT_INJECT_REVOKE_ON_SHUTDOWN: 'yes' }, /AGENT_INJECT_REVOKE_ON_SHUTDOWN/],
-  ])('exits 1 for bad configuration %j %j', (args, env, message) => {
-    const run = runCli(['review', '-f', EXAMPLE_REVIEW, ...args], { env });
+  ])('exits 1 for bad configuration %j %j', async (args, env, message) => {
+    const run = await runCli(['review', '-f', EXAMPLE_REVIEW, ...args], { env });
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(message);
@@ -191,8 +191,8 @@ describe('vault-injector review', () => {
 
 describe('vault-injector mutate', () => {
   // Waits on the engine.
-  it('injects a Deployment and keeps YAML 1.1 strings quoted', () => {
-    const run = runCli(['mutate', '-f', fixture('cli-deployment.yaml')]);
+  it('injects a Deployment and keeps YAML 1.1 strings quoted', async () => {
+    const run = await runCli(['mutate', '-f', fixture('cli-deployment.yaml')]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const [doc, ...rest] = yamlDocs(run.stdout);
@@ -206,21 +206,23 @@ describe('vault-injector mutate', () => {
   });
 
   // Waits on the engine.
-  it('is idempotent: its own output comes back unchanged', () => {
-    const once = runCli(['mutate', '-f', fixture('cli-deployment.yaml')]);
+  it('is idempotent: its own output comes back unchanged', async () => {
+    const once = await runCli(['mutate', '-f', fixture('cli-deployment.yaml')]);
     expect(once.code).toBe(0);
-    const twice = runCli(['mutate', '-f', '-'], { input: once.stdout });
+    const twice = await runCli(['mutate', '-f', '-'], { input: once.stdout });
     expect(twice.stderr).toBe('');
     expect(twice.code).toBe(0);
     expect(yamlDocs(twice.stdout)).toEqual(yamlDocs(once.stdout));
     expect(
-      JSON.parse(runCli(['mutate', '-f', '-', '-o', 'patch'], { input: once.stdout }).stdout),
+      JSON.parse(
+        (await runCli(['mutate', '-f', '-', '-o', 'patch'], { input: once.stdout })).stdout,
+      ),
     ).toEqual([]);
   });
 
   // Waits on the engine.
-  it('injects a CronJob through its job template', () => {
-    const run = runCli(['mutate', '-f', fixture('cli-cronjob.yaml'), '-o', 'json']);
+  it('injects a CronJob through its job template', async () => {
+    const run = await runCli(['mutate', '-f', fixture('cli-cronjob.yaml'), '-o', 'json']);
     expect(run.code).toBe(0);
     const tpl = (JSON.parse(run.stdout) as Obj).spec.jobTemplate.spec.template;
     expect(tpl.metadata.annotations['vault.hashicorp.com/agent-inject-status']).toBe('injected');
@@ -228,9 +230,31 @@ describe('vault-injector mutate', () => {
     expect(names(tpl.spec.initContainers)).toEqual(['vault-agent-init']);
   });
 
+  it('injects an OpenShift DeploymentConfig through its pod template', async () => {
+    const run = await runCli(['mutate', '-f', fixture('cli-deploymentconfig.yaml'), '-o', 'json']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      "Warning: DeploymentConfig/api: vault.hashicorp.com/tls-skip-verify: the agent won't verify Vault's TLS certificate\n",
+    );
+    const tpl = (JSON.parse(run.stdout) as Obj).spec.template;
+    expect(tpl.metadata.annotations['vault.hashicorp.com/agent-inject-status']).toBe('injected');
+    expect(names(tpl.spec.containers)).toEqual(['api', 'vault-agent']);
+    expect(names(tpl.spec.initContainers)).toEqual(['vault-agent-init']);
+  });
+
+  it("warns about vault annotations on a workload's own metadata, as lint does", async () => {
+    const input = readFileSync(`${ROOT}test/fixtures/lint/warnings.yaml`, 'utf8');
+    const run = await runCli(['mutate', '-f', '-'], { input });
+    expect(run.code).toBe(0);
+    expect(run.stderr.split('\n')).toContain(
+      'Warning: Deployment/web: vault.hashicorp.com/agent-pre-populate-only: ' +
+        "ignored on Deployment/web's own metadata: move it to the pod template's annotations",
+    );
+  });
+
   // Waits on the engine.
-  it('injects a Pod', () => {
-    const run = runCli(['mutate', '-f', fixture('cli-pod.yaml'), '-o', 'json']);
+  it('injects a Pod', async () => {
+    const run = await runCli(['mutate', '-f', fixture('cli-pod.yaml'), '-o', 'json']);
     expect(run.code).toBe(0);
     const pod = JSON.parse(run.stdout) as Obj;
     expect(pod.kind).toBe('Pod');
@@ -240,8 +264,8 @@ describe('vault-injector mutate', () => {
   });
 
   // Waits on the engine.
-  it('injects List items and passes the others through (JSON in, JSON out)', () => {
-    const run = runCli(['mutate', '-f', fixture('cli-list.json'), '-o', 'json']);
+  it('injects List items and passes the others through (JSON in, JSON out)', async () => {
+    const run = await runCli(['mutate', '-f', fixture('cli-list.json'), '-o', 'json']);
     expect(run.code).toBe(0);
     const list = JSON.parse(run.stdout) as Obj;
     const input = readJson(`${ROOT}${fixture('cli-list.json')}`);
@@ -252,11 +276,11 @@ describe('vault-injector mutate', () => {
   });
 
   // Waits on the engine.
-  it('prints one patch per injected object, with its identity, for --output patch', () => {
+  it('prints one patch per injected object, with its identity, for --output patch', async () => {
     const input = ['cli-configmap.yaml', 'cli-pod.yaml', 'cli-deployment.yaml']
       .map((f) => readFileSync(`${ROOT}${fixture(f)}`, 'utf8'))
       .join('---\n');
-    const run = runCli(['mutate', '-f', '-', '--output', 'patch'], { input });
+    const run = await runCli(['mutate', '-f', '-', '--output', 'patch'], { input });
     expect(run.code).toBe(0);
     const patches = JSON.parse(run.stdout) as Obj[];
     expect(patches.map(({ patch: _p, ...id }) => id)).toEqual([
@@ -268,35 +292,49 @@ describe('vault-injector mutate', () => {
   });
 
   // Waits on the engine.
-  it('injects as --namespace when given', () => {
-    const run = runCli(['mutate', '-f', fixture('cli-pod.yaml'), '-o', 'patch', '-n', 'other']);
+  it('injects as --namespace when given', async () => {
+    const run = await runCli([
+      'mutate',
+      '-f',
+      fixture('cli-pod.yaml'),
+      '-o',
+      'patch',
+      '-n',
+      'other',
+    ]);
     expect((JSON.parse(run.stdout) as Obj[])[0]).toMatchObject({ namespace: 'other' });
-    const sys = runCli(['mutate', '-f', fixture('cli-pod.yaml'), '--namespace', 'kube-system']);
+    const sys = await runCli([
+      'mutate',
+      '-f',
+      fixture('cli-pod.yaml'),
+      '--namespace',
+      'kube-system',
+    ]);
     expect(sys.code).toBe(1);
     expect(sys.stderr).toContain('Pod/kube-system/debug');
   });
 
   // Waits on the engine: the warning comes from the injection of a Job's pod.
-  it('prints admission warnings as kubectl does', () => {
-    const run = runCli(['mutate', '-f', fixture('cli-job.yaml')]);
+  it('prints admission warnings as kubectl does', async () => {
+    const run = await runCli(['mutate', '-f', fixture('cli-job.yaml')]);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/^Warning: Job\/migrate: .*never complete/m);
     expect(names(yamlDocs(run.stdout)[0]!.spec.template.spec.containers)).toContain('vault-agent');
   });
 
-  it('passes a ConfigMap through unchanged', () => {
-    const run = runCli(['mutate', '-f', fixture('cli-configmap.yaml')]);
+  it('passes a ConfigMap through unchanged', async () => {
+    const run = await runCli(['mutate', '-f', fixture('cli-configmap.yaml')]);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     const input = readFileSync(`${ROOT}${fixture('cli-configmap.yaml')}`, 'utf8');
     expect(yamlDocs(run.stdout)).toEqual(yamlDocs(input));
     expect(yamlDocs(run.stdout)[0]!.data).toEqual({ mode: '0755', enabled: 'yes', plain: 'hello' });
-    const json = runCli(['mutate', '-f', fixture('cli-configmap.yaml'), '-o', 'json']);
+    const json = await runCli(['mutate', '-f', fixture('cli-configmap.yaml'), '-o', 'json']);
     expect(JSON.parse(json.stdout)).toEqual(yamlDocs(input)[0]);
   });
 
-  it('exits 1 naming each denied object, and still prints the others', () => {
-    const run = runCli(['mutate', '-f', fixture('cli-denied.yaml')]);
+  it('exits 1 naming each denied object, and still prints the others', async () => {
+    const run = await runCli(['mutate', '-f', fixture('cli-denied.yaml')]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
       /^Error: Deployment\/shop\/broken would be denied: vault\.hashicorp\.com\/agent-inject="maybe": /m,
@@ -310,12 +348,12 @@ describe('vault-injector mutate', () => {
   });
 
   // Waits on the engine: the Pod after the denied Deployment is injected.
-  it('injects the objects around a denied one', () => {
-    const docs = yamlDocs(runCli(['mutate', '-f', fixture('cli-denied.yaml')]).stdout);
+  it('injects the objects around a denied one', async () => {
+    const docs = yamlDocs((await runCli(['mutate', '-f', fixture('cli-denied.yaml')])).stdout);
     expect(names(docs[1]!.spec.containers)).toEqual(['app', 'vault-agent']);
   });
 
-  it('exits 2 with file, line and column for a YAML syntax error', () => {
+  it('exits 2 with file, line and column for a YAML syntax error', async () => {
     // Written at run time: an invalid YAML file in the tree would break `prettier --check .`.
     const dir = mkdtempSync(join(tmpdir(), 'vi-mutate-'));
     const file = join(dir, 'invalid.yaml');
@@ -323,7 +361,7 @@ describe('vault-injector mutate', () => {
       file,
       'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\n  labels: [a, b\nspec: {}\n',
     );
-    const run = runCli(['mutate', '-f', file]);
+    const run = await runCli(['mutate', '-f', file]);
     rmSync(dir, { recursive: true, force: true });
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
@@ -331,16 +369,16 @@ describe('vault-injector mutate', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('exits 2 for a document that is not an object', () => {
-    const run = runCli(['mutate', '-f', '-'], { input: 'kind: Pod\n---\nhello\n' });
+  it('exits 2 for a document that is not an object', async () => {
+    const run = await runCli(['mutate', '-f', '-'], { input: 'kind: Pod\n---\nhello\n' });
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       'vault-injector: <stdin>:3:1: expected a Kubernetes object (a mapping), got a string\n',
     );
   });
 
-  it('exits 2 naming a file it cannot read', () => {
-    const run = runCli(['mutate', '-f', 'missing.yaml']);
+  it('exits 2 naming a file it cannot read', async () => {
+    const run = await runCli(['mutate', '-f', 'missing.yaml']);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('vault-injector: cannot read missing.yaml: no such file\n');
   });
@@ -353,8 +391,8 @@ describe('vault-injector mutate', () => {
       ['mutate', '-f', 'x.yaml', '--sa-token-expiration-seconds=10'],
       /--sa-token-expiration-seconds/,
     ],
-  ])('exits 1 for the usage mistake %j', (args, message) => {
-    const run = runCli(args);
+  ])('exits 1 for the usage mistake %j', async (args, message) => {
+    const run = await runCli(args);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(message);
     expectNoStack(run);

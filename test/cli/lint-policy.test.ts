@@ -1,8 +1,8 @@
-// `vault-injector lint` and `policy` as users run them: the built CLI under plain node, exit codes
-// included (0 clean / warnings, 1 errors or --strict, 2 unreadable input).
-import { spawn } from 'node:child_process';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, ROOT } from './built-cli.js';
+// `vault-injector lint` and `policy` as users run them, through the program's entry function, exit
+// codes included (0 clean / warnings, 1 errors or --strict, 2 unreadable input).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './in-process.js';
 
 const LINT = 'test/fixtures/lint';
 const POLICY = 'test/fixtures/policy';
@@ -13,49 +13,12 @@ interface Run {
   readonly stderr: string;
 }
 
-const MAX_RUNNING = 3;
-let running = 0;
-const waiting: Array<() => void> = [];
-
-/** A few at a time: overlapping node start-ups saves time, a crowd of them on a busy CI box doesn't. */
-async function limited<T>(job: () => Promise<T>): Promise<T> {
-  if (running >= MAX_RUNNING) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
-  try {
-    return await job();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
+async function cli(args: readonly string[], input?: string): Promise<Run> {
+  const run = await runCli(args, input === undefined ? {} : { input });
+  return { status: run.code, stdout: run.stdout, stderr: run.stderr };
 }
 
-function spawnCli(args: readonly string[], input: string | undefined): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/cli/main.js', ...args], {
-      cwd: ROOT,
-      // No AGENT_INJECT_* from the developer's shell.
-      env: { PATH: process.env.PATH ?? '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
-
-const cli = (args: readonly string[], input?: string): Promise<Run> =>
-  limited(() => spawnCli(args, input));
-
-/** Each test waits for its turn among the concurrent ones, so allow more than the default. */
-const SLOW = { timeout: 120_000 };
-
-// Builds only when dist/ is stale, so test files sharing dist/ never see it half-written.
-beforeAll(buildCli);
-
-describe.concurrent('vault-injector lint', SLOW, () => {
+describe('vault-injector lint', () => {
   it('exits 0 and prints nothing for a clean manifest', async () => {
     expect(await cli(['lint', '-f', `${LINT}/clean.yaml`])).toEqual({
       status: 0,
@@ -85,43 +48,39 @@ describe.concurrent('vault-injector lint', SLOW, () => {
     expect([warned.status, clean.status]).toEqual([1, 0]);
   });
 
-  it('exits 1 on errors: typos with suggestions and what the webhook would deny', async () => {
+  it('exits 1 on errors, which are exactly what the webhook would deny; typos are warnings', async () => {
     const run = await cli(['lint', '-f', `${LINT}/errors.yaml`]);
     expect(run.status).toBe(1);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).toEqual([
-      `${LINT}/errors.yaml: Deployment/api: vault.hashicorp.com/agent-inject-secrets-db: error: ` +
+      `${LINT}/errors.yaml: Deployment/api: vault.hashicorp.com/agent-inject-secrets-db: warning: ` +
         'unknown annotation, ignored (did you mean agent-inject-secret-db?)',
-      `${LINT}/errors.yaml: Deployment/api: vault.hashicorp.com/agent-requets-cpu: error: ` +
+      `${LINT}/errors.yaml: Deployment/api: vault.hashicorp.com/agent-requets-cpu: warning: ` +
         'unknown annotation, ignored (did you mean agent-requests-cpu?)',
       expect.stringMatching(
         /^test\/fixtures\/lint\/errors\.yaml: Deployment\/api: vault\.hashicorp\.com\/agent-limits-cpu: error: "lots": expected /,
       ),
-      `${LINT}/errors.yaml: Pod/debug: vault.hashicorp.com/agent-inject-perms-conifg: error: ` +
+      `${LINT}/errors.yaml: Pod/debug: vault.hashicorp.com/agent-inject-perms-conifg: warning: ` +
         'secret not declared, ignored (did you mean agent-inject-perms-config?)',
     ]);
-    expect(run.stderr).toBe('4 errors, 0 warnings\n');
+    expect(run.stderr).toBe('1 error, 3 warnings\n');
   });
 
-  it('prints findings as JSON with --output json', async () => {
-    const [run, clean] = await Promise.all([
-      cli(['lint', '-o', 'json', '-f', `${LINT}/errors.yaml`]),
-      cli(['lint', '--output', 'json', '-f', `${LINT}/clean.yaml`]),
+  it('exits 0 on a typo alone (the webhook admits the pod with a warning), 1 with --strict', async () => {
+    // The Pod of errors.yaml: its only finding is a misspelt per-secret annotation.
+    const pod = readFileSync(`${LINT}/errors.yaml`, 'utf8').split(/^---$/m)[1];
+    const [plain, strict] = await Promise.all([
+      cli(['lint', '-f', '-'], pod),
+      cli(['lint', '--strict', '-f', '-'], pod),
     ]);
-    expect(run.status).toBe(1);
-    const findings = JSON.parse(run.stdout) as Record<string, unknown>[];
-    expect(findings).toHaveLength(4);
-    expect(findings[0]).toEqual({
-      file: `${LINT}/errors.yaml`,
-      object: 'Deployment/api',
-      namespace: 'shop',
-      annotation: 'vault.hashicorp.com/agent-inject-secrets-db',
-      severity: 'error',
-      message: 'unknown annotation, ignored',
-      suggestion: 'vault.hashicorp.com/agent-inject-secret-db',
+    expect(plain).toEqual({
+      status: 0,
+      stdout:
+        '<stdin>: Pod/debug: vault.hashicorp.com/agent-inject-perms-conifg: warning: ' +
+        'secret not declared, ignored (did you mean agent-inject-perms-config?)\n',
+      stderr: '0 errors, 1 warning\n',
     });
-    expect(findings[2]).not.toHaveProperty('suggestion');
-    expect(clean).toEqual({ status: 0, stdout: '[]\n', stderr: '' });
+    expect(strict.status).toBe(1);
   });
 
   it('reads stdin with -f - and names it <stdin>', async () => {
@@ -156,7 +115,7 @@ describe.concurrent('vault-injector lint', SLOW, () => {
   });
 });
 
-describe.concurrent('vault-injector policy', SLOW, () => {
+describe('vault-injector policy', () => {
   it('prints the policies and role commands as a script, warnings on stderr', async () => {
     const run = await cli(['policy', '-f', `${POLICY}/two-workloads.yaml`]);
     expect(run.status).toBe(0);
@@ -188,6 +147,24 @@ describe.concurrent('vault-injector policy', SLOW, () => {
       'vault write auth/east/role/storefront bound_service_account_names=api,web ' +
         'bound_service_account_namespaces=other policies=other-storefront token_ttl=1h audience=vault\n',
     );
+  });
+
+  it('lints and plans an OpenShift DeploymentConfig like a Deployment', async () => {
+    const file = 'test/fixtures/cli-deploymentconfig.yaml';
+    const [lint, policy] = await Promise.all([
+      cli(['lint', '-f', file]),
+      cli(['policy', '-o', 'json', '-f', file]),
+    ]);
+    expect(lint.stdout).toBe(
+      `${file}: DeploymentConfig/api: vault.hashicorp.com/tls-skip-verify: warning: ` +
+        "the agent won't verify Vault's TLS certificate\n",
+    );
+    const plan = JSON.parse(policy.stdout) as {
+      policies: { name: string; paths: string[] }[];
+    };
+    expect(plan.policies.map((p) => [p.name, p.paths])).toEqual([
+      ['shop-api', ['database/creds/api']],
+    ]);
   });
 
   it('prints the plan as JSON with --output json', async () => {

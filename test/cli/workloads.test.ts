@@ -4,6 +4,9 @@ import { mutateDocuments } from '../../cli/mutate-documents.js';
 import { SIMULATED_TOKEN_VOLUME } from '../../cli/service-account-admission.js';
 import { mutateObject, type ObjectResult } from '../../cli/workloads.js';
 import { DEFAULT_INJECTOR_CONFIG, type InjectorConfig } from '../../patches/injector-config.js';
+import { formatWarning } from '../../admission/format-finding.js';
+import { settingName } from '../../cli/setting-names.js';
+import type { Finding } from '../../patches/finding.js';
 
 type Obj = Record<string, unknown>;
 interface PodLike {
@@ -38,7 +41,9 @@ function workload(kind: string, annotations?: Record<string, string>): Obj {
       spec: { schedule: '@daily', jobTemplate: { spec: { template: template(annotations) } } },
     };
   }
-  return { apiVersion: 'apps/v1', kind, metadata: meta, spec: { template: template(annotations) } };
+  // OpenShift's DeploymentConfig keeps its pod template where a Deployment does.
+  const apiVersion = kind === 'DeploymentConfig' ? 'apps.openshift.io/v1' : 'apps/v1';
+  return { apiVersion, kind, metadata: meta, spec: { template: template(annotations) } };
 }
 
 function pod(extra: Obj = {}): Obj {
@@ -80,6 +85,7 @@ describe('mutateObject injects what the webhook would', () => {
     'ReplicationController',
     'Job',
     'CronJob',
+    'DeploymentConfig',
   ])('injects the pod template of a %s', (kind) => {
     const input = workload(kind);
     const snapshot = structuredClone(input);
@@ -171,6 +177,54 @@ describe('mutateObject leaves alone what the webhook would not touch', () => {
     expect(
       run(workload('Deployment', { 'vault.hashicorp.com/agent-inject': 'false' })).status,
     ).toBe('unchanged');
+  });
+});
+
+/** Warnings as `mutate` prints them. */
+const lines = (r: { warnings: readonly Finding[] }): string[] =>
+  r.warnings.map((w) => formatWarning(w, settingName));
+
+describe('mutateObject warns about vault annotations the injector never sees', () => {
+  const MISPLACED =
+    "vault.hashicorp.com/agent-pre-populate-only: ignored on Deployment/web's own metadata: " +
+    "move it to the pod template's annotations";
+
+  it("warns about keys on a Deployment's own metadata, and still injects its template", () => {
+    const input = workload('Deployment');
+    (input.metadata as Obj).annotations = {
+      'vault.hashicorp.com/agent-pre-populate-only': 'true',
+      // Also on the template, as charts often set both: that copy takes effect, no warning.
+      'vault.hashicorp.com/role': 'web',
+    };
+    const r = injected(run(input));
+    expect(lines(r)).toEqual([MISPLACED]);
+    expect(podOf(r.object).spec.containers.map((c) => c.name)).toEqual(['web', 'vault-agent']);
+  });
+
+  it('warns when the template is not annotated at all, and passes the object through', () => {
+    const input = workload('Deployment', {});
+    (input.metadata as Obj).annotations = { 'vault.hashicorp.com/agent-pre-populate-only': 'x' };
+    const r = run(input);
+    expect(r.status).toBe('unchanged');
+    expect(lines(r)).toEqual([MISPLACED]);
+  });
+
+  it("warns about keys on a CronJob's jobTemplate and on objects with no pods", () => {
+    const cron = workload('CronJob');
+    const jobTemplate = (cron.spec as { jobTemplate: Obj }).jobTemplate;
+    jobTemplate.metadata = { annotations: { 'vault.hashicorp.com/agent-inject-token': 'true' } };
+    expect(lines(run(cron))).toContainEqual(
+      expect.stringMatching(
+        /^vault\.hashicorp\.com\/agent-inject-token: ignored on CronJob\/web jobTemplate's own metadata/,
+      ),
+    );
+    const cm = {
+      kind: 'ConfigMap',
+      metadata: { name: 'c', annotations: { 'vault.hashicorp.com/role': 'x' } },
+    };
+    const r = run(cm);
+    expect(r.status).toBe('unchanged');
+    expect(lines(r)).toEqual([expect.stringContaining("ignored on ConfigMap/c's own metadata")]);
   });
 });
 

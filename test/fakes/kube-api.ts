@@ -242,7 +242,7 @@ export class FakeKubeApi {
     this.watchers.clear();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://fake');
     const method = req.method ?? 'GET';
     const auth = req.headers.authorization ?? '';
@@ -269,7 +269,7 @@ export class FakeKubeApi {
       return;
     }
     const route = parseRoute(url.pathname);
-    const forbidden = this.forbidden(method, route, url, who);
+    const forbidden = this.rbacDenial(method, route, url, who);
     if (forbidden !== undefined) {
       send(res, 403, status(403, 'Forbidden', forbidden));
       return;
@@ -283,7 +283,7 @@ export class FakeKubeApi {
   }
 
   /** The 403 message a real API server would give, or undefined when the request is allowed. */
-  private forbidden(
+  private rbacDenial(
     method: string,
     route: Route | undefined,
     url: URL,

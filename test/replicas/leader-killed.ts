@@ -21,7 +21,7 @@ async function until(cond: () => boolean, timeoutMs: number, what: string): Prom
 export async function killLeader(cluster: Cluster): Promise<string> {
   const replicas: Replica[] = [];
   for (let i = 0; i < 3; i++) replicas.push(await cluster.startReplica());
-  await Promise.all(replicas.map((r) => r.waitReady(15_000)));
+  await Promise.all(replicas.map((r) => r.waitReady(30_000)));
   for (const r of replicas) cluster.addEndpoint(r);
   const load = new AdmissionLoad(cluster);
   load.start();

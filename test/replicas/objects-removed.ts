@@ -27,7 +27,7 @@ function storedLeaf(cluster: Cluster): string | undefined {
 export async function removeObjectsWhileServing(cluster: Cluster): Promise<string> {
   const replicas: Replica[] = [];
   for (let i = 0; i < 2; i++) replicas.push(await cluster.startReplica());
-  await Promise.all(replicas.map((r) => r.waitReady(15_000)));
+  await Promise.all(replicas.map((r) => r.waitReady(30_000)));
   for (const r of replicas) cluster.addEndpoint(r);
   const leafBefore = storedLeaf(cluster);
   const bundleBefore = cluster.bundle();

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../fault/support.js';
 import { describeOutage, startDuringOutage } from './api-outage.js';
-import { Cluster } from './cluster.js';
+import { Cluster, sleep } from './cluster.js';
 import { killLeader } from './leader-killed.js';
 import { removeObjectsWhileServing } from './objects-removed.js';
 import { rollingRestart } from './rolling-restart.js';
@@ -15,7 +15,16 @@ import { rotateUnderLoad, SHORT_LIFETIMES } from './rotation.js';
 
 const clusters: Cluster[] = [];
 
-async function cluster(opts: ConstructorParameters<typeof Cluster>[0]): Promise<Cluster> {
+/**
+ * A cluster for one scenario, started after `delayMs`: replica start-up (loading client-node) is
+ * the CPU-heavy part, and staggering it keeps six scenarios' start-ups from starving each other
+ * on two cores while their long waits still overlap.
+ */
+async function cluster(
+  opts: ConstructorParameters<typeof Cluster>[0],
+  delayMs = 0,
+): Promise<Cluster> {
+  await sleep(delayMs);
   const c = new Cluster(opts);
   clusters.push(c);
   await c.start();
@@ -35,33 +44,34 @@ describe('replicas as separate processes, alone', () => {
   }, 60_000);
 });
 
+// Longest first; each later scenario starts a few seconds after the one before.
 describe.concurrent('replicas as separate processes', () => {
-  it('rolling restart under load', async () => {
-    console.log(await rollingRestart(await cluster({ leaderElection: true })));
-  }, 120_000);
-
-  it('leader killed under load', async () => {
-    console.log(await killLeader(await cluster({ leaderElection: true })));
+  it('leaf and CA rotate across 3 replicas under load', async () => {
+    const c = await cluster({ leaderElection: true, env: SHORT_LIFETIMES });
+    console.log(await rotateUnderLoad(c));
   }, 120_000);
 
   it('API outage at start, single mode, 1 replica', async () => {
-    const figures = await startDuringOutage(await cluster({ leaderElection: false }), 1);
+    const figures = await startDuringOutage(await cluster({ leaderElection: false }, 3_000), 1);
     expect(figures.readyAfterReturnMs.every((ms) => ms <= 10_000)).toBe(true);
     console.log(describeOutage('single, 1 replica', figures));
   }, 90_000);
 
   it('API outage at start, elect mode, 2 replicas', async () => {
-    const figures = await startDuringOutage(await cluster({ leaderElection: true }), 2);
+    const figures = await startDuringOutage(await cluster({ leaderElection: true }, 6_000), 2);
     expect(figures.readyAfterReturnMs.every((ms) => ms <= 10_000)).toBe(true);
     console.log(describeOutage('elect, 2 replicas', figures));
   }, 90_000);
 
-  it('objects removed while running are repaired and serving never stops', async () => {
-    console.log(await removeObjectsWhileServing(await cluster({ leaderElection: true })));
-  }, 90_000);
+  it('rolling restart under load', async () => {
+    console.log(await rollingRestart(await cluster({ leaderElection: true }, 10_000)));
+  }, 120_000);
 
-  it('leaf and CA rotate across 3 replicas under load', async () => {
-    const c = await cluster({ leaderElection: true, env: SHORT_LIFETIMES });
-    console.log(await rotateUnderLoad(c));
+  it('leader killed under load', async () => {
+    console.log(await killLeader(await cluster({ leaderElection: true }, 15_000)));
+  }, 120_000);
+
+  it('objects removed while running are repaired and serving never stops', async () => {
+    console.log(await removeObjectsWhileServing(await cluster({ leaderElection: true }, 21_000)));
   }, 120_000);
 });

@@ -14,7 +14,7 @@ async function drained(r: Replica): Promise<void> {
 export async function rollingRestart(cluster: Cluster): Promise<string> {
   const old: Replica[] = [];
   for (let i = 0; i < 3; i++) old.push(await cluster.startReplica());
-  await Promise.all(old.map((r) => r.waitReady(15_000)));
+  await Promise.all(old.map((r) => r.waitReady(30_000)));
   for (const r of old) cluster.addEndpoint(r);
   const load = new AdmissionLoad(cluster);
   load.start();
@@ -24,7 +24,7 @@ export async function rollingRestart(cluster: Cluster): Promise<string> {
     await load.waitForOk(50);
     for (const r of old) {
       const next = await cluster.startReplica();
-      readyTimes.push(await next.waitReady(15_000));
+      readyTimes.push(await next.waitReady(30_000));
       cluster.addEndpoint(next);
       fresh.push(next);
       cluster.removeEndpoint(r);

@@ -22,7 +22,7 @@ interface Sample {
 export async function rotateUnderLoad(cluster: Cluster): Promise<string> {
   const replicas: Replica[] = [];
   for (let i = 0; i < 3; i++) replicas.push(await cluster.startReplica());
-  await Promise.all(replicas.map((r) => r.waitReady(15_000)));
+  await Promise.all(replicas.map((r) => r.waitReady(30_000)));
   for (const r of replicas) cluster.addEndpoint(r);
   const firstCa = findIssuer(cluster.bundle(), (await replicas[0]!.servedLeaf()).toString());
   expect(firstCa).toBeDefined();

@@ -1,0 +1,96 @@
+// `vault-injector doctor`: checks a live cluster, read-only, for pods that should have been
+// injected and were not, and for every reason it will happen again. Exit 0 with no error
+// finding, 1 with one, 2 when the cluster cannot be reached or a flag is bad.
+import { CommanderError, Option, type Command } from 'commander';
+import { addConfigOptions, configFromCommand, type ResolvedConfig } from '../config.js';
+import { UsageError, type CliIO } from '../io.js';
+
+/** Kept equal to certs/cert-store.ts's DEFAULT_CERT_SECRET_NAME (a test checks it) without loading client-node here. */
+export const DEFAULT_SECRET_NAME = 'vault-injector-certs';
+export const DEFAULT_WEBHOOK_CONFIG = 'vault-agent-injector-cfg';
+const EXIT_BAD_FLAG = 2;
+
+interface DoctorFlags {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  webhookConfig: string;
+  injectorNamespace?: string;
+  secretName: string;
+  output: 'text' | 'json';
+}
+
+/** The injector's settings decide what "would be denied" means; a bad one is a bad flag here. */
+function injectorConfig(cmd: Command, io: CliIO): ResolvedConfig {
+  try {
+    return configFromCommand(cmd, io.env);
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(err.message, EXIT_BAD_FLAG);
+    throw err;
+  }
+}
+
+function addDoctorOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--kubeconfig <path>',
+      'kubeconfig file (default: KUBECONFIG, ~/.kube/config, then in-cluster)',
+    )
+    .option('--context <name>', 'kubeconfig context (default: the current one)')
+    .option('-n, --namespace <ns>', 'check only this namespace (default: all namespaces)')
+    .option(
+      '--webhook-config <name>',
+      'the injector MutatingWebhookConfiguration',
+      DEFAULT_WEBHOOK_CONFIG,
+    )
+    .option(
+      '--injector-namespace <ns>',
+      "the injector's namespace (default: NAMESPACE, else vault)",
+    )
+    .option('--secret-name <name>', "the injector's certificate Secret", DEFAULT_SECRET_NAME)
+    .addOption(
+      new Option('-o, --output <format>', 'report format')
+        .choices(['text', 'json'])
+        .default('text'),
+    );
+}
+
+export function registerDoctorCommand(
+  program: Command,
+  io: CliIO,
+  setExit: (code: number) => void,
+): void {
+  const cmd = program
+    .command('doctor')
+    .description(
+      'check a live cluster (get and list only) for pods that asked for Vault Agent and run ' +
+        'without it, and for what causes that: the webhook configuration, its caBundle, the ' +
+        "injector's endpoints, failurePolicy, stuck Job sidecars, and workloads whose " +
+        'annotations would be denied or do nothing. Exits 0 with no error finding, 1 with one, ' +
+        '2 when the cluster cannot be reached or a flag is bad.',
+    )
+    // A bad flag exits 2 here (1 means "errors found"); --help still exits 0.
+    .exitOverride((err) => {
+      throw err.exitCode === 0 ? err : new CommanderError(EXIT_BAD_FLAG, err.code, err.message);
+    });
+  addConfigOptions(addDoctorOptions(cmd)).action(async (opts: DoctorFlags): Promise<void> => {
+    const config = injectorConfig(cmd, io);
+    const [{ runDoctor }, { formatJson, formatText }] = await Promise.all([
+      import('../doctor/run-doctor.js'),
+      import('../doctor/format-report.js'),
+    ]);
+    const report = await runDoctor({
+      kube: { kubeconfig: opts.kubeconfig, context: opts.context },
+      target: {
+        namespace: opts.namespace,
+        webhookConfigName: opts.webhookConfig,
+        injectorNamespace: opts.injectorNamespace || io.env.NAMESPACE || 'vault',
+        secretName: opts.secretName,
+      },
+      config: config.injector,
+      now: new Date(),
+    });
+    io.stdout.write(opts.output === 'json' ? formatJson(report) : formatText(report));
+    setExit(report.summary.errors > 0 ? 1 : 0);
+  });
+}

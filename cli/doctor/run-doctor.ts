@@ -1,0 +1,38 @@
+// One doctor run: kubeconfig → read the cluster → diagnose. Loaded only by the doctor command, so
+// client-node stays out of the other commands' start-up.
+import type { InjectorConfig } from '../../patches/injector-config.js';
+import { UsageError } from '../io.js';
+import { diagnose, type DoctorReport } from './diagnose.js';
+import {
+  ClusterUnreachableError,
+  createDoctorApis,
+  EXIT_UNREACHABLE,
+  loadKubeConfig,
+  type KubeConfigFlags,
+} from './kube-access.js';
+import { readCluster, type DoctorTarget } from './read-cluster.js';
+
+export interface DoctorRun {
+  readonly kube: KubeConfigFlags;
+  readonly target: DoctorTarget;
+  readonly config: InjectorConfig;
+  readonly now: Date;
+}
+
+export async function runDoctor(run: DoctorRun): Promise<DoctorReport> {
+  const kc = loadKubeConfig(run.kube);
+  const server = kc.getCurrentCluster()?.server;
+  if (server === undefined) {
+    throw new UsageError('the kubeconfig names no current cluster', EXIT_UNREACHABLE);
+  }
+  try {
+    const snapshot = await readCluster(createDoctorApis(kc), run.target);
+    return diagnose(snapshot, run.config, run.now);
+  } catch (err) {
+    if (!(err instanceof ClusterUnreachableError)) throw err;
+    throw new UsageError(
+      `cannot reach the Kubernetes API at ${server}: ${err.message}`,
+      EXIT_UNREACHABLE,
+    );
+  }
+}
