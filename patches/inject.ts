@@ -40,18 +40,18 @@ function deny(
 }
 
 /** A classic sidecar never exits, so a Job's pod never completes: say so, and how to fix it. */
-function jobWarning(pod: Pod, sidecar: AgentSpec['layout']['sidecar']): Finding[] {
+function jobWarning(pod: Pod, spec: AgentSpec): Finding[] {
   // ownerReferences is not shape-checked (only this warning reads it): tolerate anything.
   const owners: unknown = pod.metadata?.ownerReferences;
   const job = Array.isArray(owners)
     ? (owners as Array<OwnerReference | null>).find((o) => o?.kind === 'Job')
     : undefined;
-  if (!job || sidecar !== 'container') return [];
+  if (!job || spec.layout.sidecar !== 'container') return [];
   const name = typeof job.name === 'string' ? job.name : '';
   return [
     warning(
       'metadata.ownerReferences',
-      `pod of Job ${name}: the vault-agent sidecar never exits, so the Job will never complete; set ${ANNOTATION_AGENT_NATIVE_SIDECAR}: "true" or ${ANNOTATION_AGENT_PRE_POPULATE_ONLY}: "true"`,
+      `pod of Job ${name}: the ${spec.names.sidecarContainer} sidecar never exits, so the Job will never complete; set ${ANNOTATION_AGENT_NATIVE_SIDECAR}: "true" or ${ANNOTATION_AGENT_PRE_POPULATE_ONLY}: "true"`,
     ),
   ];
 }
@@ -82,7 +82,7 @@ function buildInjection(pod: Pod, ctx: InjectContext): InjectionOutcome {
     pod: desired.pod,
     spec: parsed.spec,
     injectionType: desired.injectionType,
-    warnings: [...warnings, ...jobWarning(pod, parsed.spec.layout.sidecar)],
+    warnings: [...warnings, ...jobWarning(pod, parsed.spec)],
   };
 }
 
