@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
-import { generateCA, generateServingCert } from '../../certs/generate.js';
+import { generateCA, generateServingCert, type PemPair } from '../../certs/generate.js';
 
 export type Kind = 'mutatingwebhookconfigurations' | 'secrets' | 'configmaps';
 /** up: normal; error: every request gets a 500; down: connections are dropped unanswered. */
@@ -91,6 +91,20 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+let tlsMaterial: { ca: PemPair; leaf: PemPair } | undefined;
+
+/**
+ * One throwaway CA and serving pair per test process: every fake in a file can share them, and
+ * making RSA keys for each of a file's dozen fakes cost seconds.
+ */
+function fakeApiTls(): { ca: PemPair; leaf: PemPair } {
+  if (!tlsMaterial) {
+    const ca = generateCA({ commonName: 'fake-kube-api CA' });
+    tlsMaterial = { ca, leaf: generateServingCert(ca, { hosts: ['127.0.0.1', 'localhost'] }) };
+  }
+  return tlsMaterial;
+}
+
 export class FakeKubeApi {
   readonly token = 'fake-token';
   readonly requests: RequestRecord[] = [];
@@ -110,8 +124,7 @@ export class FakeKubeApi {
 
   /** Starts listening on 127.0.0.1 with a fresh CA; returns the server URL. */
   async start(): Promise<string> {
-    const ca = generateCA({ commonName: 'fake-kube-api CA' });
-    const leaf = generateServingCert(ca, { hosts: ['127.0.0.1', 'localhost'] });
+    const { ca, leaf } = fakeApiTls();
     this.caPem = ca.certPem;
     this.serverOptions = { cert: leaf.certPem, key: leaf.keyPem };
     await this.listen(0);
