@@ -63,6 +63,16 @@ async function freePort(): Promise<number> {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Polls `cond` every 25 ms; resolves with the ms it took, throws naming `what` after `timeoutMs`. */
+export async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<number> {
+  const start = performance.now();
+  while (!cond()) {
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+  return performance.now() - start;
+}
+
 export interface ExitInfo {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
@@ -269,6 +279,15 @@ export class Cluster {
     const replica = new Replica(name, port, child, performance.now());
     this.replicas.push(replica);
     return replica;
+  }
+
+  /** Starts `n` replicas, waits until each is ready and puts them all behind the Service. */
+  async startServing(n: number): Promise<Replica[]> {
+    const replicas: Replica[] = [];
+    for (let i = 0; i < n; i++) replicas.push(await this.startReplica());
+    await Promise.all(replicas.map((r) => r.waitReady(30_000)));
+    for (const r of replicas) this.addEndpoint(r);
+    return replicas;
   }
 
   addEndpoint(r: Replica): void {

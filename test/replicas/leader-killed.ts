@@ -3,26 +3,14 @@
 // empties; the survivors answer every admission meanwhile.
 import { expect } from 'vitest';
 import { bundleTrusts } from '../../certs/bundle.js';
-import { Cluster, MWC_NAME, sleep, type Replica } from './cluster.js';
+import { Cluster, until, MWC_NAME, sleep } from './cluster.js';
 import { AdmissionLoad } from './load.js';
 
 const LEASE_MS = 15_000;
 const RETRY_MS = 2_000;
 
-async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<number> {
-  const start = performance.now();
-  while (!cond()) {
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-  return performance.now() - start;
-}
-
 export async function killLeader(cluster: Cluster): Promise<string> {
-  const replicas: Replica[] = [];
-  for (let i = 0; i < 3; i++) replicas.push(await cluster.startReplica());
-  await Promise.all(replicas.map((r) => r.waitReady(30_000)));
-  for (const r of replicas) cluster.addEndpoint(r);
+  const replicas = await cluster.startServing(3);
   const load = new AdmissionLoad(cluster);
   load.start();
   let takeoverMs: number;

@@ -3,19 +3,10 @@
 // `kubectl apply` of the chart does). Both must be repaired while serving never stops.
 import { X509Certificate } from 'node:crypto';
 import { expect } from 'vitest';
-import { Cluster, NAMESPACE, SECRET_NAME, MWC_NAME, sleep, type Replica } from './cluster.js';
+import { Cluster, until, NAMESPACE, SECRET_NAME, MWC_NAME, sleep } from './cluster.js';
 import { AdmissionLoad } from './load.js';
 
 export const RECONCILE_INTERVAL_MS = 30_000;
-
-async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<number> {
-  const start = performance.now();
-  while (!cond()) {
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-  return performance.now() - start;
-}
 
 function storedLeaf(cluster: Cluster): string | undefined {
   const s = cluster.api.get('secrets', NAMESPACE, SECRET_NAME) as
@@ -25,10 +16,7 @@ function storedLeaf(cluster: Cluster): string | undefined {
 }
 
 export async function removeObjectsWhileServing(cluster: Cluster): Promise<string> {
-  const replicas: Replica[] = [];
-  for (let i = 0; i < 2; i++) replicas.push(await cluster.startReplica());
-  await Promise.all(replicas.map((r) => r.waitReady(30_000)));
-  for (const r of replicas) cluster.addEndpoint(r);
+  const replicas = await cluster.startServing(2);
   const leafBefore = storedLeaf(cluster);
   const bundleBefore = cluster.bundle();
   const load = new AdmissionLoad(cluster);

@@ -12,10 +12,7 @@ async function drained(r: Replica): Promise<void> {
 }
 
 export async function rollingRestart(cluster: Cluster): Promise<string> {
-  const old: Replica[] = [];
-  for (let i = 0; i < 3; i++) old.push(await cluster.startReplica());
-  await Promise.all(old.map((r) => r.waitReady(30_000)));
-  for (const r of old) cluster.addEndpoint(r);
+  const old = await cluster.startServing(3);
   const load = new AdmissionLoad(cluster);
   load.start();
   const fresh: Replica[] = [];

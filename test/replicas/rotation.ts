@@ -4,7 +4,7 @@
 // replica serves a leaf it signed, and no admission fails.
 import { expect } from 'vitest';
 import { bundleTrusts, findIssuer } from '../../certs/bundle.js';
-import { Cluster, sleep, type Replica } from './cluster.js';
+import { Cluster, sleep } from './cluster.js';
 import { AdmissionLoad } from './load.js';
 
 export const SHORT_LIFETIMES = {
@@ -20,10 +20,7 @@ interface Sample {
 }
 
 export async function rotateUnderLoad(cluster: Cluster): Promise<string> {
-  const replicas: Replica[] = [];
-  for (let i = 0; i < 3; i++) replicas.push(await cluster.startReplica());
-  await Promise.all(replicas.map((r) => r.waitReady(30_000)));
-  for (const r of replicas) cluster.addEndpoint(r);
+  const replicas = await cluster.startServing(3);
   const firstCa = findIssuer(cluster.bundle(), (await replicas[0]!.servedLeaf()).toString());
   expect(firstCa).toBeDefined();
   const load = new AdmissionLoad(cluster);
