@@ -8,6 +8,8 @@ import * as v from './config-values.js';
 export interface ConfigOption {
   /** The vault-k8s flag name without dashes; undefined for settings read only from the environment. */
   readonly flag: string | undefined;
+  /** openbao-k8s's spellings of the same setting (`bao-address`); given on the command line, they win. */
+  readonly aliases: readonly string[];
   /** Environment variables in lookup order; the first non-empty one is used. */
   readonly env: readonly string[];
   readonly section: 'injector' | 'server';
@@ -24,6 +26,7 @@ export interface ConfigOption {
 
 interface Described {
   readonly flag: string | undefined;
+  readonly aliases?: readonly string[];
   readonly env: readonly string[];
   readonly placeholder?: string;
   readonly description: string;
@@ -55,6 +58,7 @@ function option(
     section,
     key,
     flag: d.flag,
+    aliases: Object.freeze([...(d.aliases ?? [])]),
     env: Object.freeze([...d.env]),
     isBool,
     placeholder: d.placeholder ?? (isBool ? '[bool]' : '<value>'),
@@ -66,6 +70,15 @@ function option(
 
 /** The prefix of every environment variable vault-k8s reads. */
 export const P = 'AGENT_INJECT_';
+
+/**
+ * openbao-k8s renamed six settings (`-bao-address`, AGENT_INJECT_BAO_ADDR) and reads its variable
+ * before the Vault one, so both charts' environments configure us the same way.
+ */
+export const bao = (flag: string, env: string): Pick<Described, 'aliases' | 'env'> => ({
+  aliases: [`bao-${flag}`],
+  env: [`${P}BAO_${env}`, `${P}VAULT_${env}`],
+});
 
 /** vault-k8s's envconfig also reads these unprefixed names: kept so existing deployments work. */
 export const tls = (name: string): readonly string[] => [`${P}${name}`, name];

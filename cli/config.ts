@@ -29,15 +29,21 @@ interface RawSetting {
   readonly source: string;
 }
 
+/** Every spelling of a setting's flag: openbao-k8s's first, as its variable is read first. */
+function flagNames(opt: ConfigOption): readonly string[] {
+  return opt.flag === undefined ? [] : [...opt.aliases, opt.flag];
+}
+
 function rawSetting(opt: ConfigOption, flags: ConfigFlags, env: ConfigEnv): RawSetting | undefined {
-  const given = opt.flag === undefined ? undefined : flags[opt.flag];
+  const flag = flagNames(opt).find((f) => flags[f] !== undefined);
+  const given = flag === undefined ? undefined : flags[flag];
   if (given !== undefined) {
-    return { value: given === true ? 'true' : String(given), source: `--${opt.flag}` };
+    return { value: given === true ? 'true' : String(given), source: `--${flag}` };
   }
   const name = opt.env.find((n) => (env[n] ?? '') !== '');
   if (name === undefined) return undefined;
-  const flag = opt.flag === undefined ? '' : ` (--${opt.flag})`;
-  return { value: env[name] ?? '', source: `${name}${flag}` };
+  const hint = opt.flag === undefined ? '' : ` (--${opt.flag})`;
+  return { value: env[name] ?? '', source: `${name}${hint}` };
 }
 
 /**
@@ -46,7 +52,7 @@ function rawSetting(opt: ConfigOption, flags: ConfigFlags, env: ConfigEnv): RawS
  */
 export function resolveConfig(flags: ConfigFlags, env: ConfigEnv): ResolvedConfig {
   const options = configOptions();
-  const unknown = Object.keys(flags).filter((f) => !options.some((o) => o.flag === f));
+  const unknown = Object.keys(flags).filter((f) => !options.some((o) => flagNames(o).includes(f)));
   if (unknown.length > 0) throw new Error(`resolveConfig: unknown flags ${unknown.join(', ')}`);
   const injector: Record<string, unknown> = { ...DEFAULT_INJECTOR_CONFIG };
   const server: Record<string, unknown> = { ...DEFAULT_SERVER_CONFIG };
@@ -90,11 +96,12 @@ function helpText(opt: ConfigOption): string {
 export function addConfigOptions(cmd: Command): Command {
   for (const opt of configOptions()) {
     if (opt.flag === undefined) continue;
-    cmd.addOption(
-      new Option(`--${opt.flag} ${opt.placeholder}`, helpText(opt)).helpGroup(
-        opt.section === 'injector' ? 'Injection settings:' : 'Server settings:',
-      ),
-    );
+    const group = opt.section === 'injector' ? 'Injection settings:' : 'Server settings:';
+    cmd.addOption(new Option(`--${opt.flag} ${opt.placeholder}`, helpText(opt)).helpGroup(group));
+    for (const alias of opt.aliases) {
+      const help = `alias of --${opt.flag}, wins over it`;
+      cmd.addOption(new Option(`--${alias} ${opt.placeholder}`, help).helpGroup(group));
+    }
   }
   return cmd;
 }
@@ -102,11 +109,11 @@ export function addConfigOptions(cmd: Command): Command {
 /** The configuration flags the user gave to a parsed command, keyed by flag name. */
 export function readConfigFlags(cmd: Command): ConfigFlags {
   const out: Record<string, string | boolean> = {};
-  for (const opt of configOptions()) {
-    const option = cmd.options.find((o) => o.long === `--${opt.flag}`);
-    if (opt.flag === undefined || option === undefined) continue;
+  for (const name of configOptions().flatMap(flagNames)) {
+    const option = cmd.options.find((o) => o.long === `--${name}`);
+    if (option === undefined) continue;
     const value: unknown = cmd.getOptionValue(option.attributeName());
-    if (typeof value === 'string' || typeof value === 'boolean') out[opt.flag] = value;
+    if (typeof value === 'string' || typeof value === 'boolean') out[name] = value;
   }
   return out;
 }
@@ -121,7 +128,7 @@ export function normaliseConfigArgv(argv: readonly string[]): string[] {
   const bool = new Set<string>();
   const value = new Set<string>();
   for (const opt of configOptions()) {
-    if (opt.flag !== undefined) (opt.isBool ? bool : value).add(opt.flag);
+    for (const name of flagNames(opt)) (opt.isBool ? bool : value).add(name);
   }
   return normaliseGoFlags(argv, { bool, value });
 }

@@ -1,5 +1,6 @@
 // The configuration table's injector settings: the defaults behind the annotations.
-import { injector, P, type ConfigOption } from './config-option.js';
+import { DEFAULT_BAO_IMAGE, DEFAULT_VAULT_IMAGE } from '../patches/injector-config.js';
+import { bao, injector, P, type ConfigOption } from './config-option.js';
 import * as v from './config-values.js';
 
 export function injectorOptions(): ConfigOption[] {
@@ -8,7 +9,7 @@ export function injectorOptions(): ConfigOption[] {
       'vaultAddress',
       {
         flag: 'vault-address',
-        env: [`${P}VAULT_ADDR`],
+        ...bao('address', 'ADDR'),
         placeholder: '<url>',
         description: 'address of the Vault server',
       },
@@ -18,9 +19,10 @@ export function injectorOptions(): ConfigOption[] {
       'vaultImage',
       {
         flag: 'vault-image',
-        env: [`${P}VAULT_IMAGE`],
+        ...bao('image', 'IMAGE'),
         placeholder: '<image>',
-        description: 'image of the injected Vault Agent',
+        description: 'image of the injected agent',
+        defaultText: `${DEFAULT_VAULT_IMAGE}; ${DEFAULT_BAO_IMAGE} for OpenBao pods`,
       },
       v.parseNonEmpty,
     ),
@@ -28,7 +30,7 @@ export function injectorOptions(): ConfigOption[] {
       'authType',
       {
         flag: 'vault-auth-type',
-        env: [`${P}VAULT_AUTH_TYPE`],
+        ...bao('auth-type', 'AUTH_TYPE'),
         placeholder: '<type>',
         description: 'Vault auth method type',
       },
@@ -38,7 +40,7 @@ export function injectorOptions(): ConfigOption[] {
       'authPath',
       {
         flag: 'vault-auth-path',
-        env: [`${P}VAULT_AUTH_PATH`],
+        ...bao('auth-path', 'AUTH_PATH'),
         placeholder: '<path>',
         description: 'mount path of the Vault auth method',
       },
@@ -48,7 +50,7 @@ export function injectorOptions(): ConfigOption[] {
       'vaultNamespace',
       {
         flag: 'vault-namespace',
-        env: [`${P}VAULT_NAMESPACE`],
+        ...bao('namespace', 'NAMESPACE'),
         placeholder: '<ns>',
         description: 'Vault Enterprise namespace',
       },
@@ -264,7 +266,7 @@ export function injectorOptions(): ConfigOption[] {
       'vaultCACertBytes',
       {
         flag: 'vault-cacert-bytes',
-        env: [`${P}VAULT_CACERT_BYTES`],
+        ...bao('cacert-bytes', 'CACERT_BYTES'),
         placeholder: '<pem>',
         description: 'CA bundle the agents trust for Vault (PEM, optionally base64)',
       },
@@ -298,6 +300,16 @@ export function injectorOptions(): ConfigOption[] {
         description: "lifetime of the agents' projected token",
       },
       v.parseTokenExpiration,
+    ),
+    injector(
+      'rewriteVaultAnnotations',
+      {
+        flag: 'rewrite-vault-annotations',
+        env: [`${P}REWRITE_VAULT_ANNOTATIONS`],
+        description:
+          'treat vault.hashicorp.com pods as OpenBao pods and move their annotations to openbao.org',
+      },
+      v.parseBool,
     ),
     injector(
       'nativeSidecar',

@@ -5,7 +5,7 @@
 export interface InjectorConfig {
   /** -vault-address / AGENT_INJECT_VAULT_ADDR: default for vault.hashicorp.com/service. */
   readonly vaultAddress: string;
-  /** -vault-image / AGENT_INJECT_VAULT_IMAGE */
+  /** -vault-image / -bao-image; "" leaves each flavour its own default agent image. */
   readonly vaultImage: string;
   /** -vault-auth-type / AGENT_INJECT_VAULT_AUTH_TYPE */
   readonly authType: string;
@@ -47,14 +47,21 @@ export interface InjectorConfig {
   readonly saTokenExpirationSeconds: number;
   /** Beyond vault-k8s: run the long-lived agent as a native sidecar (restartPolicy: Always init container). */
   readonly nativeSidecar: boolean;
+  /**
+   * openbao-k8s's switch: vault.hashicorp.com pods become OpenBao pods and the patch moves their
+   * annotations to openbao.org. Off here, so today's users keep exactly the output they have.
+   */
+  readonly rewriteVaultAnnotations: boolean;
 }
 
 export const DEFAULT_VAULT_IMAGE = 'hashicorp/vault:2.0.4';
+/** The agent image openbao-helm 0.29.2 configures: OpenBao's own release, pulled from quay.io. */
+export const DEFAULT_BAO_IMAGE = 'quay.io/openbao/openbao:2.6.2';
 
 /** The defaults of vault-k8s's flags, except the Vault address, which vault-k8s requires. */
 export const DEFAULT_INJECTOR_CONFIG: InjectorConfig = Object.freeze({
   vaultAddress: 'https://vault.vault.svc:8200',
-  vaultImage: DEFAULT_VAULT_IMAGE,
+  vaultImage: '',
   authType: 'kubernetes',
   authPath: 'auth/kubernetes',
   vaultNamespace: '',
@@ -84,4 +91,5 @@ export const DEFAULT_INJECTOR_CONFIG: InjectorConfig = Object.freeze({
   saTokenAudience: '',
   saTokenExpirationSeconds: 3600,
   nativeSidecar: false,
+  rewriteVaultAnnotations: false,
 });

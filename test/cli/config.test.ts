@@ -200,6 +200,14 @@ const SETTINGS: Row[] = [
     7200,
   ],
   ['native-sidecar', 'AGENT_INJECT_NATIVE_SIDECAR', 'injector', 'nativeSidecar', '1', true],
+  [
+    'rewrite-vault-annotations',
+    'AGENT_INJECT_REWRITE_VAULT_ANNOTATIONS',
+    'injector',
+    'rewriteVaultAnnotations',
+    'true',
+    true,
+  ],
   ['listen', 'AGENT_INJECT_LISTEN', 'server', 'listen', '127.0.0.1:8443', '127.0.0.1:8443'],
   ['log-level', 'AGENT_INJECT_LOG_LEVEL', 'server', 'logLevel', 'debug', 'debug'],
   ['log-format', 'AGENT_INJECT_LOG_FORMAT', 'server', 'logFormat', 'json', 'json'],
@@ -519,6 +527,85 @@ describe('resolveConfig', () => {
   });
 });
 
+// openbao-k8s's names for six settings, written out by hand like SETTINGS.
+const BAO_ALIASES = [
+  [
+    'bao-address',
+    'vault-address',
+    'AGENT_INJECT_BAO_ADDR',
+    'AGENT_INJECT_VAULT_ADDR',
+    'vaultAddress',
+  ],
+  ['bao-image', 'vault-image', 'AGENT_INJECT_BAO_IMAGE', 'AGENT_INJECT_VAULT_IMAGE', 'vaultImage'],
+  [
+    'bao-auth-type',
+    'vault-auth-type',
+    'AGENT_INJECT_BAO_AUTH_TYPE',
+    'AGENT_INJECT_VAULT_AUTH_TYPE',
+    'authType',
+  ],
+  [
+    'bao-auth-path',
+    'vault-auth-path',
+    'AGENT_INJECT_BAO_AUTH_PATH',
+    'AGENT_INJECT_VAULT_AUTH_PATH',
+    'authPath',
+  ],
+  [
+    'bao-namespace',
+    'vault-namespace',
+    'AGENT_INJECT_BAO_NAMESPACE',
+    'AGENT_INJECT_VAULT_NAMESPACE',
+    'vaultNamespace',
+  ],
+  [
+    'bao-cacert-bytes',
+    'vault-cacert-bytes',
+    'AGENT_INJECT_BAO_CACERT_BYTES',
+    'AGENT_INJECT_VAULT_CACERT_BYTES',
+    'vaultCACertBytes',
+  ],
+].map(([alias, flag, baoEnv, vaultEnv, key]) => ({ alias, flag, baoEnv, vaultEnv, key }));
+
+describe('OpenBao spellings of the Vault settings', () => {
+  const get = (cfg: ReturnType<typeof resolveConfig>, key: string): unknown =>
+    pick(cfg, 'injector', key);
+
+  it.each(BAO_ALIASES)('--$alias sets $key', ({ alias, key }) => {
+    expect(get(resolveConfig({ [alias]: 'from-alias' }, {}), key)).toBe('from-alias');
+  });
+
+  it.each(BAO_ALIASES)('$baoEnv is read before $vaultEnv', ({ baoEnv, vaultEnv, key }) => {
+    const env = { [baoEnv]: 'from-bao', [vaultEnv]: 'from-vault' };
+    expect(get(resolveConfig({}, env), key)).toBe('from-bao');
+  });
+
+  it.each(BAO_ALIASES)('an empty $baoEnv falls back to $vaultEnv', ({ baoEnv, vaultEnv, key }) => {
+    const env = { [baoEnv]: '', [vaultEnv]: 'from-vault' };
+    expect(get(resolveConfig({}, env), key)).toBe('from-vault');
+  });
+
+  it.each(BAO_ALIASES)('--$alias wins over --$flag and both variables', (row) => {
+    const env = { [row.baoEnv]: 'bao-env', [row.vaultEnv]: 'vault-env' };
+    const flags = { [row.flag]: 'vault-flag', [row.alias]: 'bao-flag' };
+    expect(get(resolveConfig(flags, env), row.key)).toBe('bao-flag');
+  });
+
+  it('names the alias the user wrote in a validation error', () => {
+    const msg = usageMessage(() => resolveConfig({ 'bao-address': '' }, {}));
+    expect(msg).toContain('--bao-address');
+    expect(msg).toContain('non-empty');
+  });
+
+  it('leaves the agent image unset by default, so each flavour picks its own', () => {
+    expect(resolveConfig({}, {}).injector.vaultImage).toBe('');
+  });
+
+  it('keeps rewriting vault.hashicorp.com annotations off by default', () => {
+    expect(resolveConfig({}, {}).injector.rewriteVaultAnnotations).toBe(false);
+  });
+});
+
 describe('addConfigOptions and configFromCommand', () => {
   function parse(
     argv: string[],
@@ -533,6 +620,14 @@ describe('addConfigOptions and configFromCommand', () => {
     const cmd = addConfigOptions(new Command('t'));
     const longs = cmd.options.map((o) => o.long);
     for (const [flag] of SETTINGS) expect(longs).toContain(`--${flag}`);
+    for (const { alias } of BAO_ALIASES) expect(longs).toContain(`--${alias}`);
+  });
+
+  it.each([
+    [['-bao-address=https://bao:8200'], 'https://bao:8200'],
+    [['--bao-address', 'https://bao:8200'], 'https://bao:8200'],
+  ])('reads the OpenBao spelling written as %j', (argv, value) => {
+    expect(parse(argv).injector.vaultAddress).toBe(value);
   });
 
   it('sets no commander defaults, so only given flags override the environment', () => {
