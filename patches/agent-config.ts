@@ -111,7 +111,7 @@ function cacheAndListener(spec: AgentSpec, role: AgentRole): CacheAndListener {
 
 export function buildAgentConfig(spec: AgentSpec, role: AgentRole): AgentConfig {
   const sink: AgentConfig['auto_auth']['sink'] = [
-    { type: 'file', config: { path: `${spec.names.paths.home}/.vault-token` } },
+    { type: 'file', config: { path: `${spec.names.paths.home}/${spec.names.tokenSink}` } },
   ];
   if (spec.injectToken)
     sink.push({ type: 'file', config: { path: posix.join(spec.secretVolumePath, 'token') } });

@@ -16,6 +16,22 @@ export function decodeCACertBytes(raw: string): string {
   return raw;
 }
 
+/** ConfigMap mode: the agent reads its config from the ConfigMap, the connection from env. */
+function connectionEnv(spec: AgentSpec): EnvVar[] {
+  const P = spec.names.envPrefix;
+  const v = spec.vault;
+  const set = (name: string, value: string): EnvVar[] => (value === '' ? [] : [{ name, value }]);
+  return [
+    ...set(`${P}ADDR`, v.address),
+    ...set(`${P}CACERT`, v.caCert),
+    ...set(`${P}CAPATH`, v.caPath),
+    ...set(`${P}CLIENT_CERT`, v.clientCert),
+    ...set(`${P}CLIENT_KEY`, v.clientKey),
+    { name: `${P}SKIP_VERIFY`, value: String(v.tlsSkipVerify) },
+    ...set(`${P}TLS_SERVER_NAME`, v.tlsServerName),
+  ];
+}
+
 export function agentEnv(spec: AgentSpec, vaultConfig: string | undefined): EnvVar[] {
   const env: EnvVar[] = [
     field('NAMESPACE', 'metadata.namespace'),
@@ -25,26 +41,18 @@ export function agentEnv(spec: AgentSpec, vaultConfig: string | undefined): EnvV
   const plain = (name: string, value: string): void => {
     if (value !== '') env.push({ name, value });
   };
+  // VAULT_* for Vault's agent, BAO_* for OpenBao's: each reads its own names first.
+  const P = spec.names.envPrefix;
   plain('GOMAXPROCS', spec.env.goMaxProcs);
-  plain('VAULT_CLIENT_TIMEOUT', spec.env.clientTimeout);
-  plain('VAULT_MAX_RETRIES', spec.env.clientMaxRetries);
-  plain('VAULT_LOG_LEVEL', spec.env.logLevel);
-  plain('VAULT_LOG_FORMAT', spec.env.logFormat);
+  plain(`${P}CLIENT_TIMEOUT`, spec.env.clientTimeout);
+  plain(`${P}MAX_RETRIES`, spec.env.clientMaxRetries);
+  plain(`${P}LOG_LEVEL`, spec.env.logLevel);
+  plain(`${P}LOG_FORMAT`, spec.env.logFormat);
   plain('HTTPS_PROXY', spec.env.proxyAddress);
-  if (vaultConfig !== undefined) {
-    env.push({ name: 'VAULT_CONFIG', value: vaultConfig });
-  } else {
-    // ConfigMap mode: the agent reads its config from the ConfigMap, the connection from env.
-    plain('VAULT_ADDR', spec.vault.address);
-    plain('VAULT_CACERT', spec.vault.caCert);
-    plain('VAULT_CAPATH', spec.vault.caPath);
-    plain('VAULT_CLIENT_CERT', spec.vault.clientCert);
-    plain('VAULT_CLIENT_KEY', spec.vault.clientKey);
-    env.push({ name: 'VAULT_SKIP_VERIFY', value: String(spec.vault.tlsSkipVerify) });
-    plain('VAULT_TLS_SERVER_NAME', spec.vault.tlsServerName);
-  }
+  if (vaultConfig !== undefined) env.push({ name: `${P}CONFIG`, value: vaultConfig });
+  else env.push(...connectionEnv(spec));
   if (spec.vaultCACertBytes !== '')
-    env.push({ name: 'VAULT_CACERT_BYTES', value: decodeCACertBytes(spec.vaultCACertBytes) });
+    env.push({ name: `${P}CACERT_BYTES`, value: decodeCACertBytes(spec.vaultCACertBytes) });
   env.push(...spec.aws.env);
   return env;
 }

@@ -9,13 +9,13 @@ import { agentMounts } from './volumes.js';
 
 /** The container's shell line: decode the generated config, or use the ConfigMap's own file. */
 function agentArgs(spec: AgentSpec, role: AgentRole, generated: boolean): string {
-  const { home, configMap } = spec.names.paths;
-  const bin = spec.names.binary;
+  const { paths, binary, envPrefix, tokenSink } = spec.names;
+  const { home, configMap } = paths;
   if (generated) {
-    return `echo \${VAULT_CONFIG?} | base64 -d > ${home}/config.json && ${bin} agent -config=${home}/config.json`;
+    return `echo \${${envPrefix}CONFIG?} | base64 -d > ${home}/config.json && ${binary} agent -config=${home}/config.json`;
   }
   const file = role === 'init' ? 'config-init.hcl' : 'config.hcl';
-  return `touch ${home}/.vault-token && ${bin} agent -config=${configMap}/${file}`;
+  return `touch ${home}/${tokenSink} && ${binary} agent -config=${configMap}/${file}`;
 }
 
 function securityContext(spec: AgentSpec): SecurityContext {
@@ -37,7 +37,8 @@ function securityContext(spec: AgentSpec): SecurityContext {
  */
 export function renderedProbe(spec: AgentSpec): Record<string, unknown> | undefined {
   // In ConfigMap mode the token file is touched at start, so only the declared secrets tell.
-  const token = spec.configMap === '' ? [`${spec.names.paths.home}/.vault-token`] : [];
+  const sink = `${spec.names.paths.home}/${spec.names.tokenSink}`;
+  const token = spec.configMap === '' ? [sink] : [];
   const files = [...token, ...spec.secrets.map((s) => s.destination)];
   if (files.length === 0) return undefined;
   const test = files.map((f) => `test -e '${f.replace(/'/g, `'\\''`)}'`).join(' && ');
@@ -54,7 +55,9 @@ function preStop(spec: AgentSpec): Record<string, unknown> {
   if (spec.vault.caCert !== '') flags.push(`-ca-cert=${spec.vault.caCert}`);
   if (spec.vault.clientCert !== '') flags.push(`-client-cert=${spec.vault.clientCert}`);
   if (spec.vault.clientKey !== '') flags.push(`-client-key=${spec.vault.clientKey}`);
-  const command = `/bin/sleep ${spec.revokeGrace} && /bin/${spec.names.binary} token revoke ${flags.join(' ')} -self`;
+  const { revokeCli, revokeTokenEnv, paths, tokenSink } = spec.names;
+  const token = revokeTokenEnv === '' ? '' : `${revokeTokenEnv}=$(cat ${paths.home}/${tokenSink}) `;
+  const command = `/bin/sleep ${spec.revokeGrace} && ${token}${revokeCli} token revoke ${flags.join(' ')} -self`;
   return { preStop: { exec: { command: ['/bin/sh', '-c', command] } } };
 }
 

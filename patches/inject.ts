@@ -10,7 +10,9 @@ import { buildDesiredPod } from './desired-pod.js';
 import { diffJson } from './diff.js';
 import { asErrors, warning, type Finding, type Problem } from './finding.js';
 import type { InjectorConfig } from './injector-config.js';
-import { VAULT_NAMES, type InjectorNames } from './injector-names.js';
+import { agentProblems, checkAgent } from './flavour-checks.js';
+import { annotationView, presentFinding, rewrittenAnnotations } from './flavour-annotations.js';
+import { chooseFlavour, type Flavour } from './flavours.js';
 import { isRecord } from './is-record.js';
 import type { OwnerReference, Pod } from './k8s-types.js';
 import { lintAnnotations } from './lint.js';
@@ -27,8 +29,6 @@ export interface InjectContext {
   /** AdmissionRequest.operation when known; the CLI's objects are about to be created. */
   readonly operation?: string | undefined;
   readonly config: InjectorConfig;
-  /** The injector's own names; Vault's unless another product supplies its set. */
-  readonly names?: InjectorNames;
 }
 
 function deny(
@@ -57,32 +57,64 @@ function jobWarning(pod: Pod, spec: AgentSpec): Finding[] {
 }
 
 /** Typos and misplaced annotations are silently ignored by vault-k8s; here kubectl shows them. */
-function annotationWarnings(pod: Pod, spec: AgentSpec | undefined): Finding[] {
+function annotationWarnings(view: Annotations, spec: AgentSpec | undefined): Finding[] {
   const declared = spec && new Set(spec.secrets.map((s) => s.rawName));
   // The webhook admits the pod anyway, so to its user every lint finding is a warning.
-  return lintAnnotations(pod.metadata?.annotations ?? {}, declared).map((f) => ({
-    ...f,
-    severity: 'warning',
-  }));
+  return lintAnnotations(view, declared).map((f) => ({ ...f, severity: 'warning' }));
+}
+
+type Annotations = Readonly<Record<string, string>>;
+
+/** The pod as the engine reads it: the flavour's annotations under the engine's prefix. */
+interface Reading {
+  readonly flavour: Flavour;
+  readonly view: Annotations;
+}
+
+/** The stored pod: in rewrite mode the annotations move, and the status is set last. */
+function storedPod(desired: Pod, flavour: Flavour): Pod {
+  if (!flavour.rewrite) return desired;
+  const status = flavour.names.statusAnnotation;
+  const moved = rewrittenAnnotations(desired.metadata?.annotations ?? {}, flavour);
+  return {
+    ...desired,
+    metadata: { ...desired.metadata, annotations: { ...moved, [status]: 'injected' } },
+  };
 }
 
 /** Parse → desired pod → diff, for a pod the decision step has accepted. */
-function buildInjection(pod: Pod, ctx: InjectContext): InjectionOutcome {
+function buildInjection(
+  pod: Pod,
+  ctx: InjectContext,
+  { flavour, view }: Reading,
+): InjectionOutcome {
   const shape = checkPodSpecShape(pod);
   if (shape.length > 0) return deny('invalid_configuration', shape);
-  const parsed = parseAgentSpec(pod, ctx.namespace, ctx.config, ctx.names ?? VAULT_NAMES);
+  const viewPod = { ...pod, metadata: { ...pod.metadata, annotations: { ...view } } };
+  const parsed = parseAgentSpec(viewPod, ctx.namespace, ctx.config, flavour.names);
   const spec = parsed.ok ? parsed.spec : undefined;
-  const warnings = [...parsed.warnings, ...annotationWarnings(pod, spec)];
-  if (!parsed.ok) return deny('invalid_annotations', parsed.problems, warnings);
-  const desired = buildDesiredPod(pod, parsed.spec);
+  const refused = agentProblems(view, ctx.config, flavour);
+  const warnings = [...parsed.warnings, ...annotationWarnings(view, spec)];
+  if (!parsed.ok || refused.length > 0) {
+    return deny(
+      'invalid_annotations',
+      [...(parsed.ok ? [] : parsed.problems), ...refused],
+      warnings,
+    );
+  }
+  const checked = checkAgent(parsed.spec, flavour, view);
+  warnings.push(...checked.warnings);
+  // Built from the pod as stored: only the status annotation is added (or, rewriting, moved).
+  const desired = buildDesiredPod(pod, checked.spec);
   if (!desired.ok) return deny('invalid_annotations', desired.problems, warnings);
+  const stored = storedPod(desired.pod, flavour);
   return {
     decision: 'inject',
-    patch: diffJson(pod, desired.pod),
-    pod: desired.pod,
-    spec: parsed.spec,
+    patch: diffJson(pod, stored),
+    pod: stored,
+    spec: checked.spec,
     injectionType: desired.injectionType,
-    warnings: [...warnings, ...jobWarning(pod, parsed.spec)],
+    warnings: [...warnings, ...jobWarning(pod, checked.spec)],
   };
 }
 
@@ -102,8 +134,8 @@ function kindOutcome(object: unknown, ctx: InjectContext): InjectionOutcome | un
   ]);
 }
 
-function injectPod(pod: Pod, ctx: InjectContext): InjectionOutcome {
-  const decision = decideInjection(pod.metadata?.annotations ?? {}, pod.status?.phase);
+function injectPod(pod: Pod, ctx: InjectContext, reading: Reading): InjectionOutcome {
+  const decision = decideInjection(reading.view, pod.status?.phase);
   if (!decision.proceed) {
     if ('skip' in decision) return { decision: 'skip', reason: decision.skip, warnings: [] };
     return deny('invalid_annotations', [decision.problem]);
@@ -117,7 +149,29 @@ function injectPod(pod: Pod, ctx: InjectContext): InjectionOutcome {
       },
     ]);
   }
-  return buildInjection(pod, ctx);
+  return buildInjection(pod, ctx, reading);
+}
+
+/** Findings named as the user wrote them: their prefix, their product. */
+function presented(
+  outcome: InjectionOutcome,
+  annotations: Annotations,
+  flavour: Flavour,
+): InjectionOutcome {
+  const show = (fs: readonly Finding[]): Finding[] =>
+    fs.map((f) => presentFinding(f, annotations, flavour));
+  const warnings = show(outcome.warnings);
+  if (outcome.decision === 'deny')
+    return { ...outcome, problems: show(outcome.problems), warnings };
+  return { ...outcome, warnings };
+}
+
+/** Chooses the pod's flavour and reads it; findings come back in the pod's own spelling. */
+function injectInFlavour(pod: Pod, ctx: InjectContext): InjectionOutcome {
+  const annotations = pod.metadata?.annotations ?? {};
+  const flavour = chooseFlavour(annotations, ctx.config);
+  const reading = { flavour, view: annotationView(annotations, flavour) };
+  return presented(injectPod(pod, ctx, reading), annotations, flavour);
 }
 
 /**
@@ -137,7 +191,7 @@ export function inject(object: unknown, ctx: InjectContext): InjectionOutcome {
   const shape = checkPodShape(object);
   if (!shape.ok) return deny('invalid_configuration', shape.problems);
   try {
-    return injectPod(shape.pod, ctx);
+    return injectInFlavour(shape.pod, ctx);
   } catch (err) {
     // A bug must not become a 500 for the API server: deny with the reason so it is visible.
     return deny('invalid_configuration', [

@@ -2,6 +2,7 @@
 // adds, where the agent finds its token, and the status annotation. A second product built on the
 // same engine (OpenBao's agent, say) supplies another table instead of branching in the builders.
 import { ANNOTATION_AGENT_INJECT_STATUS } from './annotations.js';
+import { DEFAULT_BAO_IMAGE, DEFAULT_VAULT_IMAGE } from './injector-config.js';
 
 export interface InjectorNames {
   readonly initContainer: string;
@@ -36,6 +37,21 @@ export interface InjectorNames {
   readonly statusAnnotation: string;
   /** The agent binary inside the image. */
   readonly binary: string;
+  /** The product's name, as messages show it. */
+  readonly product: string;
+  /** Prefix of the agent's environment variables: VAULT_CONFIG, VAULT_LOG_LEVEL, VAULT_ADDR... */
+  readonly envPrefix: string;
+  /** The auto-auth token sink, inside `paths.home`. */
+  readonly tokenSink: string;
+  /** How the revoke-on-shutdown hook calls the CLI. */
+  readonly revokeCli: string;
+  /**
+   * When set, the hook passes the sink's token in this variable: the CLI otherwise looks for
+   * ~/.vault-token, which is not where this agent's sink is.
+   */
+  readonly revokeTokenEnv: string;
+  /** Agent image when neither the pod nor the configuration names one. */
+  readonly defaultImage: string;
 }
 
 export const VAULT_NAMES: InjectorNames = Object.freeze({
@@ -64,6 +80,53 @@ export const VAULT_NAMES: InjectorNames = Object.freeze({
   tokenFile: 'token',
   statusAnnotation: ANNOTATION_AGENT_INJECT_STATUS,
   binary: 'vault',
+  product: 'Vault',
+  envPrefix: 'VAULT_',
+  tokenSink: '.vault-token',
+  // vault-k8s's absolute path: the Vault image's HOME is /home/vault, where the sink is.
+  revokeCli: '/bin/vault',
+  revokeTokenEnv: '',
+  defaultImage: DEFAULT_VAULT_IMAGE,
+});
+
+/**
+ * OpenBao's agent as openbao-k8s injects it: `bao agent`, BAO_* variables, its own home and sink,
+ * openbao-* volume names and the openbao.org status annotation. The shared secrets keep their
+ * /vault/* paths, as openbao-k8s keeps them, so app manifests need no change.
+ */
+export const OPENBAO_NAMES: InjectorNames = Object.freeze({
+  initContainer: 'openbao-agent-init',
+  sidecarContainer: 'openbao-agent',
+  volumes: Object.freeze({
+    homeInit: 'home-init',
+    homeSidecar: 'home-sidecar',
+    secrets: 'openbao-secrets',
+    customSecretsPrefix: 'openbao-secrets-custom-',
+    agentToken: 'openbao-agent-token',
+    config: 'openbao-config',
+    extraSecrets: 'extra-secrets',
+    tlsSecrets: 'openbao-tls-secrets',
+    cache: 'openbao-agent-cache',
+  }),
+  paths: Object.freeze({
+    home: '/home/openbao',
+    configMap: '/vault/configs',
+    extraSecrets: '/vault/custom',
+    tls: '/vault/tls',
+    cache: '/vault/agent-cache',
+    agentToken: '/var/run/secrets/openbao.org/serviceaccount',
+    secrets: '/vault/secrets',
+  }),
+  tokenFile: 'token',
+  statusAnnotation: 'openbao.org/agent-inject-status',
+  binary: 'bao',
+  product: 'OpenBao',
+  envPrefix: 'BAO_',
+  tokenSink: '.openbao-token',
+  // Found on PATH: /bin/bao exists in OpenBao's images only where /bin is merged into /usr/bin.
+  revokeCli: 'bao',
+  revokeTokenEnv: 'BAO_TOKEN',
+  defaultImage: DEFAULT_BAO_IMAGE,
 });
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -162,18 +162,44 @@ function lintKey(
   return undefined;
 }
 
+/** Prefixes of unpublished OpenBao documentation drafts that no injector has ever read. */
+const DRAFT_PREFIXES = ['openbao.openbao.org/', 'openbao.openbao.com/'];
+const OPENBAO_PREFIX = 'openbao.org/';
+
+/**
+ * Keys no flavour reads: the drafts' prefixes, and openbao.org keys on a pod served as a Vault pod
+ * (an OpenBao pod's arrive here already under the engine's prefix).
+ */
+function foreignPrefixes(annotations: Readonly<Record<string, string>>): LintFinding[] {
+  const out: LintFinding[] = [];
+  for (const key of Object.keys(annotations)) {
+    const draft = DRAFT_PREFIXES.find((p) => key.startsWith(p));
+    if (draft !== undefined) {
+      const suggestion = OPENBAO_PREFIX + key.slice(draft.length);
+      const message = `ignored: ${draft} comes from unpublished OpenBao docs; the prefix is ${OPENBAO_PREFIX}`;
+      out.push({ severity: 'error', key, message, suggestion });
+    } else if (key.startsWith(OPENBAO_PREFIX)) {
+      const suffix = key.slice(OPENBAO_PREFIX.length);
+      const message = `ignored: without ${OPENBAO_PREFIX}agent-inject this pod gets Vault's agent and reads only ${A.ANNOTATION_PREFIX} keys`;
+      out.push({ severity: 'warning', key, message, suggestion: A.ANNOTATION_PREFIX + suffix });
+    }
+  }
+  return out;
+}
+
 /** Findings for one pod's annotations, sorted by key. Never throws. */
 export function lintAnnotations(
   annotations: Readonly<Record<string, string>>,
   /** The declared secrets when the caller has them already (the engine's parse), saving a pass. */
   known?: ReadonlySet<string>,
 ): LintFinding[] {
+  const foreign = foreignPrefixes(annotations);
   const vaultKeys = Object.keys(annotations).filter((k) => k.startsWith(A.ANNOTATION_PREFIX));
-  if (vaultKeys.length === 0) return [];
+  if (vaultKeys.length === 0) return foreign;
   const names = knownNames();
   // A set: pods with many secrets would otherwise make this quadratic.
   const declared = known ?? new Set(declaredSecretNames(annotations));
-  const findings: LintFinding[] = [];
+  const findings: LintFinding[] = [...foreign];
   for (const key of vaultKeys) {
     const finding = lintKey(key, annotations[key] ?? '', declared, names);
     if (finding !== undefined) findings.push(finding);

@@ -5,7 +5,7 @@ import * as A from './annotations.js';
 import { AnnotationReader } from './annotation-reader.js';
 import type { AgentSpec } from './agent-spec.js';
 import { warning, type Finding, type Problem } from './finding.js';
-import { DEFAULT_VAULT_IMAGE, type InjectorConfig } from './injector-config.js';
+import type { InjectorConfig } from './injector-config.js';
 import { VAULT_NAMES, type InjectorNames } from './injector-names.js';
 import { parseJsonPatchAnnotation } from './json-patch-annotation.js';
 import type { Pod } from './k8s-types.js';
@@ -265,11 +265,14 @@ type ContainerKeys =
   | 'runAsUser'
   | 'runAsGroup';
 
-function readContainer({ r, pod, namespace, cfg }: ParseInput): Reading<ContainerKeys> {
+function readContainer(
+  { r, pod, namespace, cfg }: ParseInput,
+  names: InjectorNames,
+): Reading<ContainerKeys> {
   const shareKey = A.ANNOTATION_AGENT_SHARE_PROCESS_NAMESPACE;
   const part = {
     namespace: r.string(A.ANNOTATION_AGENT_REQUEST_NAMESPACE, namespace),
-    image: r.string(A.ANNOTATION_AGENT_IMAGE, cfg.vaultImage || DEFAULT_VAULT_IMAGE),
+    image: r.string(A.ANNOTATION_AGENT_IMAGE, cfg.vaultImage || names.defaultImage),
     injectContainers: r.has(A.ANNOTATION_AGENT_INJECT_CONTAINERS)
       ? r.list(A.ANNOTATION_AGENT_INJECT_CONTAINERS, '')
       : (pod.spec?.containers ?? []).map((c) => c.name),
@@ -344,7 +347,7 @@ export function parseAgentSpec(
     ...layout.part,
     ...connection.part,
     ...auth.part,
-    ...readContainer(input).part,
+    ...readContainer(input, names).part,
     ...readCache(input, layout.part.layout).part,
     ...readTemplateConfig(input).part,
     ...telemetry.part,

@@ -1,5 +1,5 @@
 // Golden cases: test/golden/<case>/input.yaml (a Pod), optional config.json ({ "namespace": "...",
-// "config": { InjectorConfig overrides } }), expected.yaml (the pod after the patch is applied) and
+// "config": { InjectorConfig overrides }, "env": { AGENT_INJECT_* as a chart sets them } }), expected.yaml (the pod after the patch is applied) and
 // result.json (decision, reason, injection type, warnings, problem keys). Cases are discovered from
 // the directory; UPDATE_GOLDEN=1 rewrites expected files; stale or incomplete folders fail.
 import { execFileSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { findingSubject, findingText } from '../admission/format-finding.js';
 import { reviewAdmission } from '../admission/review.js';
+import { resolveConfig } from '../cli/config.js';
 import { settingName } from '../cli/setting-names.js';
 import { DEFAULT_INJECTOR_CONFIG, type InjectorConfig } from '../patches/injector-config.js';
 import type { Pod } from '../patches/k8s-types.js';
@@ -22,11 +23,23 @@ import { podProblems } from './helpers/validate-pod.js';
 
 const ROOT = join(import.meta.dirname, 'golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
-const STATUS = 'vault.hashicorp.com/agent-inject-status';
+/** The status key each flavour writes: a re-injection is asked for through the one present. */
+const STATUS_KEYS = ['openbao.org/agent-inject-status', 'vault.hashicorp.com/agent-inject-status'];
 
 interface CaseConfig {
   namespace?: string;
   config?: Partial<InjectorConfig>;
+  env?: Record<string, string>;
+}
+
+/** The case's configuration: a chart's environment resolved as `serve` resolves it, then overrides. */
+function caseConfig(dir: string): { caseCfg: CaseConfig; cfg: InjectorConfig } {
+  const caseCfg: CaseConfig = existsSync(join(dir, 'config.json'))
+    ? JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))
+    : {};
+  const base =
+    caseCfg.env === undefined ? DEFAULT_INJECTOR_CONFIG : resolveConfig({}, caseCfg.env).injector;
+  return { caseCfg, cfg: { ...base, ...caseCfg.config } };
 }
 
 interface Result {
@@ -72,7 +85,7 @@ function run(
 function decodedConfigs(pod: Pod): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
-    const value = c.env?.find((e) => e.name === 'VAULT_CONFIG')?.value;
+    const value = c.env?.find((e) => e.name === 'VAULT_CONFIG' || e.name === 'BAO_CONFIG')?.value;
     if (value !== undefined)
       out[c.name] = JSON.parse(Buffer.from(value, 'base64').toString('utf8'));
   }
@@ -88,13 +101,11 @@ const cases = existsSync(ROOT)
 
 function caseInput(name: string): { input: Pod; ns: string; cfg: InjectorConfig } {
   const dir = join(ROOT, name);
-  const caseCfg: CaseConfig = existsSync(join(dir, 'config.json'))
-    ? JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))
-    : {};
+  const { caseCfg, cfg } = caseConfig(dir);
   return {
     input: parse(readFileSync(join(dir, 'input.yaml'), 'utf8')) as Pod,
     ns: caseCfg.namespace ?? 'app',
-    cfg: { ...DEFAULT_INJECTOR_CONFIG, ...caseCfg.config },
+    cfg,
   };
 }
 
@@ -172,10 +183,7 @@ describe('golden cases', () => {
     it('is complete and current', () => {
       expect(existsSync(inputFile), `${name} has no input.yaml`).toBe(true);
       const input = parse(readFileSync(inputFile, 'utf8')) as Pod;
-      const caseCfg: CaseConfig = existsSync(join(dir, 'config.json'))
-        ? JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))
-        : {};
-      const cfg = { ...DEFAULT_INJECTOR_CONFIG, ...caseCfg.config };
+      const { caseCfg, cfg } = caseConfig(dir);
       const ns = caseCfg.namespace ?? 'app';
       const { result, patch } = run(input, ns, cfg);
       const patched = jsonpatch.applyPatch(
@@ -229,7 +237,9 @@ describe('golden cases', () => {
       // Injecting the result again gives no patch; asking for re-injection converges to the same pod.
       expect(run(patched, ns, cfg).patch).toEqual([]);
       const again = structuredClone(patched);
-      again.metadata!.annotations![STATUS] = 'update';
+      const annotations = again.metadata!.annotations!;
+      const status = STATUS_KEYS.find((k) => annotations[k] !== undefined) ?? STATUS_KEYS[1]!;
+      annotations[status] = 'update';
       const second = run(again, ns, cfg);
       const reinjected = jsonpatch.applyPatch(again, second.patch, true, false).newDocument;
       expect(reinjected).toEqual(patched);

@@ -8,7 +8,7 @@ import type { Finding } from '../../patches/finding.js';
 import type { InjectorConfig } from '../../patches/injector-config.js';
 import { inject } from '../../patches/inject.js';
 import { isRecord } from '../../patches/is-record.js';
-import { lintAnnotations } from '../../patches/lint.js';
+import { lintPodAnnotations } from '../../patches/flavour-lint.js';
 import { addConfigOptions, configFromCommand } from '../config.js';
 import type { CliIO } from '../io.js';
 import { isList, parseManifests } from '../manifests.js';
@@ -79,7 +79,7 @@ export function lintObject(object: unknown, ctx: LintContext): ReportedFinding[]
   const template = id.kind === 'Pod' ? object : templateOf(object);
   const annotations = stringAnnotations(template);
   const misplaced = id.kind === 'Pod' ? [] : misplacedAnnotations(object, id.name, annotations);
-  const found = template === undefined ? [] : lintAnnotations(annotations);
+  const found = template === undefined ? [] : lintPodAnnotations(annotations, ctx.config);
   const findings = [...misplaced, ...found];
   if (template !== undefined) {
     // The pod as the webhook would receive it, exactly as `mutate` builds it.

@@ -528,44 +528,52 @@ describe('resolveConfig', () => {
 });
 
 // openbao-k8s's names for six settings, written out by hand like SETTINGS.
-const BAO_ALIASES = [
+const BAO_ALIASES = (
   [
-    'bao-address',
-    'vault-address',
-    'AGENT_INJECT_BAO_ADDR',
-    'AGENT_INJECT_VAULT_ADDR',
-    'vaultAddress',
-  ],
-  ['bao-image', 'vault-image', 'AGENT_INJECT_BAO_IMAGE', 'AGENT_INJECT_VAULT_IMAGE', 'vaultImage'],
-  [
-    'bao-auth-type',
-    'vault-auth-type',
-    'AGENT_INJECT_BAO_AUTH_TYPE',
-    'AGENT_INJECT_VAULT_AUTH_TYPE',
-    'authType',
-  ],
-  [
-    'bao-auth-path',
-    'vault-auth-path',
-    'AGENT_INJECT_BAO_AUTH_PATH',
-    'AGENT_INJECT_VAULT_AUTH_PATH',
-    'authPath',
-  ],
-  [
-    'bao-namespace',
-    'vault-namespace',
-    'AGENT_INJECT_BAO_NAMESPACE',
-    'AGENT_INJECT_VAULT_NAMESPACE',
-    'vaultNamespace',
-  ],
-  [
-    'bao-cacert-bytes',
-    'vault-cacert-bytes',
-    'AGENT_INJECT_BAO_CACERT_BYTES',
-    'AGENT_INJECT_VAULT_CACERT_BYTES',
-    'vaultCACertBytes',
-  ],
-].map(([alias, flag, baoEnv, vaultEnv, key]) => ({ alias, flag, baoEnv, vaultEnv, key }));
+    [
+      'bao-address',
+      'vault-address',
+      'AGENT_INJECT_BAO_ADDR',
+      'AGENT_INJECT_VAULT_ADDR',
+      'vaultAddress',
+    ],
+    [
+      'bao-image',
+      'vault-image',
+      'AGENT_INJECT_BAO_IMAGE',
+      'AGENT_INJECT_VAULT_IMAGE',
+      'vaultImage',
+    ],
+    [
+      'bao-auth-type',
+      'vault-auth-type',
+      'AGENT_INJECT_BAO_AUTH_TYPE',
+      'AGENT_INJECT_VAULT_AUTH_TYPE',
+      'authType',
+    ],
+    [
+      'bao-auth-path',
+      'vault-auth-path',
+      'AGENT_INJECT_BAO_AUTH_PATH',
+      'AGENT_INJECT_VAULT_AUTH_PATH',
+      'authPath',
+    ],
+    [
+      'bao-namespace',
+      'vault-namespace',
+      'AGENT_INJECT_BAO_NAMESPACE',
+      'AGENT_INJECT_VAULT_NAMESPACE',
+      'vaultNamespace',
+    ],
+    [
+      'bao-cacert-bytes',
+      'vault-cacert-bytes',
+      'AGENT_INJECT_BAO_CACERT_BYTES',
+      'AGENT_INJECT_VAULT_CACERT_BYTES',
+      'vaultCACertBytes',
+    ],
+  ] as Array<[alias: string, flag: string, baoEnv: string, vaultEnv: string, key: string]>
+).map(([alias, flag, baoEnv, vaultEnv, key]) => ({ alias, flag, baoEnv, vaultEnv, key }));
 
 describe('OpenBao spellings of the Vault settings', () => {
   const get = (cfg: ReturnType<typeof resolveConfig>, key: string): unknown =>
