@@ -187,6 +187,9 @@ function foreignPrefixes(annotations: Readonly<Record<string, string>>): LintFin
   return out;
 }
 
+const byKey = (findings: LintFinding[]): LintFinding[] =>
+  findings.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+
 /** Findings for one pod's annotations, sorted by key. Never throws. */
 export function lintAnnotations(
   annotations: Readonly<Record<string, string>>,
@@ -195,7 +198,7 @@ export function lintAnnotations(
 ): LintFinding[] {
   const foreign = foreignPrefixes(annotations);
   const vaultKeys = Object.keys(annotations).filter((k) => k.startsWith(A.ANNOTATION_PREFIX));
-  if (vaultKeys.length === 0) return foreign;
+  if (vaultKeys.length === 0) return byKey(foreign);
   const names = knownNames();
   // A set: pods with many secrets would otherwise make this quadratic.
   const declared = known ?? new Set(declaredSecretNames(annotations));
@@ -212,5 +215,5 @@ export function lintAnnotations(
       message: 'missing, so no vault annotation takes effect (set it to "true")',
     });
   }
-  return findings.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return byKey(findings);
 }

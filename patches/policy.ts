@@ -17,6 +17,8 @@ export interface AgentLogin {
   readonly secrets: readonly PolicySecret[];
   /** The agent config comes from a ConfigMap, whose paths cannot be read here. */
   readonly usesConfigMap: boolean;
+  /** The server's CLI the commands are written for: `vault`, or `bao` for OpenBao workloads. */
+  readonly cli: string;
 }
 
 export interface PolicySecret {
@@ -59,6 +61,7 @@ export function agentLogin(spec: AgentSpec): AgentLogin {
       customTemplate: !s.usesDefaultTemplate,
     })),
     usesConfigMap: spec.configMap !== '',
+    cli: spec.names.binary,
   };
 }
 
@@ -70,6 +73,8 @@ export interface PolicyWarning {
 export interface RolePolicy {
   /** Vault policy name: "<namespace>-<role>", sanitised. */
   readonly name: string;
+  /** `vault` or `bao`: the server the policy and role are written to. */
+  readonly cli: string;
   readonly namespace: string;
   readonly role: string;
   /** Sorted, de-duplicated Vault paths granted `read`. */
@@ -104,6 +109,7 @@ interface Binding {
 }
 
 interface Group {
+  readonly cli: string;
   readonly namespace: string;
   readonly role: string;
   readonly paths: Set<string>;
@@ -138,11 +144,14 @@ export function authMount(authPath: string): string {
     .replace(/\/+$/, '');
 }
 
-function groupFor(groups: Map<string, Group>, namespace: string, role: string): Group {
-  const id = JSON.stringify([namespace, role]);
+/** Grouped per server too: an OpenBao and a Vault workload never share a policy. */
+function groupFor(groups: Map<string, Group>, namespace: string, login: AgentLogin): Group {
+  const { role, cli } = login;
+  const id = JSON.stringify([cli, namespace, role]);
   let group = groups.get(id);
   if (group === undefined) {
     group = {
+      cli,
       namespace,
       role,
       paths: new Set(),
@@ -222,7 +231,7 @@ function roleCommand(group: Group, name: string, binding: RoleBinding): string {
     `token_ttl=${ttl}`,
     ...(audience === '' ? [] : [`audience=${audience}`]),
   ];
-  return ['vault', 'write', ...args.map(shellQuote)].join(' ');
+  return [group.cli, 'write', ...args.map(shellQuote)].join(' ');
 }
 
 interface RoleCommands {
@@ -265,6 +274,7 @@ function finish(group: Group, opts: PolicyOptions): RolePolicy {
   const roles = roleCommands(group, name, opts);
   return {
     name,
+    cli: group.cli,
     namespace: group.namespace,
     role: group.role,
     paths,
@@ -286,7 +296,7 @@ function clashes(policies: readonly RolePolicy[]): PolicyWarning[] {
   const out: PolicyWarning[] = [];
   for (let i = 1; i < policies.length; i++) {
     const [a, b] = [policies[i - 1], policies[i]];
-    if (a !== undefined && b !== undefined && a.name === b.name) {
+    if (a !== undefined && b !== undefined && a.name === b.name && a.cli === b.cli) {
       out.push({
         object: `policy ${b.name}`,
         message: `written for both ${a.namespace}/${a.role} and ${b.namespace}/${b.role}: rename one role`,
@@ -303,7 +313,7 @@ function unplannable(w: PolicyWorkload): string | undefined {
   return undefined;
 }
 
-/** Policies come out sorted by name. */
+/** Policies come out sorted by server (bao before vault), then name. */
 export function planPolicies(
   workloads: readonly PolicyWorkload[],
   opts: PolicyOptions,
@@ -316,23 +326,27 @@ export function planPolicies(
       warnings.push({ object: w.object, message: why ?? '' });
       continue;
     }
-    addWorkload(groupFor(groups, w.namespace, w.login.role), w, w.login);
+    addWorkload(groupFor(groups, w.namespace, w.login), w, w.login);
   }
   const policies = [...groups.values()]
     .map((g) => finish(g, opts))
     .sort(
-      (a, b) => compareBy(a, b, 'name') || compareBy(a, b, 'namespace') || compareBy(a, b, 'role'),
+      (a, b) =>
+        compareBy(a, b, 'cli') ||
+        compareBy(a, b, 'name') ||
+        compareBy(a, b, 'namespace') ||
+        compareBy(a, b, 'role'),
     );
   return { policies, warnings: [...warnings, ...clashes(policies)] };
 }
 
-/** The plan as a shell script: `vault policy write` with a here-document, then the role. */
+/** The plan as a shell script: `vault policy write` (or `bao`) with a here-document, then the role. */
 export function formatPolicyScript(plan: PolicyPlan): string {
   const blocks = plan.policies.map((p) => {
     const lines = [
       `# Namespace ${p.namespace}, role ${p.role}: ${p.workloads.join(', ')}`,
       ...p.warnings.map((w) => `# WARNING: ${w.object}: ${w.message}`),
-      `vault policy write ${shellQuote(p.name)} - <<'EOF'`,
+      `${p.cli} policy write ${shellQuote(p.name)} - <<'EOF'`,
       p.hcl.trimEnd(),
       'EOF',
       ...p.roleCommands,

@@ -71,7 +71,8 @@ export function registerPolicyCommand(program: Command, io: CliIO): void {
     .description(
       'print, for the annotated Pods and pod templates of a manifest, the Vault policy granting ' +
         'read on exactly the secret paths they name (one per namespace and role) and the ' +
-        '`vault write auth/.../role/...` command binding their service accounts to it',
+        '`vault write auth/.../role/...` command binding their service accounts to it (`bao` ' +
+        'policy write / `bao write` for OpenBao workloads)',
     )
     .requiredOption('-f, --file <path>', 'manifest file to read ("-" for stdin)')
     .addOption(
@@ -105,7 +106,7 @@ export function registerPolicyCommand(program: Command, io: CliIO): void {
     }
     if (plan.policies.length === 0) {
       io.stderr.write(
-        `${input.source}: no workloads with vault.hashicorp.com/agent-inject: "true"\n`,
+        `${input.source}: no workloads with vault.hashicorp.com/agent-inject or openbao.org/agent-inject: "true"\n`,
       );
     }
     io.stdout.write(formatPolicyScript(plan));

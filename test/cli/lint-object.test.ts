@@ -29,3 +29,53 @@ describe('lintObject on a CronJob', () => {
     expect(row?.message).toContain('CronJob/report jobTemplate');
   });
 });
+
+describe('lintObject on OpenBao pods', () => {
+  const lint = (annotations: Record<string, string>) =>
+    lintObject(
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'web', namespace: 'shop', annotations },
+        spec: { serviceAccountName: 'web', containers: [{ name: 'app', image: 'x' }] },
+      },
+      { file: 'f.yaml', namespace: undefined, config: DEFAULT_INJECTOR_CONFIG, settingName },
+    );
+
+  it('reports a typo under openbao.org/ once, with an openbao.org/ did-you-mean', () => {
+    const rows = lint({
+      'openbao.org/agent-inject': 'true',
+      'openbao.org/role': 'web',
+      'openbao.org/agent-inject-secrt-db': 'secret/data/db',
+    });
+    expect(rows).toEqual([
+      expect.objectContaining({
+        annotation: 'openbao.org/agent-inject-secrt-db',
+        severity: 'error',
+        suggestion: 'openbao.org/agent-inject-secret-db',
+      }),
+    ]);
+  });
+
+  it('points keys from the unpublished docs drafts to openbao.org/', () => {
+    const rows = lint({
+      'openbao.openbao.org/agent-inject': 'true',
+      'openbao.openbao.com/role': 'web',
+    });
+    expect(rows.map((r) => [r.annotation, r.suggestion])).toEqual([
+      ['openbao.openbao.com/role', 'openbao.org/role'],
+      ['openbao.openbao.org/agent-inject', 'openbao.org/agent-inject'],
+    ]);
+  });
+
+  it('reports the auth-type denial under the key the user wrote', () => {
+    const rows = lint({
+      'openbao.org/agent-inject': 'true',
+      'openbao.org/role': 'web',
+      'openbao.org/auth-type': 'azure',
+    });
+    expect(rows).toEqual([
+      expect.objectContaining({ annotation: 'openbao.org/auth-type', severity: 'error' }),
+    ]);
+  });
+});

@@ -339,3 +339,47 @@ describe('rules', () => {
     expect(plan.policies[0]?.hcl).toBe('path "kv/\\"odd\\"" {\n  capabilities = ["read"]\n}\n');
   });
 });
+
+describe('OpenBao workloads', () => {
+  const bao = (annotations: Record<string, string>, over: Over = {}): Pending =>
+    workload(
+      {
+        [A.ANNOTATION_AGENT_INJECT]: 'false',
+        'openbao.org/agent-inject': 'true',
+        'openbao.org/role': 'app',
+        ...annotations,
+      },
+      over,
+    );
+
+  it('prints `bao policy write` and `bao write auth/<mount>/role/<role>`', () => {
+    const plan = planPolicies(
+      [bao({ 'openbao.org/agent-inject-secret-db': 'secret/data/shop/db' })],
+      OPTS,
+    );
+    expect(formatPolicyScript(plan)).toBe(`# Namespace shop, role app: Deployment/app
+bao policy write shop-app - <<'EOF'
+path "secret/data/shop/db" {
+  capabilities = ["read"]
+}
+EOF
+bao write auth/kubernetes/role/app bound_service_account_names=app bound_service_account_namespaces=shop policies=shop-app token_ttl=15m
+`);
+  });
+
+  it('never merges an OpenBao and a Vault workload sharing a namespace and role', () => {
+    const plan = planPolicies(
+      [
+        bao({ 'openbao.org/agent-inject-secret-db': 'secret/data/db' }, { object: 'Deployment/b' }),
+        workload({ [`${A.PREFIX_SECRET}db`]: 'secret/data/db' }, { object: 'Deployment/v' }),
+      ],
+      OPTS,
+    );
+    expect(plan.policies.map((p) => [p.cli, p.workloads])).toEqual([
+      ['bao', ['Deployment/b']],
+      ['vault', ['Deployment/v']],
+    ]);
+    // Same name, different servers: no clash to report.
+    expect(plan.warnings).toEqual([]);
+  });
+});
