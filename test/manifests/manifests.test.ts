@@ -10,6 +10,7 @@ import type { IDeployment } from 'kubernetes-models/apps/v1';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import type { IRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import type { IContainer, IEnvVar, IPodSpec, IService } from 'kubernetes-models/v1';
+import { resolveConfig } from '../../cli/config.js';
 import {
   CLUSTER_SCOPED,
   CRD_VALIDATORS,
@@ -35,14 +36,68 @@ if (!hasKubectl) {
 const SKIP_NOTE = hasKubectl ? '' : ' [skipped: kubectl not found on PATH]';
 const kit = it.skipIf(!hasKubectl);
 
-const NS = 'vault';
-const MWC_NAME = 'vault-agent-injector-cfg';
-const SERVICE_NAME = 'vault-agent-injector-svc';
-const SA_NAME = 'vault-injector';
 const CERTS_SECRET = 'vault-injector-certs';
 const LEADER_CONFIGMAP = 'vault-injector-leader';
 const NAME_LABEL = 'app.kubernetes.io/name';
-const INJECT_ANNOTATION = 'vault.hashicorp.com/agent-inject';
+
+/** The names one install uses: the Vault one, or the OpenBao overlay's openbao-agent-injector*. */
+interface Names {
+  readonly ns: string;
+  readonly deployment: string;
+  readonly serviceAccount: string;
+  readonly service: string;
+  readonly mwc: string;
+  readonly webhook: string;
+  readonly nameLabel: string;
+  readonly clusterRole: string;
+  readonly clusterRoleBinding: string;
+  readonly role: string;
+  readonly roleBinding: string;
+  /** The matchConditions expression, exactly. */
+  readonly matchExpression: string;
+  readonly addressEnv: string;
+  /** The Vault (or OpenBao) address the injector resolves from the rendered environment. */
+  readonly address: string;
+  readonly agentImage: string;
+}
+
+const VAULT: Names = {
+  ns: 'vault',
+  deployment: 'vault-injector',
+  serviceAccount: 'vault-injector',
+  service: 'vault-agent-injector-svc',
+  mwc: 'vault-agent-injector-cfg',
+  webhook: 'vault.hashicorp.com',
+  nameLabel: 'vault-injector',
+  clusterRole: 'vault-injector-clusterrole',
+  clusterRoleBinding: 'vault-injector-binding',
+  role: 'vault-injector-role',
+  roleBinding: 'vault-injector-rolebinding',
+  matchExpression:
+    "has(object.metadata.annotations) && 'vault.hashicorp.com/agent-inject' in object.metadata.annotations",
+  addressEnv: 'AGENT_INJECT_VAULT_ADDR',
+  address: 'https://vault.vault.svc:8200',
+  agentImage: 'hashicorp/vault:2.0.4',
+};
+
+const OPENBAO: Names = {
+  ns: 'openbao',
+  deployment: 'openbao-agent-injector',
+  serviceAccount: 'openbao-agent-injector',
+  service: 'openbao-agent-injector-svc',
+  mwc: 'openbao-agent-injector-cfg',
+  webhook: 'openbao.org',
+  nameLabel: 'openbao-agent-injector',
+  clusterRole: 'openbao-agent-injector-clusterrole',
+  clusterRoleBinding: 'openbao-agent-injector-binding',
+  role: 'openbao-agent-injector-role',
+  roleBinding: 'openbao-agent-injector-rolebinding',
+  matchExpression:
+    "has(object.metadata.annotations) && ('openbao.org/agent-inject' in object.metadata.annotations || 'vault.hashicorp.com/agent-inject' in object.metadata.annotations)",
+  addressEnv: 'AGENT_INJECT_BAO_ADDR',
+  address: 'https://openbao.openbao.svc:8200',
+  agentImage: 'quay.io/openbao/openbao:2.6.2',
+};
 
 type TlsMode = 'auto' | 'cert-manager';
 interface Profile {
@@ -51,13 +106,15 @@ interface Profile {
   readonly replicas: number;
   readonly pdb: boolean;
   readonly dev: boolean;
+  readonly n: Names;
 }
 
 const PROFILES: readonly Profile[] = [
-  { dir: 'base', tls: 'auto', replicas: 2, pdb: true, dev: false },
-  { dir: 'overlays/auto-tls', tls: 'auto', replicas: 2, pdb: true, dev: false },
-  { dir: 'overlays/cert-manager', tls: 'cert-manager', replicas: 2, pdb: true, dev: false },
-  { dir: 'overlays/dev', tls: 'auto', replicas: 1, pdb: false, dev: true },
+  { dir: 'base', tls: 'auto', replicas: 2, pdb: true, dev: false, n: VAULT },
+  { dir: 'overlays/auto-tls', tls: 'auto', replicas: 2, pdb: true, dev: false, n: VAULT },
+  { dir: 'overlays/cert-manager', tls: 'cert-manager', replicas: 2, pdb: true, dev: false, n: VAULT },
+  { dir: 'overlays/dev', tls: 'auto', replicas: 1, pdb: false, dev: true, n: VAULT },
+  { dir: 'overlays/openbao', tls: 'auto', replicas: 2, pdb: true, dev: false, n: OPENBAO },
 ];
 
 /** Environment variables the injector reads (vault-k8s's flags.go names, plus pod metadata). */
@@ -78,6 +135,13 @@ const KNOWN_ENV = new Set([
     'TLS_KEY_FILE',
     'VAULT_IMAGE',
     'VAULT_ADDR',
+    'BAO_IMAGE',
+    'BAO_ADDR',
+    'BAO_CACERT_BYTES',
+    'BAO_AUTH_TYPE',
+    'BAO_AUTH_PATH',
+    'BAO_NAMESPACE',
+    'REWRITE_VAULT_ANNOTATIONS',
     'VAULT_CACERT_BYTES',
     'PROXY_ADDR',
     'VAULT_AUTH_TYPE',
@@ -107,7 +171,7 @@ const KNOWN_ENV = new Set([
 const typed = <T>(o: KubeObject): T => o as unknown as T;
 
 function deploymentOf(objects: readonly KubeObject[]): IDeployment {
-  return typed<IDeployment>(only(objects, 'Deployment', 'vault-injector'));
+  return typed<IDeployment>(only(objects, 'Deployment'));
 }
 
 function podSpecOf(objects: readonly KubeObject[]): IPodSpec {
@@ -129,7 +193,7 @@ const envValue = (objects: readonly KubeObject[], name: string): string | undefi
 
 function webhookOf(objects: readonly KubeObject[]): IMutatingWebhookConfiguration {
   return typed<IMutatingWebhookConfiguration>(
-    only(objects, 'MutatingWebhookConfiguration', MWC_NAME),
+    only(objects, 'MutatingWebhookConfiguration'),
   );
 }
 
@@ -160,17 +224,18 @@ function securityProblems(pod: IPodSpec, c: IContainer): string[] {
 }
 
 function expectedObjects(p: Profile): string[] {
+  const { n } = p;
   const common = [
-    'ServiceAccount/vault-injector',
-    'Deployment/vault-injector',
-    `Service/${SERVICE_NAME}`,
-    `MutatingWebhookConfiguration/${MWC_NAME}`,
+    `ServiceAccount/${n.serviceAccount}`,
+    `Deployment/${n.deployment}`,
+    `Service/${n.service}`,
+    `MutatingWebhookConfiguration/${n.mwc}`,
   ];
   const autoTls = [
-    'ClusterRole/vault-injector-clusterrole',
-    'ClusterRoleBinding/vault-injector-binding',
-    'Role/vault-injector-role',
-    'RoleBinding/vault-injector-rolebinding',
+    `ClusterRole/${n.clusterRole}`,
+    `ClusterRoleBinding/${n.clusterRoleBinding}`,
+    `Role/${n.role}`,
+    `RoleBinding/${n.roleBinding}`,
     `Secret/${CERTS_SECRET}`,
   ];
   const certManager = [
@@ -182,12 +247,13 @@ function expectedObjects(p: Profile): string[] {
   return [
     ...common,
     ...(p.tls === 'auto' ? autoTls : certManager),
-    ...(p.pdb ? ['PodDisruptionBudget/vault-injector'] : []),
+    ...(p.pdb ? [`PodDisruptionBudget/${n.deployment}`] : []),
   ].sort();
 }
 
 describe.each(PROFILES)('manifests/$dir', (p) => {
   const objects = (): readonly KubeObject[] => render(p.dir).objects;
+  const { ns: NS, mwc: MWC_NAME, service: SERVICE_NAME, serviceAccount: SA_NAME } = p.n;
 
   kit(`builds with kubectl kustomize, without deprecation warnings${SKIP_NOTE}`, () => {
     const { objects: objs, stderr } = render(p.dir);
@@ -230,7 +296,7 @@ describe.each(PROFILES)('manifests/$dir', (p) => {
       const id = `${o.kind}/${o.metadata.name}`;
       expect(isDns1123Subdomain(o.metadata.name), id).toBe(true);
       expect(o.metadata.namespace, id).toBe(CLUSTER_SCOPED.has(o.kind) ? undefined : NS);
-      expect(o.metadata.labels?.[NAME_LABEL], id).toBe('vault-injector');
+      expect(o.metadata.labels?.[NAME_LABEL], id).toBe(p.n.nameLabel);
     }
   });
 
@@ -350,9 +416,9 @@ describe.each(PROFILES)('manifests/$dir', (p) => {
       return webhooks[0]!;
     };
 
-    kit(`webhook vault.hashicorp.com: sideEffects None, v1 and v1beta1 reviews${SKIP_NOTE}`, () => {
+    kit(`webhook ${p.n.webhook}: sideEffects None, v1 and v1beta1 reviews${SKIP_NOTE}`, () => {
       const w = hook();
-      expect(w.name).toBe('vault.hashicorp.com');
+      expect(w.name).toBe(p.n.webhook);
       expect(w.sideEffects).toBe('None');
       expect(w.admissionReviewVersions).toEqual(['v1', 'v1beta1']);
     });
@@ -380,9 +446,7 @@ describe.each(PROFILES)('manifests/$dir', (p) => {
       const conditions = hook().matchConditions ?? [];
       expect(conditions.length).toBeGreaterThan(0);
       const exprs = conditions.map((c) => c.expression.replace(/\s+/g, ' '));
-      expect(exprs).toContain(
-        `has(object.metadata.annotations) && '${INJECT_ANNOTATION}' in object.metadata.annotations`,
-      );
+      expect(exprs).toContain(p.n.matchExpression);
     });
 
     kit(`objectSelector excludes the injector's own pods and no other app${SKIP_NOTE}`, () => {
@@ -421,7 +485,7 @@ describe.each(PROFILES)('manifests/$dir', (p) => {
       const d = deploymentOf(objects());
       const podLabels = d.spec!.template.metadata!.labels!;
       expect(d.spec!.replicas).toBe(p.replicas);
-      expect(podLabels[NAME_LABEL]).toBe('vault-injector');
+      expect(podLabels[NAME_LABEL]).toBe(p.n.nameLabel);
       expect(selects(d.spec!.selector, podLabels)).toBe(true);
       const preferred =
         podSpecOf(objects()).affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution;
@@ -487,9 +551,28 @@ describe.each(PROFILES)('manifests/$dir', (p) => {
           expect(defined, `${e.name} uses $(${ref!})`).toContain(ref);
         }
       });
-      expect(envValue(objects(), 'AGENT_INJECT_VAULT_ADDR')).toBeTruthy();
+      expect(envValue(objects(), p.n.addressEnv)).toBeTruthy();
       expect(envValue(objects(), 'AGENT_INJECT_LOG_LEVEL')).toBe(p.dev ? 'debug' : 'info');
     });
+
+    kit(`the injector resolves the ${p.n.webhook} address and agent image from it${SKIP_NOTE}`, () => {
+      const vars: Record<string, string> = { NAMESPACE: NS };
+      for (const e of injectorContainer(objects()).env ?? []) {
+        if (e.value !== undefined) vars[e.name] = expand(e.value, vars);
+      }
+      const { injector } = resolveConfig({}, vars);
+      expect(injector.vaultAddress).toBe(p.n.address);
+      expect(injector.vaultImage).toBe(p.n.agentImage);
+      expect(injector.rewriteVaultAnnotations).toBe(false);
+    });
+
+    if (p.n === OPENBAO) {
+      kit(`openbao: only openbao-k8s's AGENT_INJECT_BAO_* names for the Vault settings${SKIP_NOTE}`, () => {
+        const names = [...envOf(objects()).keys()];
+        expect(names.filter((n) => n.startsWith('AGENT_INJECT_VAULT_'))).toEqual([]);
+        expect(names).toEqual(expect.arrayContaining(['AGENT_INJECT_BAO_ADDR', 'AGENT_INJECT_BAO_IMAGE']));
+      });
+    }
 
     if (p.tls === 'auto') {
       kit(`auto-TLS: TLS_AUTO names the webhook configuration, hosts cover the Service${SKIP_NOTE}`, () => {
