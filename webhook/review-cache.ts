@@ -1,7 +1,8 @@
 // Answers for reviews seen before. A scale-up sends the API server's review of the same pod
 // template many times over; the engine's answer depends only on the object (less managedFields),
-// the request kind and namespace, the review version and the process's configuration, so those
-// form the key and only the uid is put into the stored, already serialised answer. Bounded.
+// the operation, the request kind and namespace, the review version and the process's
+// configuration, so those form the key and only the uid is put into the stored, already
+// serialised answer. Bounded.
 import { isRecord } from '../patches/is-record.js';
 import type { AdmissionReviewRequest, AdmissionReviewResponse } from '../admission/envelope.js';
 import type { InjectionOutcome } from '../patches/outcome.js';
@@ -34,6 +35,8 @@ export class ReviewCache {
       : object.metadata;
     const key = JSON.stringify([
       review.apiVersion,
+      // An UPDATE of an object once seen in a CREATE must not get the CREATE's patch.
+      request.operation,
       request.kind?.kind,
       request.namespace,
       request.name,

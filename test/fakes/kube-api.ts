@@ -31,7 +31,8 @@ export interface RequestRecord {
 }
 
 /** Who may do what: the injector's grants, or everything (tests that do not model RBAC). */
-export type RbacMode = 'all' | 'vault-helm';
+/** 'webhook-only': openbao-helm's single-replica render, which binds no Role at all. */
+export type RbacMode = 'all' | 'vault-helm' | 'webhook-only';
 
 // vault-helm's ClusterRole (webhook configurations) and namespaced Role (secrets, configmaps):
 // no leases, no deletes, no patches of secrets or configmaps.
@@ -309,7 +310,8 @@ export class FakeKubeApi {
     const verb = verbOf(method, route.name !== undefined, url.searchParams.get('watch') === 'true');
     const namespaced = route.kind !== 'mutatingwebhookconfigurations';
     const inScope = !namespaced || route.namespace === this.rbacNamespace;
-    if (inScope && VAULT_HELM_GRANTS[route.kind].includes(verb)) return undefined;
+    const granted = this.rbac === 'webhook-only' && namespaced ? [] : VAULT_HELM_GRANTS[route.kind];
+    if (inScope && granted.includes(verb)) return undefined;
     const where = namespaced ? ` in the namespace "${route.namespace}"` : ' at the cluster scope';
     return `${route.kind} is forbidden: ${user} cannot ${verb} resource "${route.kind}"${where}`;
   }

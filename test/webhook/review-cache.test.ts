@@ -75,6 +75,20 @@ describe('ReviewCache', () => {
     expect(key(otherSpec)).not.toBe(base);
   });
 
+  it('keys on the operation: an UPDATE of a pod once created never gets its CREATE patch', () => {
+    const cache = new ReviewCache();
+    const created = review('c-1');
+    const answered = reviewAdmission(created, DEFAULT_INJECTOR_CONFIG);
+    if (!answered.ok) throw new Error('not ok');
+    expect(answered.response.response.patch).toBeDefined();
+    cache.set(cache.keyOf(parsed(created))!, answered.response, answered.outcome);
+    const updated = review(
+      'u-1',
+      (r) => ((r.request as { operation: string }).operation = 'UPDATE'),
+    );
+    expect(cache.get(cache.keyOf(parsed(updated))!, 'u-1')).toBeUndefined();
+  });
+
   it('stays bounded and skips huge objects', () => {
     const cache = new ReviewCache(2, 10_000);
     const big = review('big', (r) => {
