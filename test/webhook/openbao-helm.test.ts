@@ -2,7 +2,8 @@
 // environment: the default single replica (auto-TLS, no Role bound) and the HA render (replicas > 1:
 // leader election and NAMESPACE added). Today's vault.hashicorp.com pods must get the vault-k8s
 // output they get from the chart's hashicorp/vault-k8s image, with the chart's agent image and
-// address; the UPDATE reviews the chart's webhook also sends are allowed untouched.
+// address; openbao.org pods get OpenBao's agent; the UPDATE reviews the chart's webhook also sends
+// are allowed untouched.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,6 +125,13 @@ const vaultPod = (): unknown =>
     'vault.hashicorp.com/agent-inject-secret-db': 'secret/data/db',
   });
 
+const openbaoPod = (): unknown =>
+  makePod({
+    'openbao.org/agent-inject': 'true',
+    'openbao.org/role': 'app',
+    'openbao.org/agent-inject-secret-db': 'secret/data/db',
+  });
+
 describe.each([
   { render: 'default single replica', ha: false, rbac: 'webhook-only' as const },
   { render: 'HA (replicas > 1)', ha: true, rbac: 'vault-helm' as const },
@@ -160,6 +168,22 @@ describe.each([
       };
       expect(decoded.vault.address).toBe(CHART_ADDRESS);
       expect(decoded.auto_auth.method.mount_path).toBe('auth/kubernetes');
+
+      // An openbao.org pod under the same chart gets OpenBao's agent, with the chart's image and address.
+      const bao = await review(srv, ca, makeReview(openbaoPod()));
+      const baoText = JSON.stringify(bao.patch ?? []);
+      for (const name of [
+        '"openbao-agent"',
+        '"openbao-agent-init"',
+        '"BAO_CONFIG"',
+        '/home/openbao',
+      ]) {
+        expect(baoText).toContain(name);
+      }
+      expect(baoText).not.toContain('VAULT_CONFIG');
+      expect(baoText).toContain(`"image":"${CHART_AGENT_IMAGE}"`);
+      const baoConfig = /"name":"BAO_CONFIG","value":"([^"]+)"/.exec(baoText)?.[1] ?? '';
+      expect(Buffer.from(baoConfig, 'base64').toString('utf8')).toContain(CHART_ADDRESS);
 
       // The chart's webhook also sends UPDATE: allowed, never patched.
       const update = makeReview(vaultPod()) as { request: Record<string, unknown> };
