@@ -1,6 +1,7 @@
 // Vault annotations on a workload's own metadata, or on a CronJob's jobTemplate, do nothing: the
 // injector only ever sees pods. `lint` reports them and `mutate` warns about them, from this rule.
 import { ANNOTATION_PREFIX } from '../patches/annotations.js';
+import { OPENBAO_PREFIX } from '../patches/flavours.js';
 import type { Finding } from '../patches/finding.js';
 import { isRecord } from '../patches/is-record.js';
 
@@ -20,8 +21,11 @@ export function stringAnnotations(podLike: Obj | undefined): Record<string, stri
   );
 }
 
+const isInjectorKey = (k: string): boolean =>
+  k.startsWith(ANNOTATION_PREFIX) || k.startsWith(OPENBAO_PREFIX);
+
 /**
- * Vault annotations on a non-Pod object's own metadata. Keys also present on the pod template
+ * Vault (or OpenBao) annotations on a non-Pod object's own metadata. Keys also present on the pod template
  * (`templateAnnotations`, found by the caller) are fine: charts often set both.
  */
 export function lintWorkloadMetadata(
@@ -33,7 +37,7 @@ export function lintWorkloadMetadata(
   if (kind === 'Pod' || !isRecord(obj.metadata.annotations)) return [];
   const name = stringAt(obj.metadata, 'name') || '(unnamed)';
   return Object.keys(obj.metadata.annotations)
-    .filter((k) => k.startsWith(ANNOTATION_PREFIX) && templateAnnotations[k] === undefined)
+    .filter((k) => isInjectorKey(k) && templateAnnotations[k] === undefined)
     .sort()
     .map((key) => ({
       severity: 'warning',

@@ -24,6 +24,13 @@ describe('lintWorkloadMetadata', () => {
     }
   });
 
+  it('warns for openbao.org annotations on the workload too', () => {
+    const found = lintWorkloadMetadata(deployment({ 'openbao.org/agent-inject': 'true' }));
+    expect(found.map((f) => [f.key, f.severity])).toEqual([
+      ['openbao.org/agent-inject', 'warning'],
+    ]);
+  });
+
   it('accepts keys the pod template carries too', () => {
     const obj = deployment({ [`${V}role`]: 'web' });
     expect(lintWorkloadMetadata(obj, { [`${V}role`]: 'web' })).toEqual([]);

@@ -78,7 +78,7 @@ describe('ReviewCache', () => {
   it('keys on the operation: an UPDATE of a pod once created never gets its CREATE patch', () => {
     const cache = new ReviewCache();
     const created = review('c-1');
-    const answered = reviewAdmission(created, DEFAULT_INJECTOR_CONFIG);
+    const answered = reviewAdmission(created, { config: DEFAULT_INJECTOR_CONFIG, settingName });
     if (!answered.ok) throw new Error('not ok');
     expect(answered.response.response.patch).toBeDefined();
     cache.set(cache.keyOf(parsed(created))!, answered.response, answered.outcome);
