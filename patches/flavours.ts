@@ -37,7 +37,8 @@ const OPENBAO_AGENT = {
   prefix: OPENBAO_PREFIX,
   authMethods: ['cert', 'jwt', 'kerberos', 'kubernetes', 'approle', 'token_file'],
   unknownTemplateConfig: ['maxConnectionsPerHost', 'leaseRenewalThreshold'],
-  foreignImage: /(^|\/)hashicorp\/vault(:|@|$)/,
+  // hashicorp/vault, vault-enterprise, the UBI variants: none ships a bao binary.
+  foreignImage: /(^|\/)hashicorp\/vault/,
 } as const;
 
 export const OPENBAO_FLAVOUR: Flavour = Object.freeze({ ...OPENBAO_AGENT, rewrite: false });

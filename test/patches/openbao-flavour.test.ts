@@ -233,6 +233,21 @@ describe("what OpenBao's agent cannot do", () => {
     expect(agentConfig.template_config).toEqual({ exit_on_retry_failure: true });
   });
 
+  it.each([
+    ['hashicorp/vault:2.0.4', true],
+    ['registry.connect.redhat.com/hashicorp/vault:2.0.4-ubi', true],
+    ['hashicorp/vault-enterprise:2.0.4-ent', true],
+    ['quay.io/openbao/openbao:2.6.2', false],
+    ['example.com/myhashicorp/vaultish:1', false],
+  ])('image %s warned about: %s', (image, warned) => {
+    const pod = makePod({
+      [`${B}agent-inject`]: 'true',
+      [`${B}role`]: 'web',
+      [`${B}agent-image`]: image,
+    });
+    expect(injected(run(pod)).warnings.length > 0).toBe(warned);
+  });
+
   it('warns when the agent image is a Vault image', () => {
     const pod = makePod({
       [`${B}agent-inject`]: 'true',
