@@ -177,7 +177,7 @@ function foreignPrefixes(annotations: Readonly<Record<string, string>>): LintFin
     if (draft !== undefined) {
       const suggestion = OPENBAO_PREFIX + key.slice(draft.length);
       const message = `ignored: ${draft} comes from unpublished OpenBao docs; the prefix is ${OPENBAO_PREFIX}`;
-      out.push({ severity: 'error', key, message, suggestion });
+      out.push({ severity: 'warning', key, message, suggestion });
     } else if (key.startsWith(OPENBAO_PREFIX)) {
       const suffix = key.slice(OPENBAO_PREFIX.length);
       const message = `ignored: without ${OPENBAO_PREFIX}agent-inject this pod gets Vault's agent and reads only ${A.ANNOTATION_PREFIX} keys`;
