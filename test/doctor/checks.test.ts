@@ -6,7 +6,12 @@ import { DEFAULT_SECRET_NAME } from '../../cli/commands/doctor.js';
 import { checkCaBundle } from '../../cli/doctor/ca-bundle-check.js';
 import { checkInjectorEndpoints } from '../../cli/doctor/endpoint-check.js';
 import { buildOwnerIndex, topOwner } from '../../cli/doctor/owners.js';
-import { isMissingAgent, isSidecarStuck } from '../../cli/doctor/pod-checks.js';
+import {
+  checkJobSidecar,
+  checkNotInjected,
+  isMissingAgent,
+  isSidecarStuck,
+} from '../../cli/doctor/pod-checks.js';
 import { skippedCheck } from '../../cli/doctor/skipped.js';
 import { checkWebhookConfig } from '../../cli/doctor/webhook-checks.js';
 
@@ -184,6 +189,55 @@ describe('pods', () => {
     expect(isSidecarStuck(jobPod(running, running))).toBe(false);
     expect(isSidecarStuck(jobPod(done, done))).toBe(false);
     expect(isSidecarStuck(jobPod(done, running, true))).toBe(false);
+  });
+
+  it('reads OpenBao pods under either prefix and knows their containers', () => {
+    const bao = 'openbao.org/agent-inject';
+    expect(isMissingAgent(pod({ [bao]: 'true' }))).toBe(true);
+    expect(
+      isMissingAgent(pod({ [bao]: 'true', 'openbao.org/agent-inject-status': 'injected' })),
+    ).toBe(false);
+    // openbao.org wins key by key, as the injector reads it.
+    expect(isMissingAgent(pod({ [bao]: 'false', [inject]: 'true' }))).toBe(false);
+    const injected = {
+      spec: { initContainers: [{ name: 'openbao-agent-init' }], containers: [{ name: 'app' }] },
+    };
+    expect(isMissingAgent(pod({ [bao]: 'true' }, injected))).toBe(false);
+  });
+
+  it("names an OpenBao pod's prefix and product", () => {
+    const out = checkNotInjected(
+      pod({ 'openbao.org/agent-inject': 'true' }),
+      {
+        webhook: { state: 'missing', name: 'openbao-agent-injector-cfg' },
+        namespaceLabels: undefined,
+      },
+      buildOwnerIndex([], []),
+    );
+    expect(out[0]?.message).toMatch(
+      /^The pod has openbao\.org\/agent-inject: "true" but runs without OpenBao Agent: /,
+    );
+  });
+
+  it('a Job pod with a stuck openbao-agent sidecar gets the openbao.org fix', () => {
+    const job = {
+      metadata: {
+        name: 'p',
+        namespace: 'shop',
+        ownerReferences: [{ kind: 'Job', name: 'j', controller: true }],
+      },
+      spec: { containers: [{ name: 'app' }, { name: 'openbao-agent' }] },
+      status: {
+        phase: 'Running',
+        containerStatuses: [
+          { name: 'app', state: { terminated: { exitCode: 0 } } },
+          { name: 'openbao-agent', state: { running: {} } },
+        ],
+      },
+    };
+    const out = checkJobSidecar(job, buildOwnerIndex([], []));
+    expect(out[0]?.message).toContain('the openbao-agent sidecar still runs');
+    expect(out[0]?.hint).toContain('openbao.org/agent-native-sidecar: "true"');
   });
 
   it('names the top controller, or the first owner when its own owner is unknown', () => {
