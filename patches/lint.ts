@@ -3,6 +3,7 @@
 // computed only for names that are not known.
 import * as A from './annotations.js';
 import type { Finding } from './finding.js';
+import { OPENBAO_PREFIX } from './flavours.js';
 import { parseGoBool } from './go-values.js';
 import { declaredSecretNames } from './secrets.js';
 import { suggest } from './suggest.js';
@@ -164,7 +165,6 @@ function lintKey(
 
 /** Prefixes of unpublished OpenBao documentation drafts that no injector has ever read. */
 const DRAFT_PREFIXES = ['openbao.openbao.org/', 'openbao.openbao.com/'];
-const OPENBAO_PREFIX = 'openbao.org/';
 
 /**
  * Keys no flavour reads: the drafts' prefixes, and openbao.org keys on a pod served as a Vault pod
