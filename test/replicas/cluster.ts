@@ -258,6 +258,14 @@ export class Cluster {
 
   /** Starts one replica process (a pod of the Deployment); it is not in the Service yet. */
   async startReplica(): Promise<Replica> {
+    return (await this.prepareReplica())();
+  }
+
+  /**
+   * Everything before the process starts (a port, a kubeconfig), so that several replicas can
+   * then be spawned back to back, as a scheduler starts a Deployment's pods together.
+   */
+  async prepareReplica(): Promise<() => Replica> {
     this.seq += 1;
     const name = `vault-agent-injector-6d9f${this.seq}-x${this.seq}`;
     const port = await freePort();
@@ -270,15 +278,17 @@ export class Cluster {
       ...(this.opts.leaderElection ? {} : { AGENT_INJECT_USE_LEADER_ELECTOR: 'false' }),
       ...this.opts.env,
     };
-    // vault-helm's container args: ["agent-inject", "2>&1"].
-    const child = spawn(process.execPath, [BIN, 'agent-inject', '2>&1'], {
-      cwd: REPO_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const replica = new Replica(name, port, child, performance.now());
-    this.replicas.push(replica);
-    return replica;
+    return () => {
+      // vault-helm's container args: ["agent-inject", "2>&1"].
+      const child = spawn(process.execPath, [BIN, 'agent-inject', '2>&1'], {
+        cwd: REPO_ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const replica = new Replica(name, port, child, performance.now());
+      this.replicas.push(replica);
+      return replica;
+    };
   }
 
   /** Starts `n` replicas, waits until each is ready and puts them all behind the Service. */

@@ -6,8 +6,9 @@ import { Cluster, SECRET_NAME, NAMESPACE, sleep } from './cluster.js';
 import { AdmissionLoad } from './load.js';
 
 export async function startTogether(cluster: Cluster): Promise<string> {
-  const replicas = [];
-  for (let i = 0; i < 3; i++) replicas.push(await cluster.startReplica());
+  const starts = [];
+  for (let i = 0; i < 3; i++) starts.push(await cluster.prepareReplica());
+  const replicas = starts.map((start) => start());
   const spread = replicas[2]!.startedAt - replicas[0]!.startedAt;
   expect(spread).toBeLessThan(100);
   const ready = await Promise.all(replicas.map((r) => r.waitReady(10_000)));
