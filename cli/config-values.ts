@@ -81,6 +81,9 @@ export const parseTokenExpiration: ValueParser<number> = (raw) => {
 export const parseDefaultTemplate: ValueParser<'map' | 'json'> = (raw) =>
   raw === 'map' || raw === 'json' ? ok(raw) : bad('"map" or "json" (case-sensitive)');
 
+export const parseAgentBinarySource: ValueParser<'copy' | 'image-volume'> = (raw) =>
+  raw === 'copy' || raw === 'image-volume' ? ok(raw) : bad('"copy" or "image-volume"');
+
 const LOG_LEVELS: Readonly<Record<string, LogLevel>> = {
   trace: 'trace',
   debug: 'debug',

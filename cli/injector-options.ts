@@ -320,5 +320,16 @@ export function injectorOptions(): ConfigOption[] {
       },
       v.parseBool,
     ),
+    injector(
+      'agentBinarySource',
+      {
+        flag: 'agent-binary-source',
+        env: [`${P}AGENT_BINARY_SOURCE`],
+        placeholder: '<copy|image-volume>',
+        description:
+          'env secrets: copy the agent binary in an init container, or mount the agent image as an image volume (ImageVolume: Kubernetes 1.35+, containerd 2.1+ or CRI-O 1.31+)',
+      },
+      v.parseAgentBinarySource,
+    ),
   ];
 }

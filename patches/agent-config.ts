@@ -109,6 +109,45 @@ function cacheAndListener(spec: AgentSpec, role: AgentRole): CacheAndListener {
   };
 }
 
+/** The auto_auth method: the same login for the file agents and the env agents. */
+export function autoAuthMethod(spec: AgentSpec): AgentConfig['auto_auth']['method'] {
+  return {
+    type: spec.authType,
+    ...compact({
+      mount_path: spec.authPath,
+      min_backoff: spec.authMinBackoff,
+      max_backoff: spec.authMaxBackoff,
+      namespace: spec.vaultNamespace,
+    }),
+    config: sortedKeys(spec.authConfig),
+    ...(spec.autoAuthExitOnErr ? { exit_on_err: true as const } : {}),
+  };
+}
+
+export function vaultStanza(spec: AgentSpec): Record<string, string | boolean> {
+  return {
+    address: spec.vault.address,
+    ...compact({
+      ca_cert: spec.vault.caCert,
+      ca_path: spec.vault.caPath,
+      tls_skip_verify: spec.vault.tlsSkipVerify,
+      client_cert: spec.vault.clientCert,
+      client_key: spec.vault.clientKey,
+      tls_server_name: spec.vault.tlsServerName,
+    }),
+  } as Record<string, string | boolean>;
+}
+
+/** template_config without exit_on_retry_failure, which each caller decides. */
+export function templateConfigRest(spec: AgentSpec): Record<string, string | number> {
+  const tc = spec.templateConfig;
+  return compact({
+    static_secret_render_interval: tc.staticSecretRenderInterval,
+    max_connections_per_host: tc.maxConnectionsPerHost,
+    lease_renewal_threshold: tc.leaseRenewalThreshold,
+  }) as Record<string, string | number>;
+}
+
 export function buildAgentConfig(spec: AgentSpec, role: AgentRole): AgentConfig {
   const sink: AgentConfig['auto_auth']['sink'] = [
     { type: 'file', config: { path: `${spec.names.paths.home}/${spec.names.tokenSink}` } },
@@ -116,45 +155,17 @@ export function buildAgentConfig(spec: AgentSpec, role: AgentRole): AgentConfig 
   if (spec.injectToken)
     sink.push({ type: 'file', config: { path: posix.join(spec.secretVolumePath, 'token') } });
   const config: AgentConfig = {
-    auto_auth: {
-      method: {
-        type: spec.authType,
-        ...compact({
-          mount_path: spec.authPath,
-          min_backoff: spec.authMinBackoff,
-          max_backoff: spec.authMaxBackoff,
-          namespace: spec.vaultNamespace,
-        }),
-        config: sortedKeys(spec.authConfig),
-        ...(spec.autoAuthExitOnErr ? { exit_on_err: true as const } : {}),
-      },
-      sink,
-    },
+    auto_auth: { method: autoAuthMethod(spec), sink },
     exit_after_auth: role === 'init',
     pid_file: `${spec.names.paths.home}/.pid`,
-    vault: {
-      address: spec.vault.address,
-      ...compact({
-        ca_cert: spec.vault.caCert,
-        ca_path: spec.vault.caPath,
-        tls_skip_verify: spec.vault.tlsSkipVerify,
-        client_cert: spec.vault.clientCert,
-        client_key: spec.vault.clientKey,
-        tls_server_name: spec.vault.tlsServerName,
-      }),
-    } as Record<string, string | boolean>,
+    vault: vaultStanza(spec),
   };
   if (spec.secrets.length > 0) config.template = spec.secrets.map(templateStanza);
   Object.assign(config, cacheAndListener(spec, role));
-  const tc = spec.templateConfig;
   config.template_config = {
-    exit_on_retry_failure: tc.exitOnRetryFailure,
-    ...compact({
-      static_secret_render_interval: tc.staticSecretRenderInterval,
-      max_connections_per_host: tc.maxConnectionsPerHost,
-      lease_renewal_threshold: tc.leaseRenewalThreshold,
-    }),
-  } as Record<string, string | number | boolean>;
+    exit_on_retry_failure: spec.templateConfig.exitOnRetryFailure,
+    ...templateConfigRest(spec),
+  };
   if (spec.disableIdleConnections.length > 0)
     config.disable_idle_connections = [...spec.disableIdleConnections];
   if (spec.disableKeepAlives.length > 0) config.disable_keep_alives = [...spec.disableKeepAlives];

@@ -1,6 +1,7 @@
 // The typed result of reading a pod's annotations with the injector's defaults: everything the
 // builders need to construct the agent, so no builder parses an annotation value itself.
 import type { Operation } from 'fast-json-patch';
+import type { EnvSecrets } from './env-spec.js';
 import type { InjectorNames } from './injector-names.js';
 import type { EnvVar, VolumeMount } from './k8s-types.js';
 
@@ -118,6 +119,8 @@ export interface AgentSpec {
     readonly proxyAddress: string;
   };
   readonly vaultCACertBytes: string;
+  /** Env secrets (agent-inject-env-*): undefined when the pod declares none. */
+  readonly envSecrets: EnvSecrets | undefined;
   /** AWS IRSA: the web-identity token mount and AWS_* env copied from the app (auth-type aws). */
   readonly aws: { readonly mount: VolumeMount | undefined; readonly env: readonly EnvVar[] };
 }

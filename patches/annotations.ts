@@ -106,6 +106,14 @@ export const ANNOTATION_AGENT_SA_TOKEN_EXPIRATION_SECONDS = a(
 );
 /** Beyond vault-k8s: run the agent as a native sidecar. */
 export const ANNOTATION_AGENT_NATIVE_SIDECAR = a('agent-native-sidecar');
+/** Beyond vault-k8s, env secrets: containers whose entrypoint the agent wraps (csv; default the first). */
+export const ANNOTATION_AGENT_ENV_CONTAINERS = a('agent-env-containers');
+/** JSON string array: the argv of a wrapped container that has no `command`. */
+export const ANNOTATION_AGENT_ENV_COMMAND = a('agent-env-command');
+/** always (default) or never: restart the app when a rendered variable changes. */
+export const ANNOTATION_AGENT_ENV_RESTART = a('agent-env-restart');
+/** The signal that stops the app, on restart and on shutdown (default SIGTERM). */
+export const ANNOTATION_AGENT_ENV_RESTART_SIGNAL = a('agent-env-restart-signal');
 
 // Families with a per-secret (or per-key) suffix.
 export const PREFIX_SECRET = a('agent-inject-secret-');
@@ -121,6 +129,12 @@ export const PREFIX_SECRET_VOLUME_PATH = a('secret-volume-path-');
 export const PREFIX_PRESERVE_SECRET_CASE = a('preserve-secret-case-');
 export const PREFIX_AUTH_CONFIG = a('auth-config-');
 export const PREFIX_AGENT_TELEMETRY = a('agent-telemetry-');
+/** Env secrets: agent-inject-env-<VAR>: "<path>#<field>". */
+export const PREFIX_ENV = a('agent-inject-env-');
+/** Env secrets: agent-inject-env-template-<VAR>: the full template of VAR. */
+export const PREFIX_ENV_TEMPLATE = a('agent-inject-env-template-');
+/** Written by the injector: the env agent config of the container at this index. */
+export const PREFIX_ENV_CONFIG = a('agent-env-config-');
 
 /** Per-secret families other than the three that declare a secret. */
 export const PER_SECRET_PREFIXES = [
@@ -145,6 +159,8 @@ export const SECRET_DECLARING_PREFIXES = [
 export const SENSITIVE_PREFIXES = [
   PREFIX_TEMPLATE,
   PREFIX_AUTH_CONFIG,
+  PREFIX_ENV_TEMPLATE,
+  PREFIX_ENV_CONFIG,
   ANNOTATION_AGENT_JSON_PATCH,
   ANNOTATION_AGENT_INIT_JSON_PATCH,
 ] as const;
@@ -159,6 +175,9 @@ export const FAMILY_PREFIXES: readonly string[] = [
   ...PER_SECRET_PREFIXES,
   PREFIX_AUTH_CONFIG,
   PREFIX_AGENT_TELEMETRY,
+  PREFIX_ENV,
+  PREFIX_ENV_TEMPLATE,
+  PREFIX_ENV_CONFIG,
 ].sort((x, y) => y.length - x.length);
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -18,7 +18,7 @@ function agentArgs(spec: AgentSpec, role: AgentRole, generated: boolean): string
   return `touch ${home}/${tokenSink} && ${binary} agent -config=${configMap}/${file}`;
 }
 
-function securityContext(spec: AgentSpec): SecurityContext {
+export function agentSecurityContext(spec: AgentSpec): SecurityContext {
   return {
     capabilities: { drop: ['ALL'] },
     runAsUser: spec.runAsUser,
@@ -74,7 +74,7 @@ function configsFor(spec: AgentSpec): { init: string; sidecar: string } {
 
 export type ContainerResult = { ok: true; container: Container } | { ok: false; message: string };
 
-function resources(spec: AgentSpec): Container['resources'] {
+export function agentResources(spec: AgentSpec): Container['resources'] {
   const { limits, requests } = spec.resources;
   return {
     ...(Object.keys(limits).length > 0 ? { limits: { ...limits } } : {}),
@@ -101,10 +101,10 @@ export function buildAgentContainer(spec: AgentSpec, pod: Pod, role: AgentRole):
     command: ['/bin/sh', '-ec'],
     args: [agentArgs(spec, role, vaultConfig !== undefined)],
     env: agentEnv(spec, vaultConfig),
-    resources: resources(spec),
+    resources: agentResources(spec),
     volumeMounts: agentMounts(spec, pod, role),
   };
   if (role === 'sidecar') addSidecarParts(spec, container);
-  if (spec.setSecurityContext) container.securityContext = securityContext(spec);
+  if (spec.setSecurityContext) container.securityContext = agentSecurityContext(spec);
   return applyContainerPatch(container, role === 'init' ? spec.initJsonPatch : spec.jsonPatch);
 }

@@ -18,7 +18,8 @@ import {
 } from './injector-names.js';
 import type { Container, Pod, PodSpec, Volume, VolumeMount } from './k8s-types.js';
 import type { InjectionType, Problem } from './outcome.js';
-import { agentVolumes, secretMounts } from './volumes.js';
+import { applyEnvSecrets, binaryInitContainer, envVolumes } from './env-wrap.js';
+import { agentVolumes, isEnvOnly, secretMounts } from './volumes.js';
 
 export type DesiredPod =
   | { ok: true; pod: Pod; injectionType: InjectionType | undefined }
@@ -231,6 +232,7 @@ function placeAgentContainers(
 
 /** Every container that gets the secrets mounts: the chosen app containers and app init containers. */
 function addSecretMounts(spec: AgentSpec, podSpec: PodSpec, problems: Problem[]): void {
+  if (isEnvOnly(spec)) return;
   const mounts = secretMounts(spec);
   for (const c of podSpec.containers) {
     if (spec.injectContainers.includes(c.name)) addMounts(c, mounts, spec, problems);
@@ -238,6 +240,16 @@ function addSecretMounts(spec: AgentSpec, podSpec: PodSpec, problems: Problem[])
   for (const c of podSpec.initContainers ?? []) {
     if (!isAgentContainerName(spec.names, c.name)) addMounts(c, mounts, spec, problems);
   }
+}
+
+/** The env agents: their volumes, the binary copy (copy mode) and the wrapped containers. */
+function addEnvSecrets(spec: AgentSpec, desired: Pod, podSpec: PodSpec): void {
+  const env = spec.envSecrets;
+  if (env === undefined) return;
+  for (const v of envVolumes(spec, env)) upsert(podSpec.volumes as Volume[], v);
+  if (env.binary.source === 'copy')
+    upsert((podSpec.initContainers ??= []), binaryInitContainer(spec, env));
+  applyEnvSecrets(spec, env, desired, podSpec);
 }
 
 export function buildDesiredPod(pod: Pod, spec: AgentSpec): DesiredPod {
@@ -251,6 +263,7 @@ export function buildDesiredPod(pod: Pod, spec: AgentSpec): DesiredPod {
     upsert(volumes, v);
   addSecretMounts(spec, podSpec, problems);
   placeAgentContainers(pod, spec, podSpec, problems);
+  addEnvSecrets(spec, desired, podSpec);
   // Whenever an agent container is injected, not only with the init container as vault-k8s does:
   // the sidecar is the one that needs to see the app's processes.
   if (withAgent) applyShareProcessNamespace(spec, podSpec, problems);

@@ -52,7 +52,15 @@ export interface InjectorConfig {
    * annotations to openbao.org. Off here, so today's users keep exactly the output they have.
    */
   readonly rewriteVaultAnnotations: boolean;
+  /**
+   * Env secrets: how the agent binary reaches a wrapped container. `copy` (any cluster): an init
+   * container copies it into an emptyDir. `image-volume`: the agent image is mounted as an `image`
+   * volume, which needs the ImageVolume feature on the API server and a runtime that supports it.
+   */
+  readonly agentBinarySource: AgentBinarySource;
 }
+
+export type AgentBinarySource = 'copy' | 'image-volume';
 
 export const DEFAULT_VAULT_IMAGE = 'hashicorp/vault:2.0.4';
 /** The agent image openbao-helm 0.29.2 configures: OpenBao's own release, pulled from quay.io. */
@@ -92,4 +100,5 @@ export const DEFAULT_INJECTOR_CONFIG: InjectorConfig = Object.freeze({
   saTokenExpirationSeconds: 3600,
   nativeSidecar: false,
   rewriteVaultAnnotations: false,
+  agentBinarySource: 'copy',
 });

@@ -1,12 +1,14 @@
 // The injector's own names and paths in one table: the containers, volumes and mount paths it
 // adds, where the agent finds its token, and the status annotation. A second product built on the
 // same engine (OpenBao's agent, say) supplies another table instead of branching in the builders.
-import { ANNOTATION_AGENT_INJECT_STATUS } from './annotations.js';
+import { ANNOTATION_AGENT_INJECT_STATUS, PREFIX_ENV_CONFIG } from './annotations.js';
 import { DEFAULT_BAO_IMAGE, DEFAULT_VAULT_IMAGE } from './injector-config.js';
 
 export interface InjectorNames {
   readonly initContainer: string;
   readonly sidecarContainer: string;
+  /** The init container copying the agent binary for env secrets (copy mode). */
+  readonly binaryInitContainer: string;
   readonly volumes: {
     readonly homeInit: string;
     readonly homeSidecar: string;
@@ -18,6 +20,10 @@ export interface InjectorNames {
     readonly extraSecrets: string;
     readonly tlsSecrets: string;
     readonly cache: string;
+    /** The agent binary for wrapped containers: an emptyDir (copy mode) or an image volume. */
+    readonly agentBinary: string;
+    /** The downward-API volume carrying each wrapped container's agent config. */
+    readonly envConfig: string;
   };
   readonly paths: {
     /** The agent's home: its config, token sink and pid file live here. */
@@ -30,6 +36,8 @@ export interface InjectorNames {
     readonly agentToken: string;
     /** Default mount path of the shared secrets volume. */
     readonly secrets: string;
+    readonly agentBinary: string;
+    readonly envConfig: string;
   };
   /** Token file inside a service-account token mount. */
   readonly tokenFile: string;
@@ -52,11 +60,14 @@ export interface InjectorNames {
   readonly revokeTokenEnv: string;
   /** Agent image when neither the pod nor the configuration names one. */
   readonly defaultImage: string;
+  /** Written by the injector: the env agent config of the container at an index is `${prefix}${index}`. */
+  readonly envConfigAnnotationPrefix: string;
 }
 
 export const VAULT_NAMES: InjectorNames = Object.freeze({
   initContainer: 'vault-agent-init',
   sidecarContainer: 'vault-agent',
+  binaryInitContainer: 'vault-agent-bin',
   volumes: Object.freeze({
     homeInit: 'home-init',
     homeSidecar: 'home-sidecar',
@@ -67,6 +78,8 @@ export const VAULT_NAMES: InjectorNames = Object.freeze({
     extraSecrets: 'extra-secrets',
     tlsSecrets: 'vault-tls-secrets',
     cache: 'vault-agent-cache',
+    agentBinary: 'vault-agent-bin',
+    envConfig: 'vault-env-config',
   }),
   paths: Object.freeze({
     home: '/home/vault',
@@ -76,10 +89,13 @@ export const VAULT_NAMES: InjectorNames = Object.freeze({
     cache: '/vault/agent-cache',
     agentToken: '/var/run/secrets/vault.hashicorp.com/serviceaccount',
     secrets: '/vault/secrets',
+    agentBinary: '/vault/agent-bin',
+    envConfig: '/vault/env-config',
   }),
   tokenFile: 'token',
   statusAnnotation: ANNOTATION_AGENT_INJECT_STATUS,
   binary: 'vault',
+  envConfigAnnotationPrefix: PREFIX_ENV_CONFIG,
   product: 'Vault',
   envPrefix: 'VAULT_',
   tokenSink: '.vault-token',
@@ -97,6 +113,7 @@ export const VAULT_NAMES: InjectorNames = Object.freeze({
 export const OPENBAO_NAMES: InjectorNames = Object.freeze({
   initContainer: 'openbao-agent-init',
   sidecarContainer: 'openbao-agent',
+  binaryInitContainer: 'openbao-agent-bin',
   volumes: Object.freeze({
     homeInit: 'home-init',
     homeSidecar: 'home-sidecar',
@@ -107,6 +124,8 @@ export const OPENBAO_NAMES: InjectorNames = Object.freeze({
     extraSecrets: 'extra-secrets',
     tlsSecrets: 'openbao-tls-secrets',
     cache: 'openbao-agent-cache',
+    agentBinary: 'openbao-agent-bin',
+    envConfig: 'openbao-env-config',
   }),
   paths: Object.freeze({
     home: '/home/openbao',
@@ -116,6 +135,8 @@ export const OPENBAO_NAMES: InjectorNames = Object.freeze({
     cache: '/vault/agent-cache',
     agentToken: '/var/run/secrets/openbao.org/serviceaccount',
     secrets: '/vault/secrets',
+    agentBinary: '/openbao/agent-bin',
+    envConfig: '/openbao/env-config',
   }),
   tokenFile: 'token',
   statusAnnotation: 'openbao.org/agent-inject-status',
@@ -127,6 +148,7 @@ export const OPENBAO_NAMES: InjectorNames = Object.freeze({
   revokeCli: 'bao',
   revokeTokenEnv: 'BAO_TOKEN',
   defaultImage: DEFAULT_BAO_IMAGE,
+  envConfigAnnotationPrefix: 'openbao.org/agent-env-config-',
 });
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -150,7 +172,7 @@ function customPattern(names: InjectorNames): RegExp {
 function ownedPattern(names: InjectorNames): RegExp {
   const v = names.volumes;
   const fixed = [v.homeInit, v.homeSidecar, v.secrets, v.agentToken, v.config, v.extraSecrets];
-  const all = [...fixed, v.tlsSecrets, v.cache].map(escape);
+  const all = [...fixed, v.tlsSecrets, v.cache, v.agentBinary, v.envConfig].map(escape);
   return new RegExp(`^(${all.join('|')}|${escape(v.customSecretsPrefix)}\\d+)$`);
 }
 
@@ -165,5 +187,9 @@ export function isSecretsVolumeName(names: InjectorNames, name: string): boolean
 }
 
 export function isAgentContainerName(names: InjectorNames, name: string): boolean {
-  return name === names.initContainer || name === names.sidecarContainer;
+  return (
+    name === names.initContainer ||
+    name === names.sidecarContainer ||
+    name === names.binaryInitContainer
+  );
 }

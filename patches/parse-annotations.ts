@@ -9,7 +9,9 @@ import type { InjectorConfig } from './injector-config.js';
 import { VAULT_NAMES, type InjectorNames } from './injector-names.js';
 import { parseJsonPatchAnnotation } from './json-patch-annotation.js';
 import type { Pod } from './k8s-types.js';
+import { envWarnings } from './env-warnings.js';
 import { readAuthConfig, readAws, readServiceAccount } from './read-auth.js';
+import { readEnvSecrets } from './read-env.js';
 import { readResources } from './read-resources.js';
 import { readSecurity } from './read-security.js';
 import { discoverSecrets } from './secrets.js';
@@ -143,11 +145,14 @@ function readSecrets(
 
 type LayoutKeys = 'prePopulate' | 'prePopulateOnly' | 'initFirst' | 'nativeSidecar' | 'layout';
 
-function readLayout({ r, cfg }: ParseInput): Reading<LayoutKeys> {
+/** `envOnly`: the pod declares env secrets and no files, so no init or sidecar agent is needed. */
+function readLayout({ r, cfg }: ParseInput, envOnly: boolean): Reading<LayoutKeys> {
   const prePopulate = r.bool(A.ANNOTATION_AGENT_PRE_POPULATE, true);
   const prePopulateOnly = r.bool(A.ANNOTATION_AGENT_PRE_POPULATE_ONLY, false);
   const nativeSidecar = r.bool(A.ANNOTATION_AGENT_NATIVE_SIDECAR, cfg.nativeSidecar);
-  const layout = agentLayout(prePopulate, prePopulateOnly, nativeSidecar);
+  const layout: AgentSpec['layout'] = envOnly
+    ? { init: false, sidecar: 'none' }
+    : agentLayout(prePopulate, prePopulateOnly, nativeSidecar);
   const initFirst = r.bool(A.ANNOTATION_AGENT_INIT_FIRST, false);
   return { part: { prePopulate, prePopulateOnly, initFirst, nativeSidecar, layout } };
 }
@@ -323,6 +328,24 @@ function readExtras({ r, cfg }: ParseInput): Reading<ExtraKeys> {
   return { part };
 }
 
+/** Env secrets, read before the layout: a pod with env secrets alone gets no file agents. */
+function readEnv(input: ParseInput, names: InjectorNames): Reading<'envSecrets'> {
+  const { r, pod, cfg, index } = input;
+  const found = readEnvSecrets(
+    { r, pod, cfg, index },
+    {
+      names,
+      image: r.string(A.ANNOTATION_AGENT_IMAGE, cfg.vaultImage || names.defaultImage),
+      configMap: r.string(A.ANNOTATION_AGENT_CONFIGMAP, ''),
+    },
+  );
+  const { env } = found;
+  return {
+    part: { envSecrets: env },
+    warnings: [...found.warnings, ...(env === undefined ? [] : envWarnings(env, pod))],
+  };
+}
+
 /** `names` selects the injector's own container, volume and path names (Vault's by default). */
 export function parseAgentSpec(
   pod: Pod,
@@ -336,7 +359,9 @@ export function parseAgentSpec(
   const input: ParseInput = { r, pod, namespace, cfg, index: A.indexFamilies(annotations) };
   // Called in this order so problems are listed as the annotations are usually read.
   const secrets = readSecrets(input, names);
-  const layout = readLayout(input);
+  const env = readEnv(input, names);
+  const envOnly = env.part.envSecrets !== undefined && secrets.part.secrets.length === 0;
+  const layout = readLayout(input, envOnly);
   const serviceAccount = readServiceAccount(r, pod, cfg, names);
   const telemetry = readTelemetry(input);
   const connection = readConnection(input);
@@ -351,11 +376,16 @@ export function parseAgentSpec(
     ...readCache(input, layout.part.layout).part,
     ...readTemplateConfig(input).part,
     ...telemetry.part,
+    ...env.part,
     ...readExtras(input).part,
     resources: readResources(r, cfg),
   };
   validateRequired(r, spec, auth.role);
-  const warnings = [...(telemetry.warnings ?? []), ...specWarnings(spec, pod)];
+  const warnings = [
+    ...(telemetry.warnings ?? []),
+    ...(env.warnings ?? []),
+    ...specWarnings(spec, pod),
+  ];
   if (r.problems.length > 0 || serviceAccount === undefined)
     return { ok: false, problems: r.problems, warnings };
   return { ok: true, spec: { ...spec, serviceAccount }, warnings };

@@ -80,6 +80,12 @@ function checkContainers(
       expect(problems, `${at}.name`, c.name, 'a non-empty string');
     checkList(problems, `${at}.volumeMounts`, c.volumeMounts, ['name', 'mountPath']);
     checkList(problems, `${at}.env`, c.env, ['name']);
+    // Env secrets move command and args into the agent config.
+    for (const field of ['command', 'args'] as const) {
+      const argv = c[field];
+      if (!unset(argv) && !(Array.isArray(argv) && argv.every((a) => typeof a === 'string')))
+        expect(problems, `${at}.${field}`, argv, 'a list of strings');
+    }
     if (!unset(c.securityContext) && !isRecord(c.securityContext)) {
       expect(problems, `${at}.securityContext`, c.securityContext, 'an object');
     }

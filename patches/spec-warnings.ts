@@ -47,7 +47,7 @@ function secretWarnings(spec: Spec, pod: Pod): Finding[] {
 
 function layoutWarnings(spec: Spec): Finding[] {
   const out: Finding[] = [];
-  if (!spec.layout.init && spec.layout.sidecar === 'none') {
+  if (!spec.layout.init && spec.layout.sidecar === 'none' && spec.envSecrets === undefined) {
     const message =
       'false with pre-populate-only: true injects no agent container; nothing renders the secrets';
     out.push(warning(ANNOTATION_AGENT_PRE_POPULATE, message));

@@ -39,15 +39,26 @@ function optionalVolumes(spec: AgentSpec): Volume[] {
   return volumes;
 }
 
+/** A pod with env secrets and no file secrets: the app containers get no secrets volume. */
+export function isEnvOnly(spec: AgentSpec): boolean {
+  return spec.envSecrets !== undefined && spec.secrets.length === 0;
+}
+
 /** Every volume the injection adds, in vault-k8s order. */
 export function agentVolumes(spec: AgentSpec, withInit: boolean, withSidecar: boolean): Volume[] {
   const v = spec.names.volumes;
+  const secretVolumes = isEnvOnly(spec)
+    ? []
+    : [
+        memory(v.secrets),
+        ...spec.customMountPaths.map((_, i) => memory(customVolumeName(spec, i))),
+      ];
   return [
     ...(withInit ? [memory(v.homeInit)] : []),
     ...(withSidecar ? [memory(v.homeSidecar)] : []),
-    memory(v.secrets),
-    ...spec.customMountPaths.map((_, i) => memory(customVolumeName(spec, i))),
-    ...(withInit || withSidecar ? tokenVolume(spec) : []),
+    ...secretVolumes,
+    // The env agents in the app containers log in with the same token.
+    ...(withInit || withSidecar || spec.envSecrets !== undefined ? tokenVolume(spec) : []),
     ...optionalVolumes(spec),
   ];
 }

@@ -1,0 +1,64 @@
+// What env secrets change for the app that the pod spec does not show: said once per pod, or per
+// wrapped container, as admission warnings.
+import {
+  ANNOTATION_AGENT_ENV_CONTAINERS,
+  ANNOTATION_AGENT_ENV_RESTART_SIGNAL,
+} from './annotations.js';
+import type { EnvSecrets } from './env-spec.js';
+import { warning, type Finding } from './finding.js';
+import type { Container, Pod } from './k8s-types.js';
+
+function shadowWarnings(env: EnvSecrets, c: Container, name: string): Finding[] {
+  const own = new Set((c.env ?? []).map((e) => e.name));
+  return env.vars
+    .filter((v) => own.has(v.name))
+    .map((v) =>
+      warning(
+        v.key,
+        `container "${name}" sets ${v.name} in env; the rendered secret replaces that value for the app`,
+      ),
+    );
+}
+
+function memoryWarning(c: Container, name: string): Finding {
+  const limit = c.resources?.limits?.memory;
+  const what = limit === undefined ? 'memory' : `memory limit (${limit})`;
+  return warning(
+    ANNOTATION_AGENT_ENV_CONTAINERS,
+    `the agent runs inside container "${name}" and counts against its ${what}; allow for it`,
+  );
+}
+
+function signalWarning(name: string): Finding {
+  return warning(
+    ANNOTATION_AGENT_ENV_RESTART_SIGNAL,
+    `the image STOPSIGNAL of container "${name}" is unknown to the injector (it asks no registry); the agent stops the app with SIGTERM, so set this annotation if the app expects another signal`,
+  );
+}
+
+function containerWarnings(env: EnvSecrets, pod: Pod, signalSet: boolean): Finding[] {
+  return env.containers.flatMap((w) => {
+    const c = pod.spec?.containers[w.index] ?? { name: w.name };
+    return [
+      ...shadowWarnings(env, c, w.name),
+      memoryWarning(c, w.name),
+      ...(signalSet ? [] : [signalWarning(w.name)]),
+    ];
+  });
+}
+
+export function envWarnings(env: EnvSecrets, pod: Pod): Finding[] {
+  const signalSet = pod.metadata?.annotations?.[ANNOTATION_AGENT_ENV_RESTART_SIGNAL] !== undefined;
+  const first = env.vars[0];
+  return [
+    ...(first === undefined
+      ? []
+      : [
+          warning(
+            first.key,
+            'env secrets exist only in the environment of the process the agent starts: kubectl exec, exec probes and lifecycle hooks do not see them',
+          ),
+        ]),
+    ...containerWarnings(env, pod, signalSet),
+  ];
+}

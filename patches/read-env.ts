@@ -1,0 +1,111 @@
+// Env secrets from the annotations: the variables, the containers the agent wraps, the restart
+// settings and the agent binary. Undefined when the pod declares no variable.
+import * as A from './annotations.js';
+import type { AnnotationReader } from './annotation-reader.js';
+import {
+  agentRunPath,
+  describeAgentImage,
+  supportsSupervisorMode,
+  binaryPathInImage,
+} from './agent-image.js';
+import type { EnvSecrets } from './env-spec.js';
+import { warning, type Finding } from './finding.js';
+import type { InjectorConfig } from './injector-config.js';
+import type { InjectorNames } from './injector-names.js';
+import type { Pod } from './k8s-types.js';
+import { readEnvVars } from './read-env-vars.js';
+import { STOP_SIGNALS } from './signals.js';
+import { planWrappedContainers } from './wrap-containers.js';
+
+export interface EnvInput {
+  readonly r: AnnotationReader;
+  readonly pod: Pod;
+  readonly cfg: InjectorConfig;
+  readonly index: A.FamilyIndex;
+}
+
+interface EnvContext {
+  readonly names: InjectorNames;
+  readonly image: string;
+  readonly configMap: string;
+}
+
+function readRestart(r: AnnotationReader): EnvSecrets['restart'] {
+  const raw = r.string(A.ANNOTATION_AGENT_ENV_RESTART, 'always');
+  if (raw === 'always' || raw === 'never') return raw;
+  r.problem(A.ANNOTATION_AGENT_ENV_RESTART, raw, 'expected always or never');
+  return 'always';
+}
+
+/** A signal name as the agent parses it; case and the SIG prefix are optional here. */
+function readSignal(r: AnnotationReader): string {
+  const raw = r.string(A.ANNOTATION_AGENT_ENV_RESTART_SIGNAL, 'SIGTERM');
+  const upper = raw.trim().toUpperCase();
+  const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
+  if (STOP_SIGNALS.has(name)) return name;
+  r.problem(
+    A.ANNOTATION_AGENT_ENV_RESTART_SIGNAL,
+    raw,
+    `expected a signal name such as SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1 or SIGUSR2`,
+  );
+  return 'SIGTERM';
+}
+
+/** Settings the agent image decides: its binary's path, and whether it can run exec at all. */
+function readBinary(
+  input: EnvInput,
+  ctx: EnvContext,
+): { binary: EnvSecrets['binary']; warnings: Finding[] } {
+  const { r, cfg } = input;
+  const source = cfg.agentBinarySource;
+  const image = describeAgentImage(ctx.image, ctx.names);
+  if (source === 'copy' && image.distroless) {
+    r.problemWithDefault(
+      A.ANNOTATION_AGENT_IMAGE,
+      'vaultImage',
+      ctx.image,
+      'this agent image has no shell, so it cannot copy its binary for env secrets; use an image with /bin/sh (not distroless), or set the injector to mount the image as a volume',
+    );
+  }
+  const warnings: Finding[] = [];
+  if (!supportsSupervisorMode(image)) {
+    const min = image.flavour === 'vault' ? 'Vault 1.14' : 'OpenBao 2.0';
+    warnings.push(
+      warning(
+        A.ANNOTATION_AGENT_IMAGE,
+        `${ctx.image} is older than ${min}, whose agent cannot run env secrets (exec and env_template); the wrapped containers will fail to start`,
+      ),
+    );
+  }
+  return {
+    binary: {
+      source,
+      imagePath: binaryPathInImage(image),
+      runPath: agentRunPath(image, source, ctx.names),
+    },
+    warnings,
+  };
+}
+
+export function readEnvSecrets(
+  input: EnvInput,
+  ctx: EnvContext,
+): { env: EnvSecrets | undefined; warnings: Finding[] } {
+  const { r, pod, index } = input;
+  const found = readEnvVars(index);
+  r.problems.push(...found.problems);
+  if (found.vars.length === 0 && found.problems.length === 0)
+    return { env: undefined, warnings: [] };
+  if (ctx.configMap !== '') {
+    r.problem(
+      A.ANNOTATION_AGENT_CONFIGMAP,
+      ctx.configMap,
+      'cannot be combined with agent-inject-env-* annotations: the env agent config is generated; remove one of them',
+    );
+  }
+  const containers = planWrappedContainers(r, pod, ctx.names);
+  const restart = readRestart(r);
+  const stopSignal = readSignal(r);
+  const { binary, warnings } = readBinary(input, ctx);
+  return { env: { vars: found.vars, containers, restart, stopSignal, binary }, warnings };
+}

@@ -1,0 +1,134 @@
+// Which containers env secrets wrap, and the argv the agent runs in each: the container's own
+// command and args, agent-env-command, or, for a pod injected before, the argv its config recorded.
+import { ANNOTATION_AGENT_ENV_COMMAND, ANNOTATION_AGENT_ENV_CONTAINERS } from './annotations.js';
+import type { AnnotationReader } from './annotation-reader.js';
+import type { WrappedContainer } from './env-spec.js';
+import { expandArgv } from './expand-argv.js';
+import type { InjectorNames } from './injector-names.js';
+import { isRecord } from './is-record.js';
+import type { Container, Pod } from './k8s-types.js';
+
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string');
+}
+
+/** agent-env-command: a JSON array of strings, or undefined (a problem is recorded if it is bad). */
+export function readEnvCommand(r: AnnotationReader): string[] | undefined {
+  const key = ANNOTATION_AGENT_ENV_COMMAND;
+  if (!r.has(key)) return undefined;
+  const raw = r.string(key, '');
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (isStringArray(parsed)) return parsed;
+  } catch {
+    // Reported below with the accepted form.
+  }
+  r.problem(key, raw, 'expected a JSON array of strings, e.g. ["/app/server","--port=8080"]');
+  return undefined;
+}
+
+function execCommand(json: string): string[] | undefined {
+  try {
+    const config: unknown = JSON.parse(json);
+    const exec = isRecord(config) ? config.exec : undefined;
+    const command = isRecord(exec) ? exec.command : undefined;
+    return isStringArray(command) ? command : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The argv an earlier injection moved into the agent config, if this container was wrapped. */
+function recordedArgv(pod: Pod, index: number, names: InjectorNames): string[] | undefined {
+  const raw = pod.metadata?.annotations?.[`${names.envConfigAnnotationPrefix}${index}`];
+  const command = pod.spec?.containers[index]?.command ?? [];
+  const wrapped = command[1] === 'agent' && command[0]?.startsWith(`${names.paths.agentBinary}/`);
+  return raw !== undefined && wrapped === true ? execCommand(raw) : undefined;
+}
+
+/** The argv as written in the pod: Kubernetes' command + args rules, with agent-env-command. */
+function writtenArgv(c: Container, command: string[] | undefined): string[] | undefined {
+  if (c.command !== undefined && c.command.length > 0) return [...c.command, ...(c.args ?? [])];
+  return command && [...command, ...(c.args ?? [])];
+}
+
+function argvProblem(
+  r: AnnotationReader,
+  c: Container,
+  argv: string[] | undefined,
+): string[] | undefined {
+  if (argv === undefined) {
+    r.problem(
+      ANNOTATION_AGENT_ENV_CONTAINERS,
+      c.name,
+      `container "${c.name}" has no command, so the injector cannot know what the agent should run (the image's ENTRYPOINT is not looked up): set the container's command, or ${ANNOTATION_AGENT_ENV_COMMAND} to the full argv as a JSON array`,
+    );
+    return undefined;
+  }
+  const withEnvFrom = Array.isArray(c.envFrom) && c.envFrom.length > 0;
+  const expanded = expandArgv(argv, c.env ?? [], withEnvFrom);
+  if (!expanded.ok) {
+    r.problem(
+      ANNOTATION_AGENT_ENV_CONTAINERS,
+      c.name,
+      `container "${c.name}": $(${expanded.name}) in its command or args must be expanded before the agent runs it, but ${expanded.name} is not a literal env value of the container (valueFrom, envFrom or undefined); write the value into the argv`,
+    );
+    return undefined;
+  }
+  if (expanded.argv.length === 1 && /\s/.test(expanded.argv[0] ?? '')) {
+    r.problem(
+      ANNOTATION_AGENT_ENV_CONTAINERS,
+      c.name,
+      `container "${c.name}": a one-element argv containing whitespace would be run through sh -c by the agent; split it into separate elements`,
+    );
+    return undefined;
+  }
+  return expanded.argv;
+}
+
+function wrapOne(
+  r: AnnotationReader,
+  pod: Pod,
+  name: string,
+  ctx: { names: InjectorNames; command: string[] | undefined },
+): WrappedContainer | undefined {
+  const containers = pod.spec?.containers ?? [];
+  const index = containers.findIndex((c) => c.name === name);
+  const c = containers[index];
+  if (c === undefined) {
+    const init = (pod.spec?.initContainers ?? []).some((x) => x.name === name);
+    const why = init
+      ? 'is an init container; only app containers can be wrapped'
+      : 'no such container (names are not trimmed)';
+    r.problem(ANNOTATION_AGENT_ENV_CONTAINERS, name, `"${name}": ${why}`);
+    return undefined;
+  }
+  const recorded = recordedArgv(pod, index, ctx.names);
+  // A recorded argv was expanded when first wrapped: expanding it again could change it.
+  if (recorded !== undefined) return { name, index, argv: recorded };
+  const argv = argvProblem(r, c, writtenArgv(c, ctx.command));
+  return argv && { name, index, argv };
+}
+
+/** The wrapped containers, in the order agent-env-containers names them (default: the first). */
+export function planWrappedContainers(
+  r: AnnotationReader,
+  pod: Pod,
+  names: InjectorNames,
+): WrappedContainer[] {
+  const first = pod.spec?.containers[0]?.name ?? '';
+  const wanted = [...new Set(r.list(ANNOTATION_AGENT_ENV_CONTAINERS, first))];
+  if (wanted.length === 0)
+    r.problem(
+      ANNOTATION_AGENT_ENV_CONTAINERS,
+      '',
+      'expected a comma-separated list of container names',
+    );
+  const command = readEnvCommand(r);
+  const out: WrappedContainer[] = [];
+  for (const name of wanted) {
+    const w = wrapOne(r, pod, name, { names, command });
+    if (w !== undefined) out.push(w);
+  }
+  return out;
+}
