@@ -15,7 +15,8 @@ const configFile = (c: { readonly name: string }): string => `${c.name}.json`;
 function binaryVolume(spec: AgentSpec, env: EnvSecrets): Volume {
   const name = spec.names.volumes.agentBinary;
   if (env.binary.source === 'image-volume') {
-    return { name, image: { reference: spec.image, pullPolicy: 'IfNotPresent' } };
+    // No pullPolicy: the API server defaults it as for containers (Always for :latest).
+    return { name, image: { reference: spec.image } };
   }
   // Disk-backed: a Memory emptyDir would charge the binary to the pod's memory.
   return { name, emptyDir: { sizeLimit: AGENT_BINARY_SIZE_LIMIT } };
