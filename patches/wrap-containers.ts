@@ -52,14 +52,20 @@ function writtenArgv(c: Container, command: string[] | undefined): string[] | un
   return command && [...command, ...(c.args ?? [])];
 }
 
+/** The field an argv problem is fixed in: the container's command, or agent-env-command. */
+const COMMAND_FIELD = 'spec.containers[].command';
+
 function argvProblem(
   r: AnnotationReader,
   c: Container,
   argv: string[] | undefined,
 ): string[] | undefined {
+  const own = c.command !== undefined && c.command.length > 0;
+  const key = own ? COMMAND_FIELD : ANNOTATION_AGENT_ENV_COMMAND;
   if (argv === undefined) {
+    // Named by the annotation to add: the other fix, a command in the pod spec, is in the message.
     r.problem(
-      ANNOTATION_AGENT_ENV_CONTAINERS,
+      ANNOTATION_AGENT_ENV_COMMAND,
       c.name,
       `container "${c.name}" has no command, so the injector cannot know what the agent should run (the image's ENTRYPOINT is not looked up): set the container's command, or ${ANNOTATION_AGENT_ENV_COMMAND} to the full argv as a JSON array`,
     );
@@ -69,7 +75,7 @@ function argvProblem(
   const expanded = expandArgv(argv, c.env ?? [], withEnvFrom);
   if (!expanded.ok) {
     r.problem(
-      ANNOTATION_AGENT_ENV_CONTAINERS,
+      key,
       c.name,
       `container "${c.name}": $(${expanded.name}) in its command or args must be expanded before the agent runs it, but ${expanded.name} is not a literal env value of the container (valueFrom, envFrom or undefined); write the value into the argv`,
     );
@@ -77,7 +83,7 @@ function argvProblem(
   }
   if (expanded.argv.length === 1 && /\s/.test(expanded.argv[0] ?? '')) {
     r.problem(
-      ANNOTATION_AGENT_ENV_CONTAINERS,
+      key,
       c.name,
       `container "${c.name}": a one-element argv containing whitespace would be run through sh -c by the agent; split it into separate elements`,
     );

@@ -81,6 +81,12 @@ const VALUE_POOL = [
   '0640',
   '{{ .Data.data.password }}',
   '{{ with secret "x" }}{{ end }}',
+  'secret/data/db#password',
+  'kv/db#user',
+  '["/app/run","--port=8080"]',
+  'always',
+  'never',
+  'SIGQUIT',
   'é~/ünïcødé',
   'a\nb',
   ...JSON_PATCHES,
@@ -104,6 +110,8 @@ function acceptedValues(key: string): string[] {
       [`${A.PREFIX_SECRET}db`]: 'secret/data/db',
       [key]: v,
     });
+    // A command, so env secret annotations can be accepted too.
+    pod.spec!.containers[0]!.command = ['/app/run'];
     return (
       inject(pod, { namespace: 'app', kind: 'Pod', config: DEFAULT_INJECTOR_CONFIG }).decision ===
       'inject'
@@ -235,7 +243,13 @@ function container(
     name,
     image: `example/${name}:1`,
     ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
-    ...(env ? { env: [{ name: 'MODE', value: 'prod' }] } : {}),
+    // With env, a command using it: env secrets then have an argv to expand and wrap.
+    ...(env
+      ? {
+          env: [{ name: 'MODE', value: 'prod' }],
+          command: ['/app/run', '--mode=$(MODE)', '$$(HOME)'],
+        }
+      : {}),
     ...(uid === null ? {} : { securityContext: { runAsUser: uid } }),
     resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } },
   };

@@ -31,6 +31,8 @@ const TO_ADD = new Set<string>([
   A.ANNOTATION_ROLE,
   A.ANNOTATION_AGENT_REQUEST_NAMESPACE,
   A.ANNOTATION_SECRET_VOLUME_PATH,
+  // Env secrets for a container without a command: the argv to add.
+  A.ANNOTATION_AGENT_ENV_COMMAND,
 ]);
 /** A pod or request field path: spec.containers[].volumeMounts, metadata.annotations["k"], object.kind. */
 const FIELD_PATH = /^(spec|metadata|status|object|request\.object)(\.|\[|$)/;
