@@ -190,6 +190,29 @@ function foreignPrefixes(annotations: Readonly<Record<string, string>>): LintFin
 const byKey = (findings: LintFinding[]): LintFinding[] =>
   findings.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
+const ENV_SETTINGS = [
+  A.ANNOTATION_AGENT_ENV_CONTAINERS,
+  A.ANNOTATION_AGENT_ENV_COMMAND,
+  A.ANNOTATION_AGENT_ENV_RESTART,
+  A.ANNOTATION_AGENT_ENV_RESTART_SIGNAL,
+];
+
+/** Env settings without any env variable change nothing: the pod gets no env agent. */
+function unusedEnvSettings(
+  annotations: Readonly<Record<string, string>>,
+  keys: string[],
+): LintFinding[] {
+  const declares = keys.some(
+    (k) => k.startsWith(A.PREFIX_ENV) || k.startsWith(A.PREFIX_ENV_TEMPLATE),
+  );
+  if (declares) return [];
+  return ENV_SETTINGS.filter((k) => annotations[k] !== undefined).map((key) => ({
+    severity: 'warning',
+    key,
+    message: `ignored: no ${A.PREFIX_ENV}<VAR> annotation declares an env secret`,
+  }));
+}
+
 /** Findings for one pod's annotations, sorted by key. Never throws. */
 export function lintAnnotations(
   annotations: Readonly<Record<string, string>>,
@@ -207,7 +230,7 @@ export function lintAnnotations(
     const finding = lintKey(key, annotations[key] ?? '', declared, names);
     if (finding !== undefined) findings.push(finding);
   }
-  findings.push(...suspiciousValues(annotations));
+  findings.push(...suspiciousValues(annotations), ...unusedEnvSettings(annotations, vaultKeys));
   if (annotations[A.ANNOTATION_AGENT_INJECT] === undefined) {
     findings.push({
       severity: 'warning',

@@ -28,6 +28,8 @@ export interface PolicySecret {
   readonly path: string;
   /** A custom template decides what is read. */
   readonly customTemplate: boolean;
+  /** A file (agent-inject-secret-*) or an environment variable (agent-inject-env-*). */
+  readonly kind?: 'file' | 'env';
 }
 
 /** One annotated pod or pod template, as the CLI found it and the engine read it. */
@@ -55,11 +57,20 @@ export function agentLogin(spec: AgentSpec): AgentLogin {
     authType: spec.authType,
     authPath: spec.authPath,
     audience: spec.serviceAccount.audience,
-    secrets: spec.secrets.map((s) => ({
-      name: s.rawName,
-      path: s.path.trim(),
-      customTemplate: !s.usesDefaultTemplate,
-    })),
+    secrets: [
+      ...spec.secrets.map((s) => ({
+        name: s.rawName,
+        path: s.path.trim(),
+        customTemplate: !s.usesDefaultTemplate,
+      })),
+      // Env secrets read Vault with the same login, so the same policy has to grant them.
+      ...(spec.envSecrets?.vars ?? []).map((v) => ({
+        name: v.name,
+        path: v.path,
+        customTemplate: v.key.startsWith(A.PREFIX_ENV_TEMPLATE),
+        kind: 'env' as const,
+      })),
+    ],
     usesConfigMap: spec.configMap !== '',
     cli: spec.names.binary,
   };
@@ -167,10 +178,13 @@ function groupFor(groups: Map<string, Group>, namespace: string, login: AgentLog
 }
 
 function secretWarning(object: string, s: PolicySecret): PolicyWarning {
+  const env = s.kind === 'env';
+  const what = env ? `env variable "${s.name}"` : `secret "${s.name}"`;
+  const declared = env ? `agent-inject-env-${s.name}` : `agent-inject-secret-${s.name}`;
   const message =
     s.path === ''
-      ? `secret "${s.name}" comes from a custom template: its Vault paths cannot be inferred; add them to this policy by hand`
-      : `secret "${s.name}" has a custom template: it may read other paths than agent-inject-secret-${s.name}; check them`;
+      ? `${what} comes from a custom template: its Vault paths cannot be inferred; add them to this policy by hand`
+      : `${what} has a custom template: it may read other paths than ${declared}; check them`;
   return { object, message };
 }
 

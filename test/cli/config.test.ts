@@ -208,6 +208,14 @@ const SETTINGS: Row[] = [
     'true',
     true,
   ],
+  [
+    'agent-binary-source',
+    'AGENT_INJECT_AGENT_BINARY_SOURCE',
+    'injector',
+    'agentBinarySource',
+    'image-volume',
+    'image-volume',
+  ],
   ['listen', 'AGENT_INJECT_LISTEN', 'server', 'listen', '127.0.0.1:8443', '127.0.0.1:8443'],
   ['log-level', 'AGENT_INJECT_LOG_LEVEL', 'server', 'logLevel', 'debug', 'debug'],
   ['log-format', 'AGENT_INJECT_LOG_FORMAT', 'server', 'logFormat', 'json', 'json'],
@@ -422,6 +430,18 @@ describe('resolveConfig', () => {
       expect(msg).toContain('--native-sidecar');
       expect(msg).toContain(JSON.stringify(raw));
       expect(msg).toContain('true/false');
+    });
+  });
+
+  describe('agent binary source', () => {
+    it('defaults to copy', () => {
+      expect(resolveConfig({}, {}).injector.agentBinarySource).toBe('copy');
+    });
+    it.each(['Copy', 'imagevolume', 'image'])('rejects %j, naming both spellings', (raw) => {
+      const msg = usageMessage(() => resolveConfig({}, { AGENT_INJECT_AGENT_BINARY_SOURCE: raw }));
+      expect(msg).toContain('AGENT_INJECT_AGENT_BINARY_SOURCE');
+      expect(msg).toContain('--agent-binary-source');
+      expect(msg).toContain('"copy" or "image-volume"');
     });
   });
 
