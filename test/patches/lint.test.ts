@@ -245,3 +245,33 @@ describe('hot path', () => {
     expect(performance.now() - start).toBeLessThan(2000);
   });
 });
+
+describe('env secret annotations', () => {
+  it('knows every env annotation and family', () => {
+    expect(
+      lint({
+        [`${A.PREFIX_ENV}DB_PASSWORD`]: 'secret/data/db#password',
+        [`${A.PREFIX_ENV_TEMPLATE}DSN`]: '{{ with secret "x" }}{{ end }}',
+        [A.ANNOTATION_AGENT_ENV_CONTAINERS]: 'app',
+        [A.ANNOTATION_AGENT_ENV_COMMAND]: '["/app"]',
+        [A.ANNOTATION_AGENT_ENV_RESTART]: 'never',
+        [A.ANNOTATION_AGENT_ENV_RESTART_SIGNAL]: 'SIGINT',
+      }),
+    ).toEqual([]);
+  });
+
+  it('warns that env settings without an env variable are ignored', () => {
+    expect(lint({ [A.ANNOTATION_AGENT_ENV_RESTART]: 'never' })).toEqual([
+      {
+        severity: 'warning',
+        key: A.ANNOTATION_AGENT_ENV_RESTART,
+        message: `ignored: no ${A.PREFIX_ENV}<VAR> annotation declares an env secret`,
+      },
+    ]);
+  });
+
+  it('reports a misspelled env family as unknown', () => {
+    const [finding] = lint({ [`${V}agent-inject-envv-TOKEN`]: 'kv/x#y' });
+    expect(finding?.message).toBe('unknown annotation, ignored');
+  });
+});

@@ -166,6 +166,26 @@ describe('rules', () => {
     expect(JSON.stringify(warnings)).toContain('secret \\"db\\" has a custom template');
   });
 
+  it('grants the paths of env secrets, with files, and flags env templates to check', () => {
+    const plan = planPolicies(
+      [
+        workload({
+          [`${A.PREFIX_SECRET}cfg`]: 'secret/data/cfg',
+          [`${A.PREFIX_ENV}DB_PASSWORD`]: 'secret/data/db#password',
+          [`${A.PREFIX_ENV}API_KEY`]: 'kv/api#key',
+          [`${A.PREFIX_ENV_TEMPLATE}DSN`]: '{{ with secret "database/creds/app" }}{{ end }}',
+          [A.ANNOTATION_AGENT_ENV_COMMAND]: '["/app"]',
+        }),
+      ],
+      OPTS,
+    );
+    expect(plan.policies[0]?.paths).toEqual(['kv/api', 'secret/data/cfg', 'secret/data/db']);
+    const warnings = plan.policies[0]?.warnings ?? plan.warnings;
+    expect(JSON.stringify(warnings)).toContain(
+      'env variable \\"DSN\\" comes from a custom template: its Vault paths cannot be inferred',
+    );
+  });
+
   it('ignores workloads not asking for injection', () => {
     const off = workload({ [A.ANNOTATION_AGENT_INJECT]: 'false', [`${A.PREFIX_SECRET}x`]: 'kv/x' });
     expect(planPolicies([off], OPTS)).toEqual({ policies: [], warnings: [] });
