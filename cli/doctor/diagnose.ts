@@ -7,6 +7,7 @@ import { sortFindings, type Finding } from './findings.js';
 import type { CauseContext, WebhookView } from './injection-cause.js';
 import { labelsOf, nameOf, type Obj } from './k8s-objects.js';
 import { buildOwnerIndex } from './owners.js';
+import { checkEnvWrapped } from './env-checks.js';
 import { checkJobSidecar, checkNotInjected } from './pod-checks.js';
 import { skippedCheck } from './skipped.js';
 import { valueOf, WORKLOAD_KINDS, type ClusterSnapshot, type ServiceRead } from './snapshot.js';
@@ -86,7 +87,7 @@ function causeContext(snap: ClusterSnapshot): CauseContext {
 
 function podFindings(snap: ClusterSnapshot): Finding[] {
   if (snap.pods.status !== 'ok') {
-    return [skippedCheck(snap.pods, ['not-injected', 'job-sidecar-stuck'])];
+    return [skippedCheck(snap.pods, ['not-injected', 'job-sidecar-stuck', 'env-config-missing'])];
   }
   const ctx = causeContext(snap);
   const owners = buildOwnerIndex(
@@ -102,6 +103,7 @@ function podFindings(snap: ClusterSnapshot): Finding[] {
     ...snap.pods.value.flatMap((p) => [
       ...checkNotInjected(p, ctx, owners),
       ...checkJobSidecar(p, owners),
+      ...checkEnvWrapped(p, owners),
     ]),
   ];
 }

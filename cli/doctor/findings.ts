@@ -11,6 +11,7 @@ export type FindingCode =
   | 'failure-policy-ignore'
   | 'no-ready-injector'
   | 'job-sidecar-stuck'
+  | 'env-config-missing'
   | 'would-deny'
   | 'lint'
   | 'misplaced-annotations'
@@ -40,6 +41,7 @@ const SEVERITY: Readonly<Record<Exclude<FindingCode, 'check-skipped'>, Severity>
   'failure-policy-ignore': 'warning',
   'no-ready-injector': 'error',
   'job-sidecar-stuck': 'error',
+  'env-config-missing': 'error',
   'would-deny': 'error',
   lint: 'warning',
   'misplaced-annotations': 'warning',
@@ -54,6 +56,7 @@ export const CODE_ORDER: readonly FindingCode[] = [
   'failure-policy-ignore',
   'not-injected',
   'job-sidecar-stuck',
+  'env-config-missing',
   'would-deny',
   'lint',
   'misplaced-annotations',

@@ -298,7 +298,7 @@ describe('doctor with missing permissions', () => {
       ['Secret/vault/vault-injector-certs', 'warning'],
     ]);
     expect(skipped.find((f) => f.object === 'Pod/*')!.message).toBe(
-      'Cannot list pods in all namespaces (403 Forbidden), so not-injected, job-sidecar-stuck were not checked.',
+      'Cannot list pods in all namespaces (403 Forbidden), so not-injected, job-sidecar-stuck, env-config-missing were not checked.',
     );
     // What could be read is still checked.
     expect(only(report, 'cabundle-empty')).toHaveLength(1);
