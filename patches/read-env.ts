@@ -107,5 +107,15 @@ export function readEnvSecrets(
   const restart = readRestart(r);
   const stopSignal = readSignal(r);
   const { binary, warnings } = readBinary(input, ctx);
+  if (input.cfg.vaultCACertBytes !== '' && !r.has(A.ANNOTATION_CA_CERT)) {
+    // The file agents get the bundle as VAULT_CACERT_BYTES; in the app container that variable
+    // would reach the app, so the env agents go without it.
+    warnings.push({
+      key: 'vaultCACertBytes',
+      setting: true,
+      severity: 'warning',
+      message: `env agents do not receive this CA bundle (it would be an env var the app inherits); mount one with ${A.ANNOTATION_TLS_SECRET} and point ${A.ANNOTATION_CA_CERT} at it`,
+    });
+  }
   return { env: { vars: found.vars, containers, restart, stopSignal, binary }, warnings };
 }

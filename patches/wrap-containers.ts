@@ -66,7 +66,7 @@ function argvProblem(
     // Named by the annotation to add: the other fix, a command in the pod spec, is in the message.
     r.problem(
       ANNOTATION_AGENT_ENV_COMMAND,
-      c.name,
+      undefined,
       `container "${c.name}" has no command, so the injector cannot know what the agent should run (the image's ENTRYPOINT is not looked up): set the container's command, or ${ANNOTATION_AGENT_ENV_COMMAND} to the full argv as a JSON array`,
     );
     return undefined;
@@ -76,7 +76,7 @@ function argvProblem(
   if (!expanded.ok) {
     r.problem(
       key,
-      c.name,
+      undefined,
       `container "${c.name}": $(${expanded.name}) in its command or args must be expanded before the agent runs it, but ${expanded.name} is not a literal env value of the container (valueFrom, envFrom or undefined); write the value into the argv`,
     );
     return undefined;
@@ -84,7 +84,7 @@ function argvProblem(
   if (expanded.argv.length === 1 && /\s/.test(expanded.argv[0] ?? '')) {
     r.problem(
       key,
-      c.name,
+      undefined,
       `container "${c.name}": a one-element argv containing whitespace would be run through sh -c by the agent; split it into separate elements`,
     );
     return undefined;
