@@ -18,7 +18,7 @@ import {
 } from './injector-names.js';
 import type { Container, Pod, PodSpec, Volume, VolumeMount } from './k8s-types.js';
 import type { InjectionType, Problem } from './outcome.js';
-import { applyEnvSecrets, binaryInitContainer, envVolumes } from './env-wrap.js';
+import { applyEnvSecrets, binaryInitContainer, envVolumes, unwrapDropped } from './env-wrap.js';
 import { agentVolumes, isEnvOnly, secretMounts } from './volumes.js';
 
 export type DesiredPod =
@@ -243,7 +243,8 @@ function addSecretMounts(spec: AgentSpec, podSpec: PodSpec, problems: Problem[])
 }
 
 /** The env agents: their volumes, the binary copy (copy mode) and the wrapped containers. */
-function addEnvSecrets(spec: AgentSpec, desired: Pod, podSpec: PodSpec): void {
+function addEnvSecrets(spec: AgentSpec, pod: Pod, desired: Pod, podSpec: PodSpec): void {
+  unwrapDropped(spec, pod, desired, podSpec);
   const env = spec.envSecrets;
   if (env === undefined) return;
   for (const v of envVolumes(spec, env)) upsert(podSpec.volumes as Volume[], v);
@@ -263,7 +264,7 @@ export function buildDesiredPod(pod: Pod, spec: AgentSpec): DesiredPod {
     upsert(volumes, v);
   addSecretMounts(spec, podSpec, problems);
   placeAgentContainers(pod, spec, podSpec, problems);
-  addEnvSecrets(spec, desired, podSpec);
+  addEnvSecrets(spec, pod, desired, podSpec);
   // Whenever an agent container is injected, not only with the init container as vault-k8s does:
   // the sidecar is the one that needs to see the app's processes.
   if (withAgent) applyShareProcessNamespace(spec, podSpec, problems);

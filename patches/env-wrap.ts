@@ -6,6 +6,7 @@ import { buildEnvAgentConfig } from './env-agent-config.js';
 import type { EnvSecrets } from './env-spec.js';
 import type { Container, Pod, PodSpec, Volume, VolumeMount } from './k8s-types.js';
 import { agentResources, agentSecurityContext } from './containers.js';
+import { recordedArgv } from './wrap-containers.js';
 
 /** Room for the agent binary: Vault's is about 355 MB with its debug symbols, OpenBao's smaller. */
 export const AGENT_BINARY_SIZE_LIMIT = '512Mi';
@@ -102,4 +103,28 @@ export function applyEnvSecrets(
     annotations[`${prefix}${w.index}`] = JSON.stringify(buildEnvAgentConfig(spec, env, w));
   }
   desired.metadata = { ...desired.metadata, annotations };
+}
+
+/**
+ * Re-injection of a pod whose containers an earlier injection wrapped but the annotations no longer
+ * ask for: each gets its argv back as its command, with every `$` written as `$$` so Kubernetes'
+ * expansion leaves the already expanded argv as it is; the stale configs go too.
+ */
+export function unwrapDropped(spec: AgentSpec, pod: Pod, desired: Pod, podSpec: PodSpec): void {
+  const kept = new Set((spec.envSecrets?.containers ?? []).map((c) => c.index));
+  podSpec.containers.forEach((c, i) => {
+    const argv = kept.has(i) ? undefined : recordedArgv(pod, i, spec.names);
+    if (argv !== undefined)
+      podSpec.containers[i] = { ...c, command: argv.map((a) => a.replace(/\$/g, '$$$$')) };
+  });
+  if (spec.envSecrets !== undefined) return;
+  const prefix = spec.names.envConfigAnnotationPrefix;
+  const annotations = desired.metadata?.annotations ?? {};
+  if (!Object.keys(annotations).some((k) => k.startsWith(prefix))) return;
+  desired.metadata = {
+    ...desired.metadata,
+    annotations: Object.fromEntries(
+      Object.entries(annotations).filter(([k]) => !k.startsWith(prefix)),
+    ),
+  };
 }

@@ -39,7 +39,7 @@ function execCommand(json: string): string[] | undefined {
 }
 
 /** The argv an earlier injection moved into the agent config, if this container was wrapped. */
-function recordedArgv(pod: Pod, index: number, names: InjectorNames): string[] | undefined {
+export function recordedArgv(pod: Pod, index: number, names: InjectorNames): string[] | undefined {
   const raw = pod.metadata?.annotations?.[`${names.envConfigAnnotationPrefix}${index}`];
   const command = pod.spec?.containers[index]?.command ?? [];
   const wrapped = command[1] === 'agent' && command[0]?.startsWith(`${names.paths.agentBinary}/`);
