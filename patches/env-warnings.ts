@@ -36,11 +36,24 @@ function signalWarning(name: string): Finding {
   );
 }
 
+/** The agent reads its own settings from VAULT_* (BAO_* for OpenBao) variables of its environment. */
+function agentEnvWarning(c: Container, name: string): Finding[] {
+  const own = (c.env ?? []).map((e) => e.name).filter((n) => /^(VAULT|BAO)_/.test(n));
+  if (own.length === 0) return [];
+  return [
+    warning(
+      ANNOTATION_AGENT_ENV_CONTAINERS,
+      `container "${name}" sets ${own.join(', ')}: the agent running in it reads these too, and they may override its generated config`,
+    ),
+  ];
+}
+
 function containerWarnings(env: EnvSecrets, pod: Pod, signalSet: boolean): Finding[] {
   return env.containers.flatMap((w) => {
     const c = pod.spec?.containers[w.index] ?? { name: w.name };
     return [
       ...shadowWarnings(env, c, w.name),
+      ...agentEnvWarning(c, w.name),
       memoryWarning(c, w.name),
       ...(signalSet ? [] : [signalWarning(w.name)]),
     ];
