@@ -19,9 +19,16 @@ function tagOf(reference: string): string {
   return colon < 0 ? '' : last.slice(colon + 1);
 }
 
+/** The image's own name decides; an unknown (mirrored, renamed) image is the pod's flavour's. */
+function flavourOf(repository: string, names: InjectorNames): AgentImage['flavour'] {
+  if (/(^|\/)openbao$/.test(repository)) return 'openbao';
+  if (/(^|\/)vault(-enterprise)?$/.test(repository)) return 'vault';
+  return names.binary === 'bao' ? 'openbao' : 'vault';
+}
+
 export function describeAgentImage(reference: string, names: InjectorNames): AgentImage {
   const repository = (reference.split('@')[0] ?? '').replace(/:[^/]*$/, '');
-  const flavour = names.binary === 'bao' || /(^|\/)openbao$/.test(repository) ? 'openbao' : 'vault';
+  const flavour = flavourOf(repository, names);
   const m = /^v?(\d+)\.(\d+)/.exec(tagOf(reference));
   return {
     flavour,

@@ -113,7 +113,9 @@ export function applyEnvSecrets(
 export function unwrapDropped(spec: AgentSpec, pod: Pod, desired: Pod, podSpec: PodSpec): void {
   const kept = new Set((spec.envSecrets?.containers ?? []).map((c) => c.index));
   podSpec.containers.forEach((c, i) => {
-    const argv = kept.has(i) ? undefined : recordedArgv(pod, i, spec.names);
+    const argv = kept.has(i)
+      ? undefined
+      : recordedArgv(pod, i, spec.names, spec.names.envConfigAnnotationPrefix);
     if (argv !== undefined)
       podSpec.containers[i] = { ...c, command: argv.map((a) => a.replace(/\$/g, '$$$$')) };
   });

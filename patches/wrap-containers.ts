@@ -1,6 +1,10 @@
 // Which containers env secrets wrap, and the argv the agent runs in each: the container's own
 // command and args, agent-env-command, or, for a pod injected before, the argv its config recorded.
-import { ANNOTATION_AGENT_ENV_COMMAND, ANNOTATION_AGENT_ENV_CONTAINERS } from './annotations.js';
+import {
+  ANNOTATION_AGENT_ENV_COMMAND,
+  ANNOTATION_AGENT_ENV_CONTAINERS,
+  PREFIX_ENV_CONFIG,
+} from './annotations.js';
 import type { AnnotationReader } from './annotation-reader.js';
 import type { WrappedContainer } from './env-spec.js';
 import { expandArgv } from './expand-argv.js';
@@ -38,9 +42,18 @@ function execCommand(json: string): string[] | undefined {
   }
 }
 
-/** The argv an earlier injection moved into the agent config, if this container was wrapped. */
-export function recordedArgv(pod: Pod, index: number, names: InjectorNames): string[] | undefined {
-  const raw = pod.metadata?.annotations?.[`${names.envConfigAnnotationPrefix}${index}`];
+/**
+ * The argv an earlier injection moved into the agent config, if this container was wrapped.
+ * `prefix`: the config annotation's prefix as this pod spells it (the engine reads an OpenBao pod
+ * with its keys moved under the engine's prefix; the stored pod keeps OpenBao's).
+ */
+export function recordedArgv(
+  pod: Pod,
+  index: number,
+  names: InjectorNames,
+  prefix: string,
+): string[] | undefined {
+  const raw = pod.metadata?.annotations?.[`${prefix}${index}`];
   const command = pod.spec?.containers[index]?.command ?? [];
   const wrapped = command[1] === 'agent' && command[0]?.startsWith(`${names.paths.agentBinary}/`);
   return raw !== undefined && wrapped === true ? execCommand(raw) : undefined;
@@ -109,7 +122,7 @@ function wrapOne(
     r.problem(ANNOTATION_AGENT_ENV_CONTAINERS, name, `"${name}": ${why}`);
     return undefined;
   }
-  const recorded = recordedArgv(pod, index, ctx.names);
+  const recorded = recordedArgv(pod, index, ctx.names, PREFIX_ENV_CONFIG);
   // A recorded argv was expanded when first wrapped: expanding it again could change it.
   if (recorded !== undefined) return { name, index, argv: recorded };
   const argv = argvProblem(r, c, writtenArgv(c, ctx.command));

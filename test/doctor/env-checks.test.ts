@@ -43,3 +43,19 @@ describe('checkEnvWrapped', () => {
     );
   });
 });
+
+describe('checkEnvWrapped on OpenBao pods', () => {
+  it('reads OpenBao names: a dropped openbao-agent-bin volume is reported', () => {
+    const pod = parse(
+      readFileSync(
+        new URL('../golden/openbao-env-and-files-image-volume/expected.yaml', import.meta.url),
+        'utf8',
+      ),
+    ) as { spec: { volumes: Array<{ name: string }> } } & Obj;
+    expect(checkEnvWrapped(pod, new Map())).toEqual([]);
+    pod.spec.volumes = pod.spec.volumes.filter((v) => v.name !== 'openbao-agent-bin');
+    expect(checkEnvWrapped(pod, new Map())[0]?.message).toContain(
+      'the openbao-agent-bin volume is missing',
+    );
+  });
+});

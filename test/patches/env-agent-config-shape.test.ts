@@ -99,7 +99,8 @@ function shapeProblems(config: Record<string, unknown>): string[] {
 function envConfigs(pod: Pod): Array<Record<string, unknown>> {
   const annotations = pod.metadata?.annotations ?? {};
   return Object.entries(annotations)
-    .filter(([k]) => k.startsWith(A.PREFIX_ENV_CONFIG))
+    // Either flavour's prefix: vault.hashicorp.com/ or openbao.org/.
+    .filter(([k]) => /^[a-z.]+\/agent-env-config-\d+$/.test(k))
     .map(([, v]) => JSON.parse(v) as Record<string, unknown>);
 }
 
