@@ -98,10 +98,12 @@ function shapeProblems(config: Record<string, unknown>): string[] {
 
 function envConfigs(pod: Pod): Array<Record<string, unknown>> {
   const annotations = pod.metadata?.annotations ?? {};
-  return Object.entries(annotations)
-    // Either flavour's prefix: vault.hashicorp.com/ or openbao.org/.
-    .filter(([k]) => /^[a-z.]+\/agent-env-config-\d+$/.test(k))
-    .map(([, v]) => JSON.parse(v) as Record<string, unknown>);
+  return (
+    Object.entries(annotations)
+      // Either flavour's prefix: vault.hashicorp.com/ or openbao.org/.
+      .filter(([k]) => /^[a-z.]+\/agent-env-config-\d+$/.test(k))
+      .map(([, v]) => JSON.parse(v) as Record<string, unknown>)
+  );
 }
 
 const GOLDEN = join(import.meta.dirname, '..', 'golden');
