@@ -266,7 +266,7 @@ function spawnServer(args, env, what) {
 }
 
 /** The built `serve` with the given certificates on a free port. */
-export async function startInjector(certs, extraArgs = []) {
+export async function startInjector(certs, extraArgs = [], nodeFlags = []) {
   const port = await freePort();
   const url = `https://127.0.0.1:${port}`;
   // BENCH_PROFILE=1: a V8 CPU profile of the injector, written on exit under bench/results/.
@@ -276,6 +276,7 @@ export async function startInjector(certs, extraArgs = []) {
   const proc = spawnServer(
     [
       ...profile,
+      ...nodeFlags,
       CLI,
       'serve',
       '--listen',
@@ -295,7 +296,7 @@ export async function startInjector(certs, extraArgs = []) {
   return { ...proc, url, name: 'injector' };
 }
 
-/** The bare Fastify HTTPS server answering `responseFile`'s AdmissionReview to every POST. */
+/** The bare Fastify HTTPS baselines (bench/baseline-server.mjs) built around `responseFile`. */
 export async function startBaseline(certs, responseFile) {
   const port = await freePort();
   const url = `https://127.0.0.1:${port}`;
@@ -331,7 +332,7 @@ export function procStats(pid) {
  * Runs autocannon in a separate process (so the load generator never shares an event loop with
  * the measured server) and returns its summary.
  */
-export function loadTest({ url, body, connections = 50, duration, amount }) {
+export function loadTest({ url, body, connections = 50, duration, amount, vary = false }) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'bench/load.mjs')], {
       cwd: ROOT,
@@ -344,15 +345,15 @@ export function loadTest({ url, body, connections = 50, duration, amount }) {
       if (code !== 0) reject(new Error(`load generator exited with ${code}`));
       else resolve(JSON.parse(out));
     });
-    child.stdin.end(JSON.stringify({ url, body, connections, duration, amount }));
+    child.stdin.end(JSON.stringify({ url, body, connections, duration, amount, vary }));
   });
 }
 
-/** Load + server CPU and RSS for one measured run. */
-export async function measured(server, opts) {
+/** Load + server CPU and RSS for one measured run; `path` is the admission route (/mutate). */
+export async function measured(server, { path = '/mutate', ...opts }) {
   const before = procStats(server.child.pid);
   const started = performance.now();
-  const load = await loadTest({ url: `${server.url}/mutate`, ...opts });
+  const load = await loadTest({ url: `${server.url}${path}`, ...opts });
   const seconds = (performance.now() - started) / 1000;
   const after = procStats(server.child.pid);
   return {
