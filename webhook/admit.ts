@@ -2,7 +2,11 @@
 // review`) → status + body, metrics and the decision log. Never throws.
 import type { SettingNamer } from '../admission/format-finding.js';
 import { parseAdmissionReview, requestNamespace } from '../admission/envelope.js';
-import type { AdmissionReviewRequest, AdmissionReviewResponse } from '../admission/envelope.js';
+import type {
+  AdmissionRequest,
+  AdmissionReviewRequest,
+  AdmissionReviewResponse,
+} from '../admission/envelope.js';
 import { internalErrorReview } from '../admission/response.js';
 import { answerReview } from '../admission/review.js';
 import { summarize } from '../admission/summary.js';
@@ -14,6 +18,7 @@ import { errorBody, type ErrorBody } from './errors.js';
 import type { Logger } from './logger.js';
 import type { InjectorMetrics } from './metrics.js';
 import type { ReviewCache } from './review-cache.js';
+import { reviewKey } from './review-key.js';
 
 export interface AdmitDeps {
   readonly injector: InjectorConfig;
@@ -66,10 +71,27 @@ function record(deps: AdmitDeps, decision: LoggedDecision, started: number): voi
   logDecision(deps.logger, decision, performance.now() - started);
 }
 
+/** The cache key for this review, when there is a cache and the raw body can be keyed. */
+function cacheKey(
+  deps: AdmitDeps,
+  raw: string | undefined,
+  request: AdmissionRequest,
+): string | undefined {
+  if (deps.cache === undefined || raw === undefined || raw.length > deps.cache.maxBodyLength) {
+    return undefined;
+  }
+  return reviewKey(raw, request.uid, request.object);
+}
+
 /** An envelope that has passed parseAdmissionReview: from the cache, else from the engine. */
-function answer(review: AdmissionReviewRequest, deps: AdmitDeps, started: number): AdmitResult {
+function answer(
+  review: AdmissionReviewRequest,
+  deps: AdmitDeps,
+  started: number,
+  raw: string | undefined,
+): AdmitResult {
   const { request } = review;
-  const key = deps.cache?.keyOf(review);
+  const key = cacheKey(deps, raw, request);
   const hit = key !== undefined ? deps.cache?.get(key, request.uid) : undefined;
   if (hit !== undefined) {
     const summary = summarize(request, requestNamespace(request));
@@ -78,14 +100,18 @@ function answer(review: AdmissionReviewRequest, deps: AdmitDeps, started: number
   }
   const result = answerReview(review, { config: deps.injector, settingName: deps.settingName });
   record(deps, { ...result, object: request.object }, started);
-  const body =
-    key !== undefined && deps.cache !== undefined
-      ? deps.cache.set(key, result.response, result.outcome)
-      : result.response;
-  return { statusCode: 200, body };
+  if (key === undefined) return { statusCode: 200, body: result.response };
+  // Serialised once, here: the same text is sent and (on a second miss) split for the cache.
+  const payload = JSON.stringify(result.response);
+  deps.cache?.remember(key, payload, request.uid, result.outcome);
+  return { statusCode: 200, body: payload };
 }
 
-export function admit(body: unknown, deps: AdmitDeps): AdmitResult {
+/**
+ * `raw` is the body's text as received, which keys the answer cache; without it (the CLI, tests)
+ * every review goes to the engine.
+ */
+export function admit(body: unknown, deps: AdmitDeps, raw?: string): AdmitResult {
   if (body === undefined) return { statusCode: 400, body: errorBody(400, 'Empty request body') };
   const started = performance.now();
   try {
@@ -94,7 +120,7 @@ export function admit(body: unknown, deps: AdmitDeps): AdmitResult {
       deps.logger.debug({ reason: parsed.error }, 'rejected a body that is not an AdmissionReview');
       return { statusCode: 400, body: errorBody(400, parsed.error) };
     }
-    return answer(parsed.review, deps, started);
+    return answer(parsed.review, deps, started, raw);
   } catch (err) {
     return internalFailure(body, err, deps);
   }

@@ -13,6 +13,7 @@ import type { InjectorMetrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
+import { rawBodies } from './raw-body.js';
 import { registerMutateRoute } from './routes/mutate.js';
 import type { ServerConfig } from './server-config.js';
 
@@ -53,10 +54,11 @@ export function buildApp(deps: AppDeps): App {
   app.server.headersTimeout = SERVER_TIMEOUTS.headersMs;
   // JSON only: Fastify's built-in text/plain parser would hand strings to the admission code.
   app.removeAllContentTypeParsers();
+  const raw = rawBodies();
   app.addContentTypeParser(
     'application/json',
     { parseAs: 'string' },
-    app.getDefaultJsonParser('error', 'error'),
+    raw.keep(app.getDefaultJsonParser('error', 'error')),
   );
   // While draining, keep-alive clients (the API server) are told to reconnect, so their sockets
   // close after the in-flight response instead of holding shutdown open for keepAliveTimeout.
@@ -74,6 +76,7 @@ export function buildApp(deps: AppDeps): App {
     logger: deps.logger.child({ component: 'admission' }),
     bodyLimit: deps.server.bodyLimit,
     cache: new ReviewCache(),
+    rawBody: raw.of,
   });
   registerHealthRoutes(app, deps.readiness);
   if (deps.server.telemetryPath !== '') {

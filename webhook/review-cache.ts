@@ -1,10 +1,9 @@
 // Answers for reviews seen before. A scale-up sends the API server's review of the same pod
-// template many times over; the engine's answer depends only on the object (less managedFields),
-// the operation, the request kind and namespace, the review version and the process's
-// configuration, so those form the key and only the uid is put into the stored, already
-// serialised answer. Bounded.
-import { isRecord } from '../patches/is-record.js';
-import type { AdmissionReviewRequest, AdmissionReviewResponse } from '../admission/envelope.js';
+// template many times over, differing only in the uid and managedFields' timestamps; the engine's
+// answer depends on neither, so those are cut out of the key (see review-key.ts) and only the uid
+// is put into the stored, already serialised answer. A review seen once is only remembered by its
+// key: its answer is kept the second time, so a rollout of all-different pods (the cold path)
+// stores nothing but small digests. Bounded.
 import type { InjectionOutcome } from '../patches/outcome.js';
 
 export interface CachedReview {
@@ -14,39 +13,24 @@ export interface CachedReview {
   readonly outcome: InjectionOutcome;
 }
 
-const UID_MARK = '"response":{"uid":""';
+/** Insertion-ordered bounded map: the oldest entry goes first. */
+function bounded<K, V>(map: Map<K, V>, max: number): void {
+  if (map.size < max) return;
+  const oldest = map.keys().next();
+  if (oldest.done !== true) map.delete(oldest.value);
+}
 
 export class ReviewCache {
   readonly #entries = new Map<string, CachedReview>();
+  /** Keys answered once and not stored; a second miss stores the answer. */
+  readonly #seen = new Map<string, true>();
 
   constructor(
     private readonly maxEntries = 256,
-    /** Objects whose key would be longer are not cached (hostile or huge pods). */
-    private readonly maxKeyLength = 64 * 1024,
+    /** Bodies longer than this are not keyed (hostile or huge pods). */
+    readonly maxBodyLength = 64 * 1024,
+    private readonly maxSeen = 4096,
   ) {}
-
-  /** The cache key of a well-formed review, or undefined when it should not be cached. */
-  keyOf(review: AdmissionReviewRequest): string | undefined {
-    const { request } = review;
-    const object = request.object;
-    if (!isRecord(object)) return undefined;
-    const meta = isRecord(object.metadata)
-      ? { ...object.metadata, managedFields: undefined }
-      : object.metadata;
-    const key = JSON.stringify([
-      review.apiVersion,
-      // An UPDATE of an object once seen in a CREATE must not get the CREATE's patch.
-      request.operation,
-      request.kind?.kind,
-      request.namespace,
-      request.name,
-      object.kind,
-      meta,
-      object.spec,
-      object.status,
-    ]);
-    return key.length <= this.maxKeyLength ? key : undefined;
-  }
 
   /** The stored answer with this request's uid, serialised; undefined when unknown. */
   get(key: string, uid: string): { payload: Buffer; outcome: InjectionOutcome } | undefined {
@@ -56,25 +40,26 @@ export class ReviewCache {
     return { payload: Buffer.concat([hit.before, id, hit.after]), outcome: hit.outcome };
   }
 
-  /** Stores an answer and returns it serialised (so a miss costs no extra serialisation). */
-  set(key: string, response: AdmissionReviewResponse, outcome: InjectionOutcome): string {
-    const payload = JSON.stringify(response);
-    const blank = JSON.stringify({ ...response, response: { ...response.response, uid: '' } });
-    const at = blank.indexOf(UID_MARK);
-    if (at >= 0) {
-      if (this.#entries.size >= this.maxEntries) {
-        // Oldest first: Map keeps insertion order.
-        const oldest = this.#entries.keys().next().value;
-        if (oldest !== undefined) this.#entries.delete(oldest);
-      }
-      const split = at + UID_MARK.length - 2;
-      this.#entries.set(key, {
-        before: Buffer.from(blank.slice(0, split)),
-        after: Buffer.from(blank.slice(split + 2)),
-        outcome,
-      });
+  /**
+   * After a miss: `payload` is the engine's answer serialised, for request `uid`. Kept when this
+   * key missed before; otherwise only the key is remembered.
+   */
+  remember(key: string, payload: string, uid: string, outcome: InjectionOutcome): void {
+    if (!this.#seen.delete(key)) {
+      bounded(this.#seen, this.maxSeen);
+      this.#seen.set(key, true);
+      return;
     }
-    return payload;
+    const mark = `"response":{"uid":${JSON.stringify(uid)}`;
+    const at = payload.indexOf(mark);
+    if (at < 0) return;
+    const split = at + mark.length - JSON.stringify(uid).length;
+    bounded(this.#entries, this.maxEntries);
+    this.#entries.set(key, {
+      before: Buffer.from(payload.slice(0, split)),
+      after: Buffer.from(payload.slice(at + mark.length)),
+      outcome,
+    });
   }
 
   get size(): number {

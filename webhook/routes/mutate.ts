@@ -4,9 +4,12 @@ import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fast
 import { admit, type AdmitDeps } from '../admit.js';
 import type { App } from '../app-types.js';
 import type { InjectorMetrics } from '../metrics.js';
+import type { RawBodies } from '../raw-body.js';
 
 export interface MutateRouteDeps extends AdmitDeps {
   readonly bodyLimit: number;
+  /** The body's text as received (keys the answer cache). */
+  readonly rawBody?: RawBodies['of'];
 }
 
 function trackRequest(
@@ -34,7 +37,7 @@ export function registerMutateRoute(app: App, deps: MutateRouteDeps): void {
     '/mutate',
     { bodyLimit: deps.bodyLimit, onRequest: trackRequest(deps.metrics) },
     async (req, reply) => {
-      const result = admit(req.body, deps);
+      const result = admit(req.body, deps, deps.rawBody?.(req));
       return reply.code(result.statusCode).type('application/json').send(result.body);
     },
   );
