@@ -82,25 +82,26 @@ function diffArrays(from: Json[], to: Json[], path: string, ops: Operation[]): v
   ops.push({ op: 'replace', path, value: to });
 }
 
+const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
 function diffObjects(
   from: Record<string, Json>,
   to: Record<string, Json>,
   path: string,
   ops: Operation[],
 ): void {
-  for (const key of Object.keys(from)) {
-    if (
-      from[key] !== undefined &&
-      (!Object.prototype.hasOwnProperty.call(to, key) || to[key] === undefined)
-    ) {
+  for (const key in from) {
+    if (!hasOwn(from, key) || from[key] === undefined) continue;
+    if (!hasOwn(to, key) || to[key] === undefined) {
       ops.push({ op: 'remove', path: `${path}/${escapePointerToken(key)}` });
     }
   }
-  for (const key of Object.keys(to)) {
+  for (const key in to) {
     const next = to[key];
-    if (next === undefined) continue;
+    // Most keys of a copy-on-write pod hold the very same value: skip them before building a path.
+    if (next === undefined || from[key] === next || !hasOwn(to, key)) continue;
     const child = `${path}/${escapePointerToken(key)}`;
-    if (!Object.prototype.hasOwnProperty.call(from, key) || from[key] === undefined) {
+    if (!hasOwn(from, key) || from[key] === undefined) {
       ops.push({ op: 'add', path: child, value: next });
     } else {
       diffValue(from[key], next, child, ops);
