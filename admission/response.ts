@@ -1,5 +1,6 @@
 // The engine's outcome as an AdmissionResponse, and the reviews that wrap one: the base64 patch
 // only when there is something to change, a denial's status, warnings as kubectl prints them.
+import { base64Utf8 } from '../patches/base64.js';
 import type { InjectionOutcome } from '../patches/outcome.js';
 import {
   ADMISSION_API_VERSIONS,
@@ -16,7 +17,7 @@ export function toAdmissionResponse(
 ): AdmissionResponse {
   const response: AdmissionResponse = { uid, allowed: outcome.decision !== 'deny' };
   if (outcome.decision === 'inject' && outcome.patch.length > 0) {
-    response.patch = Buffer.from(JSON.stringify(outcome.patch)).toString('base64');
+    response.patch = base64Utf8(JSON.stringify(outcome.patch));
     response.patchType = 'JSONPatch';
   }
   if (outcome.decision === 'deny') {

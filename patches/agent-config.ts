@@ -2,6 +2,7 @@
 // base64 into VAULT_CONFIG. Field order follows vault-k8s so the decoded JSON matches key for key.
 import { posix } from 'node:path';
 import type { AgentSpec, SecretSpec } from './agent-spec.js';
+import { base64Utf8 } from './base64.js';
 
 export type AgentRole = 'init' | 'sidecar';
 
@@ -175,7 +176,7 @@ export function buildAgentConfig(spec: AgentSpec, role: AgentRole): AgentConfig 
 
 /** VAULT_CONFIG value: compact JSON, standard base64 with padding. */
 export function encodeAgentConfig(config: AgentConfig): string {
-  return Buffer.from(JSON.stringify(config)).toString('base64');
+  return base64Utf8(JSON.stringify(config));
 }
 
 const INIT_MARK = '"exit_after_auth":true,"pid_file"';
@@ -194,7 +195,7 @@ export function encodeAgentConfigs(spec: AgentSpec): { init: string; sidecar: st
     ? initJson.replace(INIT_MARK, SIDECAR_MARK)
     : JSON.stringify(buildAgentConfig(spec, 'sidecar'));
   return {
-    init: Buffer.from(initJson).toString('base64'),
-    sidecar: Buffer.from(sidecarJson).toString('base64'),
+    init: base64Utf8(initJson),
+    sidecar: base64Utf8(sidecarJson),
   };
 }
