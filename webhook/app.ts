@@ -62,9 +62,10 @@ export function buildApp(deps: AppDeps): App {
   );
   // While draining, keep-alive clients (the API server) are told to reconnect, so their sockets
   // close after the in-flight response instead of holding shutdown open for keepAliveTimeout.
-  app.addHook('onSend', async (_req, reply, payload) => {
+  // A callback hook, not an async one: no promise and microtask per response.
+  app.addHook('onSend', (_req, reply, payload, done) => {
     if (deps.readiness.shuttingDown) void reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
   app.setErrorHandler(
     createErrorHandler(deps.logger.child({ component: 'http' }), deps.server.bodyLimit),

@@ -40,10 +40,13 @@ export function formatStandardLine(jsonLine: string): string {
   const level = `[${LEVEL_NAMES[String(rec.level)] ?? 'INFO'}]`.padEnd(7);
   const component = typeof rec.component === 'string' ? `${rec.component}: ` : '';
   const msg = typeof rec.msg === 'string' && rec.msg !== '' ? rec.msg : '';
-  const fields = Object.entries(rec)
-    .filter(([k, v]) => !HEAD_FIELDS.has(k) && v !== undefined)
-    .map(([k, v]) => `${k}=${formatValue(v)}`)
-    .join(' ');
+  // One string built in place: this runs for every admission's log line.
+  let fields = '';
+  for (const k in rec) {
+    const v = rec[k];
+    if (HEAD_FIELDS.has(k) || v === undefined) continue;
+    fields += `${fields === '' ? '' : ' '}${k}=${formatValue(v)}`;
+  }
   const body = [msg, fields].filter((s) => s !== '').join(msg !== '' && fields !== '' ? ': ' : '');
   return `${timestamp(rec.time)} ${level} ${component}${body}\n`;
 }
