@@ -84,7 +84,7 @@ function diffArrays(from: Json[], to: Json[], path: string, ops: Operation[]): v
 
 const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
-function diffObjects(
+function pushRemovals(
   from: Record<string, Json>,
   to: Record<string, Json>,
   path: string,
@@ -96,6 +96,15 @@ function diffObjects(
       ops.push({ op: 'remove', path: `${path}/${escapePointerToken(key)}` });
     }
   }
+}
+
+function diffObjects(
+  from: Record<string, Json>,
+  to: Record<string, Json>,
+  path: string,
+  ops: Operation[],
+): void {
+  pushRemovals(from, to, path, ops);
   for (const key in to) {
     const next = to[key];
     // Most keys of a copy-on-write pod hold the very same value: skip them before building a path.

@@ -29,6 +29,17 @@ function timestamp(time: unknown): string {
   return typeof time === 'string' ? time : new Date().toISOString();
 }
 
+/** key=value pairs of the fields not in the head, built in place (this runs for every line). */
+function fieldsOf(rec: Record<string, unknown>): string {
+  let fields = '';
+  for (const k in rec) {
+    const v = rec[k];
+    if (HEAD_FIELDS.has(k) || v === undefined) continue;
+    fields += `${fields === '' ? '' : ' '}${k}=${formatValue(v)}`;
+  }
+  return fields;
+}
+
 /** Turns one pino JSON line into one standard line (with its newline). */
 export function formatStandardLine(jsonLine: string): string {
   let rec: Record<string, unknown>;
@@ -40,13 +51,7 @@ export function formatStandardLine(jsonLine: string): string {
   const level = `[${LEVEL_NAMES[String(rec.level)] ?? 'INFO'}]`.padEnd(7);
   const component = typeof rec.component === 'string' ? `${rec.component}: ` : '';
   const msg = typeof rec.msg === 'string' && rec.msg !== '' ? rec.msg : '';
-  // One string built in place: this runs for every admission's log line.
-  let fields = '';
-  for (const k in rec) {
-    const v = rec[k];
-    if (HEAD_FIELDS.has(k) || v === undefined) continue;
-    fields += `${fields === '' ? '' : ' '}${k}=${formatValue(v)}`;
-  }
+  const fields = fieldsOf(rec);
   const body = [msg, fields].filter((s) => s !== '').join(msg !== '' && fields !== '' ? ': ' : '');
   return `${timestamp(rec.time)} ${level} ${component}${body}\n`;
 }
