@@ -121,6 +121,8 @@ const PROFILES: readonly Profile[] = [
 const KNOWN_ENV = new Set([
   'NAMESPACE',
   'POD_NAME',
+  // Read by node itself: the V8 heap settings (see the Performance section of the README).
+  'NODE_OPTIONS',
   ...[
     'LISTEN',
     'LOG_LEVEL',
@@ -533,6 +535,17 @@ describe.each(PROFILES)('manifests/$dir', (p) => {
       for (const kind of ['requests', 'limits'] as const) {
         expect(Object.keys(resources?.[kind] ?? {}).sort(), kind).toEqual(['cpu', 'memory']);
       }
+    });
+
+    kit(`the V8 old-space cap leaves room under the memory limit${SKIP_NOTE}`, () => {
+      const { resources } = injectorContainer(objects());
+      const options = envOf(objects()).get('NODE_OPTIONS')?.value ?? '';
+      const cap = Number(/--max-old-space-size=(\d+)/.exec(options)?.[1]);
+      expect(cap, options).toBeGreaterThan(0);
+      const limit = String(resources?.limits?.['memory'] ?? '');
+      expect(limit).toMatch(/^\d+Mi$/);
+      // Young generation, code, TLS and other native memory live outside the old space.
+      expect(cap).toBeLessThanOrEqual(parseInt(limit, 10) / 2);
     });
 
     kit(`environment as vault-helm's injector, names known, $(VAR)s defined first${SKIP_NOTE}`, () => {
