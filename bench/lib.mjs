@@ -17,6 +17,17 @@ const SA_MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Node flags for the injector: `override` (a space-separated list; empty for none) or, by default,
+ * the NODE_OPTIONS the image ships with (Dockerfile), so the bench measures what is deployed.
+ */
+export function injectorNodeFlags(override) {
+  const text =
+    override ??
+    /^ENV NODE_OPTIONS=(.*)$/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1];
+  return (text ?? '').split(' ').filter(Boolean);
+}
+
 /** Annotations for `n` secrets, each with its own template, as teams write them. */
 export function secretAnnotations(n) {
   const out = {};

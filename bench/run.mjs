@@ -12,7 +12,8 @@
 //   BENCH_ROUNDS        rounds per path (default 3)
 //   BENCH_COLD_SECONDS  measured seconds per cold round and server (default 20: 60 s of cold load)
 //   BENCH_WARM_SECONDS  measured seconds per warm round and server (default 10)
-//   BENCH_NODE_FLAGS    extra node flags for the injector, to measure V8 settings (space-separated)
+//   BENCH_NODE_FLAGS    node flags for the injector (space-separated; "" for none); by default the
+//                       image's NODE_OPTIONS (Dockerfile), so what is deployed is what is measured
 //   BENCH_PROFILE=1     a CPU profile of the injector under bench/results/profiles/
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -25,6 +26,7 @@ import {
   admissionReview,
   deploymentPod,
   httpsCall,
+  injectorNodeFlags,
   measured,
   procStats,
   startBaseline,
@@ -36,7 +38,7 @@ import {
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const COLD_S = Number(process.env.BENCH_COLD_SECONDS ?? 20);
 const WARM_S = Number(process.env.BENCH_WARM_SECONDS ?? 10);
-const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const NODE_FLAGS = injectorNodeFlags(process.env.BENCH_NODE_FLAGS);
 const WARMUP_S = 2;
 const CONNECTIONS = 50;
 

@@ -2,7 +2,7 @@
 // the built `serve`, on the cold path (every review a different pod; SOAK_PATH=warm sends the same
 // one). Passes with zero errors, RSS growth under 10 % after warm-up (the first fifth of the run,
 // at least 10 s) and a flat RSS slope after warm-up (least squares, under 1 MiB a minute); prints
-// one summary line and writes bench/results/soak-*.json. SOAK_NODE_FLAGS adds injector node flags.
+// one summary line and writes bench/results/soak-*.json. SOAK_NODE_FLAGS replaces the injector's node flags (default: the image's NODE_OPTIONS).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import {
   ROOT,
   admissionReview,
   deploymentPod,
+  injectorNodeFlags,
   loadTest,
   procStats,
   startInjector,
@@ -25,7 +26,7 @@ const WARMUP_S = Math.max(10, Math.round(TOTAL_S / 5));
 const SAMPLE_MS = 2000;
 const WINDOW_S = 10;
 const COLD = process.env.SOAK_PATH !== 'warm';
-const NODE_FLAGS = (process.env.SOAK_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const NODE_FLAGS = injectorNodeFlags(process.env.SOAK_NODE_FLAGS);
 const MAX_SLOPE_MIB_PER_MIN = 1;
 
 /** Least-squares slope of RSS against time, in MiB per minute. */
