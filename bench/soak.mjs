@@ -2,7 +2,8 @@
 // the built `serve`, on the cold path (every review a different pod; SOAK_PATH=warm sends the same
 // one). Passes with zero errors, RSS growth under 10 % after warm-up (the first fifth of the run,
 // at least 10 s) and a flat RSS slope after warm-up (least squares, under 1 MiB a minute); prints
-// one summary line and writes bench/results/soak-*.json. SOAK_NODE_FLAGS replaces the injector's node flags (default: the image's NODE_OPTIONS).
+// one summary line and writes bench/results/soak-*.json. SOAK_NODE_FLAGS replaces the injector's
+// node flags (default: the image's NODE_OPTIONS).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';

@@ -77,7 +77,7 @@ export function buildApp(deps: AppDeps): App {
     logger: deps.logger.child({ component: 'admission' }),
     bodyLimit: deps.server.bodyLimit,
     cache: new ReviewCache(),
-    rawBody: raw.of,
+    rawBody: raw.take,
   });
   registerHealthRoutes(app, deps.readiness);
   if (deps.server.telemetryPath !== '') {

@@ -9,7 +9,7 @@ import type { RawBodies } from '../raw-body.js';
 export interface MutateRouteDeps extends AdmitDeps {
   readonly bodyLimit: number;
   /** The body's text as received (keys the answer cache). */
-  readonly rawBody?: RawBodies['of'];
+  readonly rawBody?: RawBodies['take'];
 }
 
 function trackRequest(
