@@ -3,7 +3,7 @@
 import { isSensitiveAnnotation } from '../patches/annotations.js';
 import type { RequestSummary } from '../admission/summary.js';
 import type { Finding, InjectionOutcome } from '../patches/outcome.js';
-import type { Logger } from './logger.js';
+import { directLineWriter, type Logger } from './logger.js';
 import { withoutJsonExcerpt } from './redact.js';
 
 function describeProblem(p: Finding): string {
@@ -48,6 +48,8 @@ export function logDecision(logger: Logger, decision: LoggedDecision, durationMs
   if (outcome.decision === 'deny') fields.problems = outcome.problems.map(describeProblem);
   if (outcome.warnings.length > 0) fields.warnings = outcome.warnings.length;
   if (logger.isLevelEnabled('debug')) fields.annotations = annotationKeys(object);
-  if (outcome.decision === 'deny') logger.warn(fields);
-  else logger.info(fields);
+  const level = outcome.decision === 'deny' ? 'warn' : 'info';
+  const direct = directLineWriter(logger);
+  if (direct !== undefined) direct(logger, level, fields);
+  else logger[level](fields);
 }

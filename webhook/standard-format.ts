@@ -40,6 +40,19 @@ function fieldsOf(rec: Record<string, unknown>): string {
   return fields;
 }
 
+/**
+ * One standard line (with its newline) from a record shaped as pino's JSON line: level name, time,
+ * component, msg, then the fields in order.
+ */
+export function standardLine(rec: Record<string, unknown>): string {
+  const level = `[${LEVEL_NAMES[String(rec.level)] ?? 'INFO'}]`.padEnd(7);
+  const component = typeof rec.component === 'string' ? `${rec.component}: ` : '';
+  const msg = typeof rec.msg === 'string' && rec.msg !== '' ? rec.msg : '';
+  const fields = fieldsOf(rec);
+  const body = [msg, fields].filter((s) => s !== '').join(msg !== '' && fields !== '' ? ': ' : '');
+  return `${timestamp(rec.time)} ${level} ${component}${body}\n`;
+}
+
 /** Turns one pino JSON line into one standard line (with its newline). */
 export function formatStandardLine(jsonLine: string): string {
   let rec: Record<string, unknown>;
@@ -48,10 +61,5 @@ export function formatStandardLine(jsonLine: string): string {
   } catch {
     return jsonLine.endsWith('\n') ? jsonLine : `${jsonLine}\n`;
   }
-  const level = `[${LEVEL_NAMES[String(rec.level)] ?? 'INFO'}]`.padEnd(7);
-  const component = typeof rec.component === 'string' ? `${rec.component}: ` : '';
-  const msg = typeof rec.msg === 'string' && rec.msg !== '' ? rec.msg : '';
-  const fields = fieldsOf(rec);
-  const body = [msg, fields].filter((s) => s !== '').join(msg !== '' && fields !== '' ? ': ' : '');
-  return `${timestamp(rec.time)} ${level} ${component}${body}\n`;
+  return standardLine(rec);
 }

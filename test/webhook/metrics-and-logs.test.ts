@@ -1,7 +1,7 @@
 // The vault-k8s metrics (names, types, labels, semantics) and the one-line-per-decision log.
 import { afterEach, describe, expect, it } from 'vitest';
 import { logDecision } from '../../webhook/decision-log.js';
-import { createLogger } from '../../webhook/logger.js';
+import { createLogger, directLineWriter, type Logger } from '../../webhook/logger.js';
 import { formatStandardLine } from '../../webhook/standard-format.js';
 import { collectingSink } from '../helpers/log-sink.js';
 import { makePod, makeReview } from '../helpers/pods.js';
@@ -175,6 +175,20 @@ describe('decision log', () => {
   });
 });
 
+/** The symbol under which a standard-format logger keeps its direct writer. */
+function directKey(logger: Logger): symbol {
+  const writer = directLineWriter(logger);
+  let proto: object | null = logger;
+  while (proto !== null) {
+    const key = Object.getOwnPropertySymbols(proto).find(
+      (k) => (proto as Record<symbol, unknown>)[k] === writer,
+    );
+    if (key !== undefined) return key;
+    proto = Object.getPrototypeOf(proto) as object | null;
+  }
+  throw new Error('no direct writer');
+}
+
 describe('standard log format', () => {
   it('prints time, level, component and key=value fields on one line', () => {
     const line = formatStandardLine(
@@ -208,6 +222,39 @@ describe('standard log format', () => {
       '2026-11-28T08:00:00.000Z [ERROR] reload failed: err="no such file" path="a b"\n',
     );
   });
+
+  it.each(['debug', 'info', 'warn'] as const)(
+    'writes decision lines directly exactly as pino would reformat them (level %s)',
+    (level) => {
+      const decision = (warnings: string[], deny: boolean): Parameters<typeof logDecision>[1] => ({
+        summary: { uid: 'u-1', namespace: 'ns', name: 'web-', ownerKind: '', operation: 'CREATE' },
+        outcome: deny
+          ? {
+              decision: 'deny',
+              reason: 'invalid_annotations',
+              warnings,
+              problems: [{ severity: 'error', key: 'k', value: 'a "b" = c', message: 'bad' }],
+            }
+          : { decision: 'skip', reason: 'not_annotated', warnings },
+        object: { metadata: { annotations: { b: '1', a: '2' } } },
+      });
+      const lines = (viaPino: boolean): string[] => {
+        const sink = collectingSink();
+        const root = createLogger({ level, format: 'standard', sink });
+        const child = root.child({ component: 'admission' });
+        // The same logger without the direct writer: pino's JSON, reformatted.
+        const logger = viaPino
+          ? Object.create(child, { [directKey(child)]: { value: undefined } })
+          : child;
+        logDecision(logger, decision([], false), 0.25);
+        logDecision(logger, decision(['w1', 'w2'], true), 12);
+        return sink.lines.map((l) => l.replace(/^\S+Z /, 'TIME '));
+      };
+      const direct = lines(false);
+      expect(direct).toHaveLength(level === 'warn' ? 1 : 2);
+      expect(direct).toEqual(lines(true));
+    },
+  );
 
   it('createLogger standard writes one line per event', () => {
     const sink = collectingSink();
