@@ -226,7 +226,8 @@ describe('standard log format', () => {
   it.each(['debug', 'info', 'warn'] as const)(
     'writes decision lines directly exactly as pino would reformat them (level %s)',
     (level) => {
-      const decision = (warnings: string[], deny: boolean): Parameters<typeof logDecision>[1] => ({
+      type Decision = Parameters<typeof logDecision>[1];
+      const decision = (warnings: Decision['outcome']['warnings'], deny: boolean): Decision => ({
         summary: { uid: 'u-1', namespace: 'ns', name: 'web-', ownerKind: '', operation: 'CREATE' },
         outcome: deny
           ? {
@@ -247,7 +248,8 @@ describe('standard log format', () => {
           ? Object.create(child, { [directKey(child)]: { value: undefined } })
           : child;
         logDecision(logger, decision([], false), 0.25);
-        logDecision(logger, decision(['w1', 'w2'], true), 12);
+        const w = { severity: 'warning' as const, key: 'vault.hashicorp.com/x', message: 'm' };
+        logDecision(logger, decision([w, w], true), 12);
         return sink.lines.map((l) => l.replace(/^\S+Z /, 'TIME '));
       };
       const direct = lines(false);
