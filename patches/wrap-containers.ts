@@ -129,6 +129,20 @@ function wrapOne(
   return argv && { name, index, argv };
 }
 
+/** Nothing to wrap: an empty agent-env-containers, or (without it) a pod with no containers. */
+function noContainerNamed(r: AnnotationReader): void {
+  if (r.has(ANNOTATION_AGENT_ENV_CONTAINERS)) {
+    r.problem(
+      ANNOTATION_AGENT_ENV_CONTAINERS,
+      '',
+      'expected a comma-separated list of container names',
+    );
+  } else {
+    // Blame what is actually on the pod: there is no first container to default to.
+    r.problem('spec.containers', undefined, 'the pod has no containers to wrap for env secrets');
+  }
+}
+
 /** The wrapped containers, in the order agent-env-containers names them (default: the first). */
 export function planWrappedContainers(
   r: AnnotationReader,
@@ -137,12 +151,7 @@ export function planWrappedContainers(
 ): WrappedContainer[] {
   const first = pod.spec?.containers[0]?.name ?? '';
   const wanted = [...new Set(r.list(ANNOTATION_AGENT_ENV_CONTAINERS, first))];
-  if (wanted.length === 0)
-    r.problem(
-      ANNOTATION_AGENT_ENV_CONTAINERS,
-      '',
-      'expected a comma-separated list of container names',
-    );
+  if (wanted.length === 0) noContainerNamed(r);
   const command = readEnvCommand(r);
   const out: WrappedContainer[] = [];
   for (const name of wanted) {
