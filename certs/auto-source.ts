@@ -243,7 +243,7 @@ export class AutoCertificateSource implements CertificateSource {
     try {
       delay = this.isLeader ? await this.leaderRound() : await this.followerRound();
       this.backoff.reset();
-      this.outage.succeeded();
+      this.outage.succeeded('certificate round');
     } catch (err) {
       delay = this.backoff.next();
       // Logged once per outage by the shared OutageLog, not per retry (and not as an error

@@ -47,6 +47,8 @@ export class FileCertificateSource implements CertificateSource {
     this.#onCertificate = onCertificate;
     this.#onError = onError;
     this.#current = await loadCertificateFiles(this.#opts);
+    // Stopped while the files were read (a signal during start-up): start no poll nobody clears.
+    if (this.#stopped) return;
     onCertificate(this.#current);
     this.#watchDirectories();
     const pollMs = this.#opts.pollMs ?? DEFAULT_POLL_MS;

@@ -75,7 +75,7 @@ export class LeaderElector {
     try {
       const held = await this.opts.lock.tryAcquireOrRenew();
       if (!this.running) return;
-      this.outage.succeeded();
+      this.outage.succeeded('leader election');
       if (held) this.lastRenew = sentAt;
       this.set(held);
     } catch (err) {

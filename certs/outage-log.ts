@@ -2,7 +2,9 @@
 // election and the webhook watch all retry on their own schedules; during an outage of minutes
 // their retries would bury every other line. They share one OutageLog per process: the first
 // failure is logged with its reason (never a stack trace), a reminder at most every
-// `repeatMs` while it lasts, and one line when a call succeeds again. Each retry is logged at debug.
+// `repeatMs` while it lasts, and one line once every loop that failed has succeeded again (one
+// loop's success does not end another's failures: a missing permission fails only one of them).
+// Each retry is logged at debug.
 import type { CertLogger } from './cert-logger.js';
 import { describeApiError } from './kube-client.js';
 
@@ -16,6 +18,8 @@ export interface OutageLogOptions {
 
 export class OutageLog {
   private failures = 0;
+  /** The loops whose last call failed. */
+  private readonly failingLoops = new Set<string>();
   private since = 0;
   private lastLogged = 0;
   private readonly repeatMs: number;
@@ -35,6 +39,7 @@ export class OutageLog {
     const reason = describeApiError(err);
     const now = this.mono();
     this.failures += 1;
+    this.failingLoops.add(what);
     this.opts.logger.debug?.({ what, reason, retryInMs }, 'Kubernetes API call failed; retrying');
     if (this.failures === 1) {
       this.since = now;
@@ -52,13 +57,24 @@ export class OutageLog {
     }
   }
 
-  /** Any call succeeded: the API is back. */
-  succeeded(): void {
-    if (this.failures === 0) return;
+  /** A call by `what` succeeded; the outage ends when no loop is failing any more. */
+  succeeded(what: string): void {
+    this.failingLoops.delete(what);
+    if (this.failures === 0 || this.failingLoops.size > 0) return;
     this.opts.logger.info(
       { failures: this.failures, downMs: Math.round(this.mono() - this.since) },
       'Kubernetes API reachable again',
     );
     this.failures = 0;
+  }
+
+  /**
+   * `what` stopped calling (a watch only the leader runs): its failures no longer hold the outage
+   * open. When nothing else is failing, the outage is closed quietly, since nothing showed the API
+   * is back.
+   */
+  withdraw(what: string): void {
+    this.failingLoops.delete(what);
+    if (this.failingLoops.size === 0) this.failures = 0;
   }
 }

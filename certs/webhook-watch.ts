@@ -50,6 +50,7 @@ export class WebhookWatch {
 
   stop(): void {
     this.running = false;
+    this.outage.withdraw('webhook watch');
     this.generation += 1;
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -66,7 +67,7 @@ export class WebhookWatch {
         (type) => {
           if (gen !== this.generation) return;
           this.backoff.reset();
-          this.outage.succeeded();
+          this.outage.succeeded('webhook watch');
           this.opts.onEvent(type);
         },
         (err: unknown) => this.onDone(gen, err),

@@ -150,7 +150,11 @@ describe('AutoCertificateSource (single instance)', () => {
         msg: expect.stringMatching(/^Kubernetes API unavailable/) as string,
       }),
     ]);
-    expect(s.logs.filter((l) => l.msg === 'Kubernetes API reachable again')).toHaveLength(1);
+    // Recovery is logged once every loop that failed works again, the watch included.
+    const recovered = (): number =>
+      s.logs.filter((l) => l.msg === 'Kubernetes API reachable again').length;
+    await waitFor(() => recovered() > 0, 5000, 'the recovery line');
+    expect(recovered()).toBe(1);
     expect(s.errors).toHaveLength(0);
   });
 
