@@ -12,6 +12,7 @@ import { isRecord } from '../../patches/is-record.js';
 import { makeReview } from '../helpers/pods.js';
 import { ROOT } from './built-cli.js';
 import { runCli } from './in-process.js';
+import { corpusDir } from '../helpers/corpus.js';
 
 type Obj = Record<string, unknown>;
 
@@ -29,7 +30,7 @@ interface Response {
 }
 
 const FIXTURES = join(ROOT, 'test/fixtures');
-const CORPUS = join(ROOT, '../shared/corpus/real-world');
+const CORPUS = corpusDir();
 
 function manifestFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];

@@ -12,21 +12,14 @@ import { parseManifests } from '../../cli/manifests.js';
 import { podFromTemplate, templateOf } from '../../cli/workloads.js';
 import { isRecord } from '../../patches/is-record.js';
 import type { Pod } from '../../patches/k8s-types.js';
-import { ROOT } from '../cli/built-cli.js';
+import { corpusDir } from '../helpers/corpus.js';
 import { runCli } from '../cli/in-process.js';
 import { hasKubectl, splitJsonStream } from '../helpers/kubectl.js';
 import { podProblems } from '../helpers/validate-pod.js';
 
 type Obj = Record<string, unknown>;
 
-// Beside the checkout (the workplace layout), or where CORPUS_DIR says: a clean clone made
-// elsewhere on the same machine (as CI makes one) still finds the shared corpus.
-const CORPUS_CANDIDATES = [
-  process.env.CORPUS_DIR ?? '',
-  join(ROOT, '../shared/corpus/real-world'),
-  '/work/shared/corpus/real-world',
-].filter((d) => d !== '');
-const CORPUS = CORPUS_CANDIDATES.find((d) => existsSync(d)) ?? CORPUS_CANDIDATES[0]!;
+const CORPUS = corpusDir();
 const PRESENT = existsSync(CORPUS);
 const SNAPSHOT = join(import.meta.dirname, 'real-world-lint.txt');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
