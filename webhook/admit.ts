@@ -11,9 +11,13 @@ import { internalErrorReview } from '../admission/response.js';
 import { answerReview } from '../admission/review.js';
 import { summarize } from '../admission/summary.js';
 import type { InjectorConfig } from '../patches/injector-config.js';
-import type { InjectionOutcome } from '../patches/outcome.js';
 import { toError } from '../patches/to-error.js';
-import { logDecision, type LoggedDecision } from './decision-log.js';
+import {
+  logDecision,
+  verdictOf,
+  type LoggedDecision,
+  type OutcomeVerdict,
+} from './decision-log.js';
 import { errorBody, type ErrorBody } from './errors.js';
 import type { Logger } from './logger.js';
 import type { InjectorMetrics } from './metrics.js';
@@ -36,7 +40,7 @@ export type AdmitResult =
   | { readonly statusCode: 200; readonly body: AdmissionReviewResponse | string | Buffer }
   | { readonly statusCode: 400 | 500; readonly body: ErrorBody };
 
-function recordOutcome(metrics: InjectorMetrics, namespace: string, o: InjectionOutcome): void {
+function recordOutcome(metrics: InjectorMetrics, namespace: string, o: OutcomeVerdict): void {
   if (o.decision === 'deny') metrics.failedInjections.inc({ namespace });
   else if (o.decision === 'skip') metrics.skippedRequests.inc({ reason: o.reason });
   else if (o.injectionType !== undefined) {
@@ -103,7 +107,7 @@ function answer(
   if (key === undefined) return { statusCode: 200, body: result.response };
   // Serialised once, here: the same text is sent and (on a second miss) split for the cache.
   const payload = JSON.stringify(result.response);
-  deps.cache?.remember(key, payload, request.uid, result.outcome);
+  deps.cache?.remember(key, payload, request.uid, verdictOf(result.outcome));
   return { statusCode: 200, body: payload };
 }
 

@@ -2,7 +2,7 @@
 // or keys, so only keys are logged, and problem values only for non-sensitive annotations.
 import { isSensitiveAnnotation } from '../patches/annotations.js';
 import type { RequestSummary } from '../admission/summary.js';
-import type { Finding, InjectionOutcome } from '../patches/outcome.js';
+import type { Finding, InjectOutcome, InjectionOutcome } from '../patches/outcome.js';
 import { directLineWriter, type Logger } from './logger.js';
 import { withoutJsonExcerpt } from './redact.js';
 
@@ -21,7 +21,21 @@ function annotationKeys(object: unknown): string[] {
   return typeof ann === 'object' && ann !== null ? Object.keys(ann).sort() : [];
 }
 
-function reasonOf(outcome: InjectionOutcome): string {
+/**
+ * What the log line and the metrics read of an outcome: the verdict, not the pod. The answer
+ * cache keeps only this, so a stored answer does not also hold the desired pod, patch and spec.
+ */
+export type OutcomeVerdict =
+  | Exclude<InjectionOutcome, InjectOutcome>
+  | Pick<InjectOutcome, 'decision' | 'injectionType' | 'warnings'>;
+
+export function verdictOf(outcome: InjectionOutcome): OutcomeVerdict {
+  if (outcome.decision !== 'inject') return outcome;
+  const { decision, injectionType, warnings } = outcome;
+  return { decision, injectionType, warnings };
+}
+
+function reasonOf(outcome: OutcomeVerdict): string {
   if (outcome.decision === 'inject') return outcome.injectionType ?? 'no_agent_container';
   return outcome.reason;
 }
@@ -29,7 +43,7 @@ function reasonOf(outcome: InjectionOutcome): string {
 /** One decision: who it was about, what the engine decided, and the object (for its keys). */
 export interface LoggedDecision {
   readonly summary: RequestSummary;
-  readonly outcome: InjectionOutcome;
+  readonly outcome: OutcomeVerdict;
   readonly object: unknown;
 }
 

@@ -4,13 +4,13 @@
 // is put into the stored, already serialised answer. A review seen once is only remembered by its
 // key: its answer is kept the second time, so a rollout of all-different pods (the cold path)
 // stores nothing but small digests. Bounded.
-import type { InjectionOutcome } from '../patches/outcome.js';
+import type { OutcomeVerdict } from './decision-log.js';
 
 export interface CachedReview {
   /** Serialised response up to the uid value, and after it, as UTF-8 (sent without re-encoding). */
   readonly before: Buffer;
   readonly after: Buffer;
-  readonly outcome: InjectionOutcome;
+  readonly outcome: OutcomeVerdict;
 }
 
 /** Insertion-ordered bounded map: the oldest entry goes first. */
@@ -33,7 +33,7 @@ export class ReviewCache {
   ) {}
 
   /** The stored answer with this request's uid, serialised; undefined when unknown. */
-  get(key: string, uid: string): { payload: Buffer; outcome: InjectionOutcome } | undefined {
+  get(key: string, uid: string): { payload: Buffer; outcome: OutcomeVerdict } | undefined {
     const hit = this.#entries.get(key);
     if (hit === undefined) return undefined;
     const id = Buffer.from(JSON.stringify(uid));
@@ -44,7 +44,7 @@ export class ReviewCache {
    * After a miss: `payload` is the engine's answer serialised, for request `uid`. Kept when this
    * key missed before; otherwise only the key is remembered.
    */
-  remember(key: string, payload: string, uid: string, outcome: InjectionOutcome): void {
+  remember(key: string, payload: string, uid: string, outcome: OutcomeVerdict): void {
     if (!this.#seen.delete(key)) {
       bounded(this.#seen, this.maxSeen);
       this.#seen.set(key, true);
