@@ -2,11 +2,13 @@
 // clock give the same report, which is what the tests rely on.
 import type { InjectorConfig } from '../../patches/injector-config.js';
 import { checkCaBundle } from './ca-bundle-check.js';
+import { checkCaBundleFlapping } from './cabundle-flapping.js';
 import { checkInjectorEndpoints } from './endpoint-check.js';
 import { sortFindings, type Finding } from './findings.js';
 import type { CauseContext, WebhookView } from './injection-cause.js';
-import { labelsOf, nameOf, type Obj } from './k8s-objects.js';
-import { buildOwnerIndex } from './owners.js';
+import { labelsOf, nameOf, namespaceOf, type Obj } from './k8s-objects.js';
+import { checkOldLeader } from './old-leader-check.js';
+import { buildOwnerIndex, topOwner, type OwnerIndex } from './owners.js';
 import { checkEnvWrapped } from './env-checks.js';
 import { checkJobSidecar, checkNotInjected } from './pod-checks.js';
 import { skippedCheck } from './skipped.js';
@@ -35,6 +37,7 @@ const WEBHOOK_CHECKS = [
   'webhook-missing',
   'cabundle-empty',
   'cabundle-mismatch',
+  'cabundle-flapping',
   'failure-policy-ignore',
   'no-ready-injector',
   'the cause of not-injected',
@@ -56,6 +59,32 @@ function webhookFindings(snap: ClusterSnapshot, now: Date): Finding[] {
     now,
   };
   return [...found, ...checkCaBundle(input)];
+}
+
+function flappingFindings(snap: ClusterSnapshot, now: Date): Finding[] {
+  const read = snap.webhookConfig;
+  if (read.status !== 'ok' || read.value === undefined) return [];
+  const configName = snap.webhookConfigName;
+  return checkCaBundleFlapping({
+    configName,
+    config: read.value,
+    rereads: snap.webhookRereads,
+    now,
+  });
+}
+
+/** The injector namespace's pods come from the snapshot's list, when it covered that namespace. */
+function migrationFindings(snap: ClusterSnapshot, owners: OwnerIndex): Finding[] {
+  const { migration } = snap;
+  const pods = (valueOf(snap.pods) ?? []).filter((p) => namespaceOf(p) === migration.namespace);
+  return checkOldLeader({ migration, pods, ownerOf: (p) => topOwner(p, owners) });
+}
+
+function ownerIndex(snap: ClusterSnapshot): OwnerIndex {
+  return buildOwnerIndex(
+    valueOf(snap.workloads.ReplicaSet) ?? [],
+    valueOf(snap.workloads.Job) ?? [],
+  );
 }
 
 function serviceFindings(read: ServiceRead): Finding[] {
@@ -90,10 +119,7 @@ function podFindings(snap: ClusterSnapshot): Finding[] {
     return [skippedCheck(snap.pods, ['not-injected', 'job-sidecar-stuck', 'env-config-missing'])];
   }
   const ctx = causeContext(snap);
-  const owners = buildOwnerIndex(
-    valueOf(snap.workloads.ReplicaSet) ?? [],
-    valueOf(snap.workloads.Job) ?? [],
-  );
+  const owners = ownerIndex(snap);
   const skipped =
     snap.namespaces.status === 'ok'
       ? []
@@ -136,7 +162,9 @@ function summarise(snap: ClusterSnapshot, findings: readonly Finding[]): DoctorS
 export function diagnose(snap: ClusterSnapshot, config: InjectorConfig, now: Date): DoctorReport {
   const findings = sortFindings([
     ...webhookFindings(snap, now),
+    ...flappingFindings(snap, now),
     ...snap.services.flatMap(serviceFindings),
+    ...migrationFindings(snap, ownerIndex(snap)),
     ...podFindings(snap),
     ...workloadSkips(snap),
     ...topLevelWorkloads(snap).flatMap((w) => checkWorkload(w, config)),

@@ -8,6 +8,8 @@ export type FindingCode =
   | 'webhook-missing'
   | 'cabundle-empty'
   | 'cabundle-mismatch'
+  | 'cabundle-flapping'
+  | 'vault-k8s-leader-present'
   | 'failure-policy-ignore'
   | 'no-ready-injector'
   | 'job-sidecar-stuck'
@@ -38,6 +40,12 @@ const SEVERITY: Readonly<Record<Exclude<FindingCode, 'check-skipped'>, Severity>
   'webhook-missing': 'error',
   'cabundle-empty': 'error',
   'cabundle-mismatch': 'error',
+  // Two writers taking turns: the API server trusts one CA, then the other, and calls to the
+  // replicas serving the other side's certificate fail (silently under failurePolicy Ignore).
+  'cabundle-flapping': 'error',
+  // Not an error by itself: while the old leader is the only one writing the Secret and caBundle,
+  // our replicas follow it and admission works. When it does fight, cabundle-flapping says so.
+  'vault-k8s-leader-present': 'warning',
   'failure-policy-ignore': 'warning',
   'no-ready-injector': 'error',
   'job-sidecar-stuck': 'error',
@@ -52,7 +60,9 @@ export const CODE_ORDER: readonly FindingCode[] = [
   'webhook-missing',
   'cabundle-empty',
   'cabundle-mismatch',
+  'cabundle-flapping',
   'no-ready-injector',
+  'vault-k8s-leader-present',
   'failure-policy-ignore',
   'not-injected',
   'job-sidecar-stuck',

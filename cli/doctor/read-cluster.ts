@@ -5,12 +5,14 @@ import type { ServiceRef } from './webhooks.js';
 import { injectorServices } from './webhooks.js';
 import { objectName } from './findings.js';
 import type { Obj } from './k8s-objects.js';
+import { ClusterUnreachableError, classifyFailure, type DoctorApis } from './kube-access.js';
+import { getOptional, toPlain } from './get-optional.js';
 import {
-  ClusterUnreachableError,
-  classifyFailure,
-  isNotFoundError,
-  type DoctorApis,
-} from './kube-access.js';
+  DEFAULT_PROBE,
+  probeWebhookConfig,
+  readMigration,
+  type ProbeSettings,
+} from './read-migration.js';
 import {
   endpointSliceCollection,
   namespaceCollection,
@@ -35,27 +37,6 @@ export interface DoctorTarget {
 }
 
 const PAGE_SIZE = 500;
-
-/**
- * client-node hands back model objects (Date timestamps, class instances); the checks and the
- * engine take the API's JSON, as the webhook receives it.
- */
-function toPlain(value: unknown): Obj {
-  return JSON.parse(JSON.stringify(value)) as Obj;
-}
-
-async function getOptional(
-  what: string,
-  object: string,
-  call: () => Promise<unknown>,
-): Promise<Read<Obj | undefined>> {
-  try {
-    return { status: 'ok', value: toPlain(await call()) };
-  } catch (err) {
-    if (isNotFoundError(err)) return { status: 'ok', value: undefined };
-    return classifyFailure(err, what, object);
-  }
-}
 
 function scopeText(namespace: string | undefined): string {
   return namespace === undefined ? 'in all namespaces' : `in namespace ${namespace}`;
@@ -118,6 +99,7 @@ async function readWorkloads(
 export async function readCluster(
   apis: DoctorApis,
   target: DoctorTarget,
+  probe: ProbeSettings = DEFAULT_PROBE,
 ): Promise<ClusterSnapshot> {
   const name = target.webhookConfigName;
   // Read first and alone: an unreachable cluster then fails once, before anything else is tried.
@@ -146,6 +128,11 @@ export async function readCluster(
     readWorkloads(apis, target.namespace),
     Promise.all(refs.map((r) => readService(apis, r))),
   ]);
+  const config = webhookConfig.status === 'ok' ? webhookConfig.value : undefined;
+  const [webhookRereads, migration] = await Promise.all([
+    config === undefined ? [] : probeWebhookConfig(apis, name, config, probe),
+    readMigration(apis, target.injectorNamespace),
+  ]);
   return {
     namespace: target.namespace,
     webhookConfigName: name,
@@ -156,5 +143,7 @@ export async function readCluster(
     pods,
     workloads,
     services,
+    webhookRereads,
+    migration,
   };
 }

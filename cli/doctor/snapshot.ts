@@ -38,6 +38,32 @@ export interface ServiceRead {
   readonly endpoints?: Read<Obj | undefined>;
 }
 
+/** A later read of the webhook configuration, with doctor's clock when it was made. */
+export interface TimedConfig {
+  /** ISO 8601. */
+  readonly at: string;
+  readonly config: Obj;
+}
+
+/** A leader lock ConfigMap and the Pod it names, as read. */
+export interface LockRead {
+  readonly name: string;
+  /** undefined value: the ConfigMap does not exist. */
+  readonly configMap: Read<Obj | undefined>;
+  /** The Pod the lock names; read only when the ConfigMap exists and names one. */
+  readonly pod?: Read<Obj | undefined>;
+}
+
+/** What tells whether the injector replaced vault-k8s's: both injectors' leader locks. */
+export interface MigrationRead {
+  /** The injector's namespace, where the leader locks live. */
+  readonly namespace: string;
+  /** vault-k8s's and openbao-k8s's "leader for life" ConfigMaps, each with its owner Pod. */
+  readonly oldLeaders: readonly LockRead[];
+  /** Our own lock with its holder's Pod; read only when an old leader is alive. */
+  readonly ownLock?: LockRead;
+}
+
 export interface ClusterSnapshot {
   /** The namespace checked, or undefined for all namespaces. */
   readonly namespace: string | undefined;
@@ -52,6 +78,12 @@ export interface ClusterSnapshot {
   readonly workloads: Readonly<Record<WorkloadKind, Read<readonly Obj[]>>>;
   /** One per distinct Service named by a /mutate webhook. */
   readonly services: readonly ServiceRead[];
+  /**
+   * Further reads of the webhook configuration a moment apart, made only when the first showed a
+   * caBundle written in the last minute; empty otherwise.
+   */
+  readonly webhookRereads: readonly TimedConfig[];
+  readonly migration: MigrationRead;
 }
 
 export function valueOf<T>(read: Read<T>): T | undefined {
