@@ -77,7 +77,10 @@ function flappingFindings(snap: ClusterSnapshot, now: Date): Finding[] {
 function migrationFindings(snap: ClusterSnapshot, owners: OwnerIndex): Finding[] {
   const { migration } = snap;
   const pods = (valueOf(snap.pods) ?? []).filter((p) => namespaceOf(p) === migration.namespace);
-  return checkOldLeader({ migration, pods, ownerOf: (p) => topOwner(p, owners) });
+  const covered = snap.namespace === undefined || snap.namespace === migration.namespace;
+  const podsFailure = covered && snap.pods.status !== 'ok' ? snap.pods : undefined;
+  const ownerOf = (p: Obj): string | undefined => topOwner(p, owners);
+  return checkOldLeader({ migration, pods, ownerOf, ...(podsFailure ? { podsFailure } : {}) });
 }
 
 function ownerIndex(snap: ClusterSnapshot): OwnerIndex {

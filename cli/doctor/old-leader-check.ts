@@ -66,6 +66,8 @@ export interface OldLeaderInput {
   readonly migration: MigrationRead;
   /** Pods of the injector namespace the snapshot holds (none when it did not list there). */
   readonly pods: readonly Obj[];
+  /** Why those pods are missing, when the snapshot's list would have covered that namespace. */
+  readonly podsFailure?: ReadFailure;
   /** The old Pod's top controller, e.g. "Deployment/vault/vault-agent-injector". */
   readonly ownerOf: (pod: Obj) => string | undefined;
 }
@@ -124,7 +126,7 @@ function judge(input: OldLeaderInput, read: LockRead): Finding | ReadFailure | u
   const ours = ourPods(input, old);
   if (ours.length > 0) return report(input, read.name, old, ours);
   const own = input.migration.ownLock;
-  return own === undefined ? undefined : failureOf(own);
+  return (own === undefined ? undefined : failureOf(own)) ?? input.podsFailure;
 }
 
 export function checkOldLeader(input: OldLeaderInput): Finding[] {

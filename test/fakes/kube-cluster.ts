@@ -5,6 +5,8 @@
 // those endpoints: lists ignore label and field selectors and never page, and these kinds cannot
 // be written through the API (a test seeds them with add()). Any resource, these or the base
 // fake's, can be made to answer 403 (forbid) or 404 as if the API did not serve it (unserve).
+// With `rbac` other than 'all', these kinds follow vault-helm's grants as the base fake's do: the
+// injector's Role allows get, patch and delete of pods in its namespace, and nothing else here.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FakeKubeApi } from './kube-api.js';
 
@@ -65,6 +67,9 @@ function send(res: ServerResponse, code: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** vault-helm's (and openbao-helm's) leader Role on pods; no grant covers this fake's other kinds. */
+const VAULT_HELM_POD_VERBS: readonly string[] = ['get', 'patch', 'delete'];
+
 function failure(code: number, reason: string, message: string): Obj {
   return { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, message, code };
 }
@@ -76,7 +81,7 @@ export class FakeKubeCluster extends FakeKubeApi {
   private serial = 1000;
 
   /** Stores an object of a doctor-read kind; its namespace comes from metadata.namespace. */
-  add(resource: ClusterResource, obj: Obj): void {
+  add(resource: ClusterResource, obj: Obj): Obj {
     this.serial += 1;
     const meta = obj.metadata ?? {};
     const namespace = resource === 'namespaces' ? '' : String(meta.namespace ?? 'default');
@@ -89,6 +94,7 @@ export class FakeKubeCluster extends FakeKubeApi {
       creationTimestamp: '2026-01-01T00:00:00Z',
     };
     this.cluster.set(`${resource}/${namespace}/${String(meta.name)}`, stored);
+    return structuredClone(stored);
   }
 
   /** Every request for this resource (e.g. "pods", "secrets") gets 403 from now on. */
@@ -144,9 +150,27 @@ export class FakeKubeCluster extends FakeKubeApi {
     return true;
   }
 
+  /** The 403 message when `rbac` models vault-helm's grants and they do not cover the request. */
+  private clusterRbacDenial(method: string, route: ClusterRoute): string | undefined {
+    if (this.rbac === 'all') return undefined;
+    const verb = method === 'GET' ? (route.name === undefined ? 'list' : 'get') : method;
+    const inScope = route.namespace === this.rbacNamespace;
+    const podGrant = this.rbac === 'vault-helm' && route.resource === 'pods' && inScope;
+    if (podGrant && VAULT_HELM_POD_VERBS.includes(verb)) return undefined;
+    const user = `User "system:serviceaccount:${this.rbacNamespace}:injector"`;
+    const where =
+      route.namespace === undefined
+        ? ' at the cluster scope'
+        : ` in the namespace "${route.namespace}"`;
+    return `${route.resource} is forbidden: ${user} cannot ${verb.toLowerCase()} resource "${route.resource}"${where}`;
+  }
+
   private answerCluster(method: string, route: ClusterRoute, res: ServerResponse): void {
     const { resource } = route;
-    if (this.forbidden.has(resource)) {
+    const denial = this.clusterRbacDenial(method, route);
+    if (denial !== undefined) {
+      send(res, 403, failure(403, 'Forbidden', denial));
+    } else if (this.forbidden.has(resource)) {
       const msg = `${resource} is forbidden: User "system:serviceaccount:test:doctor" cannot ${method === 'GET' ? 'list' : method.toLowerCase()} resource "${resource}"`;
       send(res, 403, failure(403, 'Forbidden', msg));
     } else if (this.unserved.has(resource)) {
