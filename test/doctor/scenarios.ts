@@ -1,6 +1,6 @@
 // Two clusters an operator could meet, seeded into the HTTPS fake: a healthy one (the shipped
 // manifests, working TLS, a ready injector, injected workloads) and a broken one in which every
-// doctor finding code has a cause.
+// doctor finding code has a cause, but the two of a migration from vault-k8s (migration-scenarios.ts).
 import { generateCA, generateServingCert, type PemPair } from '../../certs/generate.js';
 import { FakeKubeCluster } from '../fakes/kube-cluster.js';
 
