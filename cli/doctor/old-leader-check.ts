@@ -47,7 +47,7 @@ export function lockOwner(cm: Obj): { readonly name: string; readonly uid: strin
 /**
  * The leader Pod, when it is still leading: it exists as the same Pod (a Pod recreated under the
  * name is another Pod, and garbage collection is about to take the lock), is not being deleted and
- * has not ended. The same rule our replicas follow before they elect their own leader.
+ * has not ended.
  */
 function livingOwner(cm: Obj, pod: Obj | undefined): Obj | undefined {
   const owner = lockOwner(cm);
