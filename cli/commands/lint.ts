@@ -2,8 +2,12 @@
 // webhook would send as admission warnings, vault annotations on the wrong object, and everything
 // that would get the pod denied, so CI can catch them before anything reaches a cluster.
 import { Option, type Command } from 'commander';
-import { findingSubject, findingText, type SettingNamer } from '../../admission/format-finding.js';
-import { shortKey } from '../../patches/lint.js';
+import {
+  findingSubject,
+  findingText,
+  shownSuggestion,
+  type SettingNamer,
+} from '../../admission/format-finding.js';
 import type { Finding } from '../../patches/finding.js';
 import type { InjectorConfig } from '../../patches/injector-config.js';
 import { inject } from '../../patches/inject.js';
@@ -90,7 +94,10 @@ export function lintObject(object: unknown, ctx: LintContext): ReportedFinding[]
 }
 
 function formatLine(f: ReportedFinding): string {
-  const hint = f.suggestion === undefined ? '' : ` (did you mean ${shortKey(f.suggestion)}?)`;
+  const hint =
+    f.suggestion === undefined
+      ? ''
+      : ` (did you mean ${shownSuggestion(f.annotation, f.suggestion)}?)`;
   const at = f.annotation === '' ? '' : `${f.annotation}: `;
   return `${f.file}: ${f.object}: ${at}${f.severity}: ${f.message}${hint}\n`;
 }
