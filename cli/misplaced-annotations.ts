@@ -12,13 +12,21 @@ function stringAt(obj: Obj, key: string): string {
   return typeof v === 'string' ? v : '';
 }
 
-/** A pod's or template's annotations, only the string values (others are the engine's to report). */
+/**
+ * A pod's or template's annotations as lint reads them: the strings, and an unquoted YAML `true`
+ * or `1` as the text it was meant to be, since the engine reports its type once ("quote it"); a
+ * dropped `agent-inject: true` would also read as "agent-inject missing". Other values are the
+ * engine's to report.
+ */
 export function stringAnnotations(podLike: Obj | undefined): Record<string, string> {
   const meta = podLike?.metadata;
   const raw = isRecord(meta) && isRecord(meta.annotations) ? meta.annotations : {};
-  return Object.fromEntries(
-    Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'),
-  );
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number')
+      out[k] = String(v);
+  }
+  return out;
 }
 
 const isInjectorKey = (k: string): boolean =>
