@@ -44,14 +44,23 @@ export function lintWorkloadMetadata(
   const kind = stringAt(obj, 'kind');
   if (kind === 'Pod' || !isRecord(obj.metadata.annotations)) return [];
   const name = stringAt(obj.metadata, 'name') || '(unnamed)';
+  const message = hasPodTemplate(obj)
+    ? `ignored on ${kind || 'object'}/${name}'s own metadata: move it to the pod template's annotations`
+    : `does nothing on ${kind || 'object'}/${name}: it has no pod template, and the injector reads only pods' annotations`;
   return Object.keys(obj.metadata.annotations)
     .filter((k) => isInjectorKey(k) && templateAnnotations[k] === undefined)
     .sort()
-    .map((key) => ({
-      severity: 'warning',
-      key,
-      message: `ignored on ${kind || 'object'}/${name}'s own metadata: move it to the pod template's annotations`,
-    }));
+    .map((key) => ({ severity: 'warning', key, message }));
+}
+
+/**
+ * Whether the object makes pods from a template of its own (a Deployment, a CronJob's job, or a
+ * custom workload such as an Argo Rollout): only then is there a better place for the annotation.
+ * A ConfigMap or Service that kustomize's commonAnnotations gave it has none.
+ */
+function hasPodTemplate(obj: Obj): boolean {
+  const spec = obj.spec;
+  return isRecord(spec) && (isRecord(spec.template) || isRecord(spec.jobTemplate));
 }
 
 /**
@@ -69,6 +78,11 @@ export function misplacedAnnotations(
   if (object.kind !== 'CronJob' || !isRecord(spec) || !isRecord(spec.jobTemplate)) return found;
   const jobMeta = spec.jobTemplate.metadata;
   if (!isRecord(jobMeta)) return found;
-  const jobTemplate = { kind: 'CronJob', metadata: { ...jobMeta, name: `${name} jobTemplate` } };
+  const jobTemplate = {
+    kind: 'CronJob',
+    metadata: { ...jobMeta, name: `${name} jobTemplate` },
+    // Its pods come from the job's pod template: that is where the annotation belongs.
+    spec: { template: {} },
+  };
   return [...found, ...lintWorkloadMetadata(jobTemplate, templateAnnotations)];
 }
