@@ -28,7 +28,7 @@ export interface ReportedFinding {
   readonly namespace: string;
   /** Annotation key, or a pod field or setting flag the engine names. */
   readonly annotation: string;
-  readonly severity: 'warning' | 'error';
+  readonly severity: Finding['severity'];
   readonly message: string;
   readonly suggestion?: string;
 }
@@ -144,9 +144,11 @@ export function registerLintCommand(
     if (opts.output === 'json') io.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
     else for (const f of findings) io.stdout.write(formatLine(f));
     const errors = findings.filter((f) => f.severity === 'error').length;
-    const warnings = findings.length - errors;
+    const warnings = findings.filter((f) => f.severity === 'warning').length;
+    const notes = findings.length - errors - warnings;
     if (findings.length > 0 && opts.output !== 'json') {
-      io.stderr.write(`${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
+      const info = notes === 0 ? '' : `, ${notes} info`;
+      io.stderr.write(`${plural(errors, 'error')}, ${plural(warnings, 'warning')}${info}\n`);
     }
     if (errors > 0 || (opts.strict === true && warnings > 0)) setExit(1);
   });

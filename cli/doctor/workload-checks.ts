@@ -41,7 +41,10 @@ function lintFinding(
   engineWarnings: readonly EngineFinding[],
   config: InjectorConfig,
 ): Finding[] {
-  const found = [...lintPodAnnotations(annotationsOf(template), config), ...engineWarnings];
+  const found = [...lintPodAnnotations(annotationsOf(template), config), ...engineWarnings].filter(
+    // Caveats the user acknowledged by an annotation are no problem of the workload.
+    (f) => f.severity !== 'info',
+  );
   const lines = new Set(found.map((f) => formatWarning(f, settingName)));
   if (lines.size === 0) return [];
   return [

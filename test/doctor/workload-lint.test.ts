@@ -1,5 +1,6 @@
 // doctor lints workloads through the same flavour-aware entry point as the webhook and `lint`: a
-// healthy OpenBao Deployment gets no finding, and a typo in one is named in openbao.org/ spelling.
+// healthy OpenBao Deployment gets no finding, a typo in one is named in openbao.org/ spelling, and
+// caveats the user acknowledged by an annotation (info) are no finding either.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeKubeCluster } from '../fakes/kube-cluster.js';
 import { seedHealthy, startCluster } from './scenarios.js';
@@ -15,6 +16,7 @@ afterEach(async () => {
 });
 
 function deployment(name: string, annotations: Record<string, string>): Record<string, unknown> {
+  const app = { name: 'app', image: 'busybox', command: ['/app/server'] };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -22,7 +24,7 @@ function deployment(name: string, annotations: Record<string, string>): Record<s
     spec: {
       template: {
         metadata: { labels: { app: name }, annotations },
-        spec: { serviceAccountName: name, containers: [{ name: 'app', image: 'busybox' }] },
+        spec: { serviceAccountName: name, containers: [app] },
       },
     },
   };
@@ -63,6 +65,33 @@ describe('doctor on OpenBao workloads', () => {
     expect(lint.map((f) => f.object)).toEqual(['Deployment/shop/vault-less']);
     expect(lint[0]!.message).toBe(
       "Its pod template's vault annotations have problems: openbao.org/agent-pre-populat: unknown annotation, ignored (did you mean openbao.org/agent-pre-populate?).",
+    );
+  });
+});
+
+describe('doctor on workloads with env secrets', () => {
+  const ENV = {
+    'vault.hashicorp.com/agent-inject': 'true',
+    'vault.hashicorp.com/role': 'web',
+    'vault.hashicorp.com/agent-inject-env-DB_PASSWORD': 'secret/data/web#password',
+    'vault.hashicorp.com/agent-env-restart-signal': 'SIGTERM',
+  };
+
+  it('caveats acknowledged by agent-env-containers are no lint finding', async () => {
+    const { code, report } = await doctorWith({
+      ...ENV,
+      'vault.hashicorp.com/agent-env-containers': 'app',
+    });
+    expect(report.findings).toEqual([]);
+    expect(code).toBe(0);
+  });
+
+  it('unacknowledged, they are', async () => {
+    const { report } = await doctorWith(ENV);
+    const lint = report.findings.filter((f) => f.code === 'lint');
+    expect(lint).toHaveLength(1);
+    expect(lint[0]!.message).toContain(
+      'kubectl exec, exec probes and lifecycle hooks do not see them',
     );
   });
 });
