@@ -2,6 +2,7 @@
 // status.message and the CLI's lines. The engine names injector settings by their configuration
 // key; the caller says how its users set them (a flag, an environment variable).
 import type { Finding } from '../patches/finding.js';
+import { ANNOTATION_PREFIX } from '../patches/annotations.js';
 import { shortKey } from '../patches/lint.js';
 
 /** An injector setting's configuration key → how the user sets it, e.g. "--vault-address". */
@@ -23,11 +24,21 @@ export function findingSubject(f: Finding, settingName: SettingNamer): string {
   return f.setting === true ? settingName(f.key) : f.key;
 }
 
+/**
+ * A suggested key as shown: without vault.hashicorp.com/ when the key at fault has that prefix too,
+ * else in full, so `openbao.org/role` on a Vault pod reads "did you mean vault.hashicorp.com/role?".
+ */
+export function shownSuggestion(key: string, suggestion: string): string {
+  return key.startsWith(ANNOTATION_PREFIX) ? shortKey(suggestion) : suggestion;
+}
+
 /** The message with what else would fix it and the likely intended key. */
 export function findingText(f: Finding, settingName: SettingNamer): string {
   const alternative = f.orSetting === undefined ? '' : ` or ${settingName(f.orSetting)}`;
   const hint =
-    f.suggestion === undefined ? '' : ` (did you mean ${clean(shortKey(f.suggestion), MAX_KEY)}?)`;
+    f.suggestion === undefined
+      ? ''
+      : ` (did you mean ${clean(shownSuggestion(f.key, f.suggestion), MAX_KEY)}?)`;
   return `${f.message}${alternative}${hint}`;
 }
 

@@ -12,13 +12,21 @@ function stringAt(obj: Obj, key: string): string {
   return typeof v === 'string' ? v : '';
 }
 
-/** A pod's or template's annotations, only the string values (others are the engine's to report). */
+/**
+ * A pod's or template's annotations as lint reads them: the strings, and an unquoted YAML `true`
+ * or `1` as the text it was meant to be, since the engine reports its type once ("quote it"); a
+ * dropped `agent-inject: true` would also read as "agent-inject missing". Other values are the
+ * engine's to report.
+ */
 export function stringAnnotations(podLike: Obj | undefined): Record<string, string> {
   const meta = podLike?.metadata;
   const raw = isRecord(meta) && isRecord(meta.annotations) ? meta.annotations : {};
-  return Object.fromEntries(
-    Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'),
-  );
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number')
+      out[k] = String(v);
+  }
+  return out;
 }
 
 const isInjectorKey = (k: string): boolean =>
@@ -36,14 +44,23 @@ export function lintWorkloadMetadata(
   const kind = stringAt(obj, 'kind');
   if (kind === 'Pod' || !isRecord(obj.metadata.annotations)) return [];
   const name = stringAt(obj.metadata, 'name') || '(unnamed)';
+  const message = hasPodTemplate(obj)
+    ? `ignored on ${kind || 'object'}/${name}'s own metadata: move it to the pod template's annotations`
+    : `does nothing on ${kind || 'object'}/${name}: it has no pod template, and the injector reads only pods' annotations`;
   return Object.keys(obj.metadata.annotations)
     .filter((k) => isInjectorKey(k) && templateAnnotations[k] === undefined)
     .sort()
-    .map((key) => ({
-      severity: 'warning',
-      key,
-      message: `ignored on ${kind || 'object'}/${name}'s own metadata: move it to the pod template's annotations`,
-    }));
+    .map((key) => ({ severity: 'warning', key, message }));
+}
+
+/**
+ * Whether the object makes pods from a template of its own (a Deployment, a CronJob's job, or a
+ * custom workload such as an Argo Rollout): only then is there a better place for the annotation.
+ * A ConfigMap or Service that kustomize's commonAnnotations gave it has none.
+ */
+function hasPodTemplate(obj: Obj): boolean {
+  const spec = obj.spec;
+  return isRecord(spec) && (isRecord(spec.template) || isRecord(spec.jobTemplate));
 }
 
 /**
@@ -61,6 +78,11 @@ export function misplacedAnnotations(
   if (object.kind !== 'CronJob' || !isRecord(spec) || !isRecord(spec.jobTemplate)) return found;
   const jobMeta = spec.jobTemplate.metadata;
   if (!isRecord(jobMeta)) return found;
-  const jobTemplate = { kind: 'CronJob', metadata: { ...jobMeta, name: `${name} jobTemplate` } };
+  const jobTemplate = {
+    kind: 'CronJob',
+    metadata: { ...jobMeta, name: `${name} jobTemplate` },
+    // Its pods come from the job's pod template: that is where the annotation belongs.
+    spec: { template: {} },
+  };
   return [...found, ...lintWorkloadMetadata(jobTemplate, templateAnnotations)];
 }

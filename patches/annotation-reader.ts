@@ -6,6 +6,7 @@ import {
   parseGoBool,
   parseGoFloat,
   parseGoInt,
+  parsePosixId,
   parseGoUint,
   type Parsed,
 } from './go-values.js';
@@ -60,6 +61,11 @@ export class AnnotationReader {
 
   int(key: string, fallback: number): number {
     return this.typed(key, fallback, parseGoInt);
+  }
+
+  /** A user or group ID, in the range a securityContext accepts. */
+  posixId(key: string, fallback: number): number {
+    return this.typed(key, fallback, parsePosixId);
   }
 
   uint(key: string, fallback: number): number {

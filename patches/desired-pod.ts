@@ -109,8 +109,8 @@ function copyForInjection(pod: Pod, spec: AgentSpec): { desired: Pod; podSpec: P
       .filter(notOwned)
       .map((c) => (spec.injectContainers.includes(c.name) || hasOwned(c) ? withMounts(c) : c)),
   };
-  // Existing init containers always get the secrets, whatever agent-inject-containers says, as in
-  // vault-k8s: an init container that needs no secrets simply ignores the mount.
+  // Existing init containers lose an earlier injection's mounts here; addSecretMounts gives them the
+  // current ones whatever agent-inject-containers says, as vault-k8s does.
   if (source.initContainers) {
     podSpec.initContainers = source.initContainers.filter(notOwned).map(withMounts);
   }
@@ -230,13 +230,18 @@ function placeAgentContainers(
   }
 }
 
-/** Every container that gets the secrets mounts: the chosen app containers and app init containers. */
+/**
+ * Every container that gets the secrets mounts: the chosen app containers, and the app init
+ * containers when an agent renders the secrets before them (the init agent, as in vault-k8s, or a
+ * native sidecar, which starts first). Without one there is nothing for them to read yet.
+ */
 function addSecretMounts(spec: AgentSpec, podSpec: PodSpec, problems: Problem[]): void {
   if (isEnvOnly(spec)) return;
   const mounts = secretMounts(spec);
   for (const c of podSpec.containers) {
     if (spec.injectContainers.includes(c.name)) addMounts(c, mounts, spec, problems);
   }
+  if (!spec.layout.init && spec.layout.sidecar !== 'native') return;
   for (const c of podSpec.initContainers ?? []) {
     if (!isAgentContainerName(spec.names, c.name)) addMounts(c, mounts, spec, problems);
   }

@@ -5,7 +5,7 @@ import {
   ANNOTATION_AGENT_ENV_RESTART_SIGNAL,
 } from './annotations.js';
 import type { EnvSecrets } from './env-spec.js';
-import { warning, type Finding } from './finding.js';
+import { info, warning, type Finding } from './finding.js';
 import type { Container, Pod } from './k8s-types.js';
 
 function shadowWarnings(env: EnvSecrets, c: Container, name: string): Finding[] {
@@ -20,10 +20,15 @@ function shadowWarnings(env: EnvSecrets, c: Container, name: string): Finding[] 
     );
 }
 
-function memoryWarning(c: Container, name: string): Finding {
+/**
+ * Inherent to env secrets, so nothing in the pod can remove it: naming the containers in
+ * agent-env-containers (instead of taking the default, the first one) is the user saying they
+ * know where the agent runs, and it is then info.
+ */
+function memoryWarning(c: Container, name: string, acknowledged: boolean): Finding {
   const limit = c.resources?.limits?.memory;
   const what = limit === undefined ? 'memory' : `memory limit (${limit})`;
-  return warning(
+  return (acknowledged ? info : warning)(
     ANNOTATION_AGENT_ENV_CONTAINERS,
     `the agent runs inside container "${name}" and counts against its ${what}; allow for it`,
   );
@@ -48,30 +53,44 @@ function agentEnvWarning(c: Container, name: string): Finding[] {
   ];
 }
 
-function containerWarnings(env: EnvSecrets, pod: Pod, signalSet: boolean): Finding[] {
+function containerWarnings(
+  env: EnvSecrets,
+  pod: Pod,
+  signalSet: boolean,
+  containersNamed: boolean,
+): Finding[] {
   return env.containers.flatMap((w) => {
     const c = pod.spec?.containers[w.index] ?? { name: w.name };
     return [
       ...shadowWarnings(env, c, w.name),
       ...agentEnvWarning(c, w.name),
-      memoryWarning(c, w.name),
+      memoryWarning(c, w.name, containersNamed),
       ...(signalSet ? [] : [signalWarning(w.name)]),
     ];
   });
 }
 
+/**
+ * Which annotation acknowledges which caveat: agent-env-containers (the containers named, not the
+ * default taken) the two that come with env secrets themselves, that exec'd processes do not see
+ * them and that the agent shares the container's memory, which become info; agent-env-restart-signal
+ * the unknown STOPSIGNAL, which is then not said at all. The others (a shadowed env entry, VAULT_*
+ * variables in the container) are fixed in the pod and stay warnings.
+ */
 export function envWarnings(env: EnvSecrets, pod: Pod): Finding[] {
-  const signalSet = pod.metadata?.annotations?.[ANNOTATION_AGENT_ENV_RESTART_SIGNAL] !== undefined;
+  const annotations = pod.metadata?.annotations ?? {};
+  const signalSet = annotations[ANNOTATION_AGENT_ENV_RESTART_SIGNAL] !== undefined;
+  const containersNamed = (annotations[ANNOTATION_AGENT_ENV_CONTAINERS] ?? '').trim() !== '';
   const first = env.vars[0];
   return [
     ...(first === undefined
       ? []
       : [
-          warning(
+          (containersNamed ? info : warning)(
             first.key,
             'env secrets exist only in the environment of the process the agent starts: kubectl exec, exec probes and lifecycle hooks do not see them',
           ),
         ]),
-    ...containerWarnings(env, pod, signalSet),
+    ...containerWarnings(env, pod, signalSet, containersNamed),
   ];
 }

@@ -2,7 +2,11 @@
 // structured all the way to the edges, which alone turn it into text (admission warnings, a
 // denial's status.message, CLI lines, JSON), so nothing ever has to parse a message back.
 
-export type Severity = 'error' | 'warning';
+/**
+ * error: the webhook would deny the pod. warning: admitted, but probably not what was meant.
+ * info: admitted, and the user has said by an annotation that it is what they meant.
+ */
+export type Severity = 'error' | 'warning' | 'info';
 
 export interface Finding {
   /**
@@ -31,4 +35,9 @@ export function asErrors(problems: readonly Problem[]): Finding[] {
 
 export function warning(key: string, message: string): Finding {
   return { key, severity: 'warning', message };
+}
+
+/** A caveat the user has acknowledged: still said, never a reason to fail `lint --strict`. */
+export function info(key: string, message: string): Finding {
+  return { key, severity: 'info', message };
 }

@@ -32,6 +32,21 @@ export function parseGoInt(s: string): Parsed<number> {
   return { ok: true, value: Number(big) };
 }
 
+/** The largest user or group ID Kubernetes accepts in a securityContext (int32). */
+export const MAX_POSIX_ID = 2147483647;
+
+/**
+ * A runAsUser or runAsGroup: parseGoInt's grammar ("" → 0, as vault-k8s reads it), narrowed to the
+ * range the API server validates, since vault-k8s's int64 lets through "-5" and "99999999999" and
+ * the pod is then rejected. Shared by the annotations and the --run-as-user/--run-as-group settings.
+ */
+export function parsePosixId(s: string): Parsed<number> {
+  const accepted = `a base-10 integer from 0 to ${MAX_POSIX_ID} (e.g. 1000)`;
+  const parsed = parseGoInt(s);
+  if (!parsed.ok || parsed.value < 0 || parsed.value > MAX_POSIX_ID) return { ok: false, accepted };
+  return parsed;
+}
+
 /** strconv.ParseUint(s, 10, 64): digits only; "" is an error. */
 export function parseGoUint(s: string): Parsed<number> {
   const accepted = 'a non-negative base-10 integer (e.g. 5)';

@@ -12,10 +12,10 @@ import { asErrors, warning, type Finding, type Problem } from './finding.js';
 import type { InjectorConfig } from './injector-config.js';
 import { agentProblems, checkAgent } from './flavour-checks.js';
 import { annotationView, presentFinding, rewrittenAnnotations } from './flavour-annotations.js';
+import { lintPodAnnotations } from './flavour-lint.js';
 import { chooseFlavour, type Flavour } from './flavours.js';
 import { isRecord } from './is-record.js';
 import type { OwnerReference, Pod } from './k8s-types.js';
-import { lintAnnotations } from './lint.js';
 import type { DenyReason, InjectionOutcome } from './outcome.js';
 import { parseAgentSpec } from './parse-annotations.js';
 import { checkPodShape, checkPodSpecShape } from './pod-shape.js';
@@ -57,10 +57,11 @@ function jobWarning(pod: Pod, spec: AgentSpec): Finding[] {
 }
 
 /** Typos and misplaced annotations are silently ignored by vault-k8s; here kubectl shows them. */
-function annotationWarnings(view: Annotations, spec: AgentSpec | undefined): Finding[] {
+function annotationWarnings(pod: Pod, cfg: InjectorConfig, spec: AgentSpec | undefined): Finding[] {
   const declared = spec && new Set(spec.secrets.map((s) => s.rawName));
+  const annotations = pod.metadata?.annotations ?? {};
   // The webhook admits the pod anyway, so to its user every lint finding is a warning.
-  return lintAnnotations(view, declared).map((f) => ({ ...f, severity: 'warning' }));
+  return lintPodAnnotations(annotations, cfg, declared).map((f) => ({ ...f, severity: 'warning' }));
 }
 
 type Annotations = Readonly<Record<string, string>>;
@@ -94,7 +95,7 @@ function buildInjection(
   const parsed = parseAgentSpec(viewPod, ctx.namespace, ctx.config, flavour.names);
   const spec = parsed.ok ? parsed.spec : undefined;
   const refused = agentProblems(view, ctx.config, flavour);
-  const warnings = [...parsed.warnings, ...annotationWarnings(view, spec)];
+  const warnings = [...parsed.warnings, ...annotationWarnings(pod, ctx.config, spec)];
   if (!parsed.ok || refused.length > 0) {
     return deny(
       'invalid_annotations',

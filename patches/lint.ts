@@ -163,6 +163,13 @@ function lintKey(
   return undefined;
 }
 
+/** The Vault key an openbao.org key stands for: its own name if known, else the name meant. */
+function vaultSpelling(engineKey: string): string | undefined {
+  const names = knownNames();
+  if (names.keys.has(engineKey) || A.splitFamilyKey(engineKey) !== undefined) return engineKey;
+  return cachedUnknownKey(engineKey, names).suggestion;
+}
+
 /** Prefixes of unpublished OpenBao documentation drafts that no injector has ever read. */
 const DRAFT_PREFIXES = ['openbao.openbao.org/', 'openbao.openbao.com/'];
 
@@ -179,9 +186,9 @@ function foreignPrefixes(annotations: Readonly<Record<string, string>>): LintFin
       const message = `ignored: ${draft} comes from unpublished OpenBao docs; the prefix is ${OPENBAO_PREFIX}`;
       out.push({ severity: 'warning', key, message, suggestion });
     } else if (key.startsWith(OPENBAO_PREFIX)) {
-      const suffix = key.slice(OPENBAO_PREFIX.length);
       const message = `ignored: without ${OPENBAO_PREFIX}agent-inject this pod gets Vault's agent and reads only ${A.ANNOTATION_PREFIX} keys`;
-      out.push({ severity: 'warning', key, message, suggestion: A.ANNOTATION_PREFIX + suffix });
+      const suggestion = vaultSpelling(A.ANNOTATION_PREFIX + key.slice(OPENBAO_PREFIX.length));
+      out.push({ severity: 'warning', key, message, ...(suggestion && { suggestion }) });
     }
   }
   return out;
@@ -213,7 +220,10 @@ function unusedEnvSettings(
   }));
 }
 
-/** Findings for one pod's annotations, sorted by key. Never throws. */
+/**
+ * Findings for one pod's annotations in the engine's spelling, sorted by key. Never throws. Only
+ * flavour-lint.ts calls it: everything else lints through its flavour-aware lintPodAnnotations.
+ */
 export function lintAnnotations(
   annotations: Readonly<Record<string, string>>,
   /** The declared secrets when the caller has them already (the engine's parse), saving a pass. */
@@ -235,7 +245,8 @@ export function lintAnnotations(
     findings.push({
       severity: 'warning',
       key: A.ANNOTATION_AGENT_INJECT,
-      message: 'missing, so no vault annotation takes effect (set it to "true")',
+      message:
+        'missing, so no other annotation takes effect and the pod gets no Vault agent (set it to "true")',
     });
   }
   return byKey(findings);

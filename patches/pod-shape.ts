@@ -26,8 +26,13 @@ function checkMetadata(problems: Problem[], metadata: unknown): void {
   if (unset(ann)) return;
   if (!isRecord(ann)) return expect(problems, 'metadata.annotations', ann, 'a map of strings');
   for (const [k, v] of Object.entries(ann)) {
-    if (typeof v !== 'string')
+    if (typeof v === 'boolean' || typeof v === 'number') {
+      // An unquoted `true` or `1` in a manifest: the user meant the text, the API wants a string.
+      const quoted = JSON.stringify(String(v));
+      problems.push({ key: k, message: `expected a string, got ${typeof v}: quote it: ${quoted}` });
+    } else if (typeof v !== 'string') {
       expect(problems, `metadata.annotations[${JSON.stringify(k)}]`, v, 'a string');
+    }
   }
 }
 

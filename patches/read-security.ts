@@ -2,7 +2,7 @@
 import * as A from './annotations.js';
 import type { AnnotationReader } from './annotation-reader.js';
 import type { AgentSpec } from './agent-spec.js';
-import { parseGoInt } from './go-values.js';
+import { parsePosixId } from './go-values.js';
 import type { InjectorConfig } from './injector-config.js';
 import type { Pod } from './k8s-types.js';
 
@@ -14,8 +14,8 @@ function readUserId(
   configValue: string,
   setting: 'runAsUser' | 'runAsGroup',
 ): number {
-  if (r.has(key)) return r.int(key, 0);
-  const parsed = parseGoInt(configValue);
+  if (r.has(key)) return r.posixId(key, 0);
+  const parsed = parsePosixId(configValue);
   if (parsed.ok) return parsed.value;
   r.problemWithDefault(key, setting, configValue, `expected ${parsed.accepted}`);
   return 0;

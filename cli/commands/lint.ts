@@ -2,8 +2,12 @@
 // webhook would send as admission warnings, vault annotations on the wrong object, and everything
 // that would get the pod denied, so CI can catch them before anything reaches a cluster.
 import { Option, type Command } from 'commander';
-import { findingSubject, findingText, type SettingNamer } from '../../admission/format-finding.js';
-import { shortKey } from '../../patches/lint.js';
+import {
+  findingSubject,
+  findingText,
+  shownSuggestion,
+  type SettingNamer,
+} from '../../admission/format-finding.js';
 import type { Finding } from '../../patches/finding.js';
 import type { InjectorConfig } from '../../patches/injector-config.js';
 import { inject } from '../../patches/inject.js';
@@ -24,7 +28,7 @@ export interface ReportedFinding {
   readonly namespace: string;
   /** Annotation key, or a pod field or setting flag the engine names. */
   readonly annotation: string;
-  readonly severity: 'warning' | 'error';
+  readonly severity: Finding['severity'];
   readonly message: string;
   readonly suggestion?: string;
 }
@@ -90,7 +94,10 @@ export function lintObject(object: unknown, ctx: LintContext): ReportedFinding[]
 }
 
 function formatLine(f: ReportedFinding): string {
-  const hint = f.suggestion === undefined ? '' : ` (did you mean ${shortKey(f.suggestion)}?)`;
+  const hint =
+    f.suggestion === undefined
+      ? ''
+      : ` (did you mean ${shownSuggestion(f.annotation, f.suggestion)}?)`;
   const at = f.annotation === '' ? '' : `${f.annotation}: `;
   return `${f.file}: ${f.object}: ${at}${f.severity}: ${f.message}${hint}\n`;
 }
@@ -137,9 +144,11 @@ export function registerLintCommand(
     if (opts.output === 'json') io.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
     else for (const f of findings) io.stdout.write(formatLine(f));
     const errors = findings.filter((f) => f.severity === 'error').length;
-    const warnings = findings.length - errors;
+    const warnings = findings.filter((f) => f.severity === 'warning').length;
+    const notes = findings.length - errors - warnings;
     if (findings.length > 0 && opts.output !== 'json') {
-      io.stderr.write(`${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
+      const info = notes === 0 ? '' : `, ${notes} info`;
+      io.stderr.write(`${plural(errors, 'error')}, ${plural(warnings, 'warning')}${info}\n`);
     }
     if (errors > 0 || (opts.strict === true && warnings > 0)) setExit(1);
   });

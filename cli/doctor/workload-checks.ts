@@ -3,9 +3,9 @@
 // for vault annotations that do nothing there. The same functions `mutate` and `lint` use.
 import { formatProblems, formatWarning } from '../../admission/format-finding.js';
 import type { Finding as EngineFinding } from '../../patches/finding.js';
+import { lintPodAnnotations } from '../../patches/flavour-lint.js';
 import { inject } from '../../patches/inject.js';
 import type { InjectorConfig } from '../../patches/injector-config.js';
-import { lintAnnotations } from '../../patches/lint.js';
 import { misplacedAnnotations } from '../misplaced-annotations.js';
 import { settingName } from '../setting-names.js';
 import { identify, podAsAdmitted, templateOf } from '../workloads.js';
@@ -39,8 +39,12 @@ function lintFinding(
   object: string,
   template: Obj,
   engineWarnings: readonly EngineFinding[],
+  config: InjectorConfig,
 ): Finding[] {
-  const found = [...lintAnnotations(annotationsOf(template)), ...engineWarnings];
+  const found = [...lintPodAnnotations(annotationsOf(template), config), ...engineWarnings].filter(
+    // Caveats the user acknowledged by an annotation are no problem of the workload.
+    (f) => f.severity !== 'info',
+  );
   const lines = new Set(found.map((f) => formatWarning(f, settingName)));
   if (lines.size === 0) return [];
   return [
@@ -73,7 +77,7 @@ export function checkWorkload(workload: Obj, config: InjectorConfig): Finding[] 
   const { denied, warnings } = wouldDeny(object, template, workload, config);
   return [
     ...denied,
-    ...lintFinding(object, template, warnings),
+    ...lintFinding(object, template, warnings, config),
     ...misplacedFinding(object, workload, template),
   ];
 }

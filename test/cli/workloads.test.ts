@@ -224,7 +224,11 @@ describe('mutateObject warns about vault annotations the injector never sees', (
     };
     const r = run(cm);
     expect(r.status).toBe('unchanged');
-    expect(lines(r)).toEqual([expect.stringContaining("ignored on ConfigMap/c's own metadata")]);
+    expect(lines(r)).toEqual([
+      expect.stringContaining(
+        "does nothing on ConfigMap/c: it has no pod template, and the injector reads only pods' annotations",
+      ),
+    ]);
   });
 });
 

@@ -258,7 +258,7 @@ const CASES: Case[] = [
       ),
     ),
     expect: 'deny',
-    mentions: 'metadata.annotations["n"]',
+    mentions: 'n: expected a string, got number: quote it: "5"',
   },
   {
     name: 'spec is a number',

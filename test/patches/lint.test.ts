@@ -217,7 +217,8 @@ describe('missing agent-inject', () => {
       {
         severity: 'warning',
         key: `${V}agent-inject`,
-        message: 'missing, so no vault annotation takes effect (set it to "true")',
+        message:
+          'missing, so no other annotation takes effect and the pod gets no Vault agent (set it to "true")',
       },
     ]);
   });
