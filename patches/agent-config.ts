@@ -174,28 +174,11 @@ export function buildAgentConfig(spec: AgentSpec, role: AgentRole): AgentConfig 
   return config;
 }
 
-/** VAULT_CONFIG value: compact JSON, standard base64 with padding. */
-export function encodeAgentConfig(config: AgentConfig): string {
-  return base64Utf8(JSON.stringify(config));
-}
-
-const INIT_MARK = '"exit_after_auth":true,"pid_file"';
-const SIDECAR_MARK = '"exit_after_auth":false,"pid_file"';
-
 /**
- * Both VAULT_CONFIG values. When the two configs differ only in exit_after_auth (no cache or a
- * persistent one), the init JSON is serialised once and the flag flipped in the text: the marker
- * cannot occur inside a string value, where JSON escapes every quote.
+ * The VAULT_CONFIG value of one container (compact JSON, standard base64 with padding): its config
+ * built for its role and serialised on its own. The roles differ in exit_after_auth and, with a
+ * cache or the quit endpoint, in the listener and cache stanzas.
  */
-export function encodeAgentConfigs(spec: AgentSpec): { init: string; sidecar: string } {
-  const init = buildAgentConfig(spec, 'init');
-  const initJson = JSON.stringify(init);
-  const sameShape = spec.cachePersist || (!spec.cacheEnable && !spec.enableQuit);
-  const sidecarJson = sameShape
-    ? initJson.replace(INIT_MARK, SIDECAR_MARK)
-    : JSON.stringify(buildAgentConfig(spec, 'sidecar'));
-  return {
-    init: base64Utf8(initJson),
-    sidecar: base64Utf8(sidecarJson),
-  };
+export function encodeAgentConfig(spec: AgentSpec, role: AgentRole): string {
+  return base64Utf8(JSON.stringify(buildAgentConfig(spec, role)));
 }
