@@ -37,7 +37,7 @@ export interface AdmitDeps {
 
 export type AdmitResult =
   /** A Buffer body is an already serialised AdmissionReview (from the cache). */
-  | { readonly statusCode: 200; readonly body: AdmissionReviewResponse | string | Buffer }
+  | { readonly statusCode: 200; readonly body: AdmissionReviewResponse | Buffer }
   | { readonly statusCode: 400 | 500; readonly body: ErrorBody };
 
 function recordOutcome(metrics: InjectorMetrics, namespace: string, o: OutcomeVerdict): void {
@@ -104,11 +104,8 @@ function answer(
   }
   const result = answerReview(review, { config: deps.injector, settingName: deps.settingName });
   record(deps, { ...result, object: request.object }, started);
-  if (key === undefined) return { statusCode: 200, body: result.response };
-  // Serialised once, here: the same text is sent and (on a second miss) split for the cache.
-  const payload = JSON.stringify(result.response);
-  deps.cache?.remember(key, payload, request.uid, verdictOf(result.outcome));
-  return { statusCode: 200, body: payload };
+  if (key !== undefined) deps.cache?.remember(key, result.response, verdictOf(result.outcome));
+  return { statusCode: 200, body: result.response };
 }
 
 /**
