@@ -19,7 +19,6 @@ import { lintAnnotations } from './lint.js';
 import type { DenyReason, InjectionOutcome } from './outcome.js';
 import { parseAgentSpec } from './parse-annotations.js';
 import { checkPodShape, checkPodSpecShape } from './pod-shape.js';
-import { toError } from './to-error.js';
 
 export interface InjectContext {
   /** The request namespace (AdmissionRequest.namespace); pods from controllers have none in metadata. */
@@ -182,7 +181,10 @@ function isCreate(ctx: InjectContext): boolean {
   return ctx.operation === undefined || ctx.operation === '' || ctx.operation === 'CREATE';
 }
 
-/** Never throws: every input yields an outcome. */
+/**
+ * Every input yields an outcome; a throw is a bug in the engine, which its callers answer as an
+ * internal error (the webhook: an InternalError review, logged and counted; the CLI: exit 3).
+ */
 export function inject(object: unknown, ctx: InjectContext): InjectionOutcome {
   // First, because DELETE and CONNECT reviews carry no object at all.
   if (!isCreate(ctx)) return { decision: 'skip', reason: 'not_create', warnings: [] };
@@ -190,15 +192,5 @@ export function inject(object: unknown, ctx: InjectContext): InjectionOutcome {
   if (byKind !== undefined) return byKind;
   const shape = checkPodShape(object);
   if (!shape.ok) return deny('invalid_configuration', shape.problems);
-  try {
-    return injectInFlavour(shape.pod, ctx);
-  } catch (err) {
-    // A bug must not become a 500 for the API server: deny with the reason so it is visible.
-    return deny('invalid_configuration', [
-      {
-        key: 'injector',
-        message: `internal error while building the injection: ${toError(err).message}`,
-      },
-    ]);
-  }
+  return injectInFlavour(shape.pod, ctx);
 }

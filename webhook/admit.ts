@@ -56,17 +56,22 @@ function field(body: unknown, ...path: string[]): unknown {
   return v;
 }
 
-/** A bug must not drop the request: answer a denial the API server can show, with the uid. */
-function internalFailure(body: unknown, err: unknown, deps: AdmitDeps): AdmitResult {
+/**
+ * The one answer to anything thrown while admitting (an engine bug included): an InternalError
+ * review with the uid, the error logged with its stack, counted as an internal error and as a
+ * failed injection. Without a uid no review can be answered: HTTP 500.
+ */
+function internalFailure(body: unknown, thrown: unknown, deps: AdmitDeps): AdmitResult {
   const uid = field(body, 'request', 'uid');
   const namespace = field(body, 'request', 'namespace');
-  deps.logger.error({ err, uid }, 'admission failed unexpectedly');
+  const err = toError(thrown);
+  deps.logger.error({ err, uid }, 'admission failed with an internal error');
+  deps.metrics.internalErrors.inc();
   deps.metrics.failedInjections.inc({ namespace: typeof namespace === 'string' ? namespace : '' });
   if (typeof uid !== 'string' || uid === '') {
     return { statusCode: 500, body: errorBody(500, 'internal error') };
   }
-  const message = `internal error in vault-injector: ${toError(err).message}`;
-  return { statusCode: 200, body: internalErrorReview(field(body, 'apiVersion'), uid, message) };
+  return { statusCode: 200, body: internalErrorReview(field(body, 'apiVersion'), uid, err) };
 }
 
 /** Metrics and the decision log line, for answers from the cache and the engine alike. */

@@ -34,8 +34,8 @@ function configText(container: Container | undefined): string {
 }
 
 function agentConfigs(pod: Pod): { init: string; sidecar: string } {
-  const init = pod.spec.initContainers?.find((c) => c.name === 'vault-agent-init');
-  const sidecar = pod.spec.containers.find((c) => c.name === 'vault-agent');
+  const init = pod.spec?.initContainers?.find((c) => c.name === 'vault-agent-init');
+  const sidecar = pod.spec?.containers.find((c) => c.name === 'vault-agent');
   return { init: configText(init), sidecar: configText(sidecar) };
 }
 
