@@ -29,6 +29,7 @@ import {
   type Access,
   type KubeObject,
 } from './helpers.js';
+import { toError } from '../../patches/to-error.js';
 
 if (!hasKubectl) {
   console.warn('manifests tests skipped: `kubectl` is not on PATH (needed for `kubectl kustomize`)');
@@ -274,7 +275,7 @@ describe.each(PROFILES)('manifests/$dir', (p) => {
       try {
         validateObject(o);
       } catch (err) {
-        failures.push(`${gvk(o)} ${o.metadata.name}: ${(err as Error).message}`);
+        failures.push(`${gvk(o)} ${o.metadata.name}: ${toError(err).message}`);
       }
     }
     expect(failures).toEqual([]);
