@@ -1,7 +1,7 @@
 // The Vault Agent configuration as a typed object, never templated text, serialised to JSON and
 // base64 into VAULT_CONFIG. Field order follows vault-k8s so the decoded JSON matches key for key.
 import { posix } from 'node:path';
-import type { AgentSpec, SecretSpec } from './agent-spec.js';
+import type { AgentAuthSpec, AgentSpec, AgentTemplateSpec, SecretSpec } from './agent-spec.js';
 import { base64Utf8 } from './base64.js';
 
 export type AgentRole = 'init' | 'sidecar';
@@ -111,7 +111,7 @@ function cacheAndListener(spec: AgentSpec, role: AgentRole): CacheAndListener {
 }
 
 /** The auto_auth method: the same login for the file agents and the env agents. */
-export function autoAuthMethod(spec: AgentSpec): AgentConfig['auto_auth']['method'] {
+export function autoAuthMethod(spec: AgentAuthSpec): AgentConfig['auto_auth']['method'] {
   return {
     type: spec.authType,
     ...compact({
@@ -125,7 +125,7 @@ export function autoAuthMethod(spec: AgentSpec): AgentConfig['auto_auth']['metho
   };
 }
 
-export function vaultStanza(spec: AgentSpec): Record<string, string | boolean> {
+export function vaultStanza(spec: AgentAuthSpec): Record<string, string | boolean> {
   return {
     address: spec.vault.address,
     ...compact({
@@ -140,7 +140,7 @@ export function vaultStanza(spec: AgentSpec): Record<string, string | boolean> {
 }
 
 /** template_config without exit_on_retry_failure, which each caller decides. */
-export function templateConfigRest(spec: AgentSpec): Record<string, string | number> {
+export function templateConfigRest(spec: AgentTemplateSpec): Record<string, string | number> {
   const tc = spec.templateConfig;
   return compact({
     static_secret_render_interval: tc.staticSecretRenderInterval,

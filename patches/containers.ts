@@ -2,7 +2,7 @@
 // the long-running sidecar that keeps them fresh (a regular container or a native sidecar).
 import { agentEnv } from './agent-env.js';
 import { encodeAgentConfig, type AgentRole } from './agent-config.js';
-import type { AgentSpec } from './agent-spec.js';
+import type { AgentSecuritySpec, AgentSpec } from './agent-spec.js';
 import { applyContainerPatch } from './json-patch-annotation.js';
 import type { Container, Pod, SecurityContext } from './k8s-types.js';
 import { agentMounts } from './volumes.js';
@@ -63,7 +63,7 @@ function preStop(spec: AgentSpec): Record<string, unknown> {
 
 export type ContainerResult = { ok: true; container: Container } | { ok: false; message: string };
 
-export function agentResources(spec: AgentSpec): Container['resources'] {
+export function agentResources(spec: AgentSecuritySpec): Container['resources'] {
   const { limits, requests } = spec.resources;
   return {
     ...(Object.keys(limits).length > 0 ? { limits: { ...limits } } : {}),

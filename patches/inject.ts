@@ -65,7 +65,7 @@ function annotationWarnings(view: Annotations, spec: AgentSpec | undefined): Fin
 type Annotations = Readonly<Record<string, string>>;
 
 /** The pod as the engine reads it: the flavour's annotations under the engine's prefix. */
-interface Reading {
+interface FlavouredAnnotations {
   readonly flavour: Flavour;
   readonly view: Annotations;
 }
@@ -85,7 +85,7 @@ function storedPod(desired: Pod, flavour: Flavour): Pod {
 function buildInjection(
   pod: Pod,
   ctx: InjectContext,
-  { flavour, view }: Reading,
+  { flavour, view }: FlavouredAnnotations,
 ): InjectionOutcome {
   const shape = checkPodSpecShape(pod);
   if (shape.length > 0) return deny('invalid_configuration', shape);
@@ -133,7 +133,7 @@ function kindOutcome(object: unknown, ctx: InjectContext): InjectionOutcome | un
   ]);
 }
 
-function injectPod(pod: Pod, ctx: InjectContext, reading: Reading): InjectionOutcome {
+function injectPod(pod: Pod, ctx: InjectContext, reading: FlavouredAnnotations): InjectionOutcome {
   const decision = decideInjection(reading.view, pod.status?.phase);
   if (!decision.proceed) {
     if ('skip' in decision) return { decision: 'skip', reason: decision.skip, warnings: [] };

@@ -9,7 +9,7 @@ import { lintAnnotations } from '../../patches/lint.js';
 import { misplacedAnnotations } from '../misplaced-annotations.js';
 import { settingName } from '../setting-names.js';
 import { identify, podAsAdmitted, templateOf } from '../workloads.js';
-import { finding, objectName, type Finding } from './findings.js';
+import { finding, objectName, type DoctorFinding } from './findings.js';
 import { annotationsOf, field, list, type Obj } from './k8s-objects.js';
 
 /** Controllers' own ReplicaSets and Jobs are checked through their Deployment or CronJob. */
@@ -39,7 +39,7 @@ function lintFinding(
   object: string,
   template: Obj,
   engineWarnings: readonly EngineFinding[],
-): Finding[] {
+): DoctorFinding[] {
   const found = [...lintAnnotations(annotationsOf(template)), ...engineWarnings];
   const lines = new Set(found.map((f) => formatWarning(f, settingName)));
   if (lines.size === 0) return [];
@@ -52,7 +52,7 @@ function lintFinding(
   ];
 }
 
-function misplacedFinding(object: string, workload: Obj, template: Obj): Finding[] {
+function misplacedFinding(object: string, workload: Obj, template: Obj): DoctorFinding[] {
   const id = identify(workload, undefined);
   const keys = misplacedAnnotations(workload, id.name, annotationsOf(template)).map((f) => f.key);
   if (keys.length === 0) return [];
@@ -65,7 +65,7 @@ function misplacedFinding(object: string, workload: Obj, template: Obj): Finding
   ];
 }
 
-export function checkWorkload(workload: Obj, config: InjectorConfig): Finding[] {
+export function checkWorkload(workload: Obj, config: InjectorConfig): DoctorFinding[] {
   const template = templateOf(workload);
   if (template === undefined) return [];
   const id = identify(workload, undefined);

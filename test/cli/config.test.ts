@@ -299,7 +299,9 @@ const SETTINGS: Row[] = [
 ];
 
 function pick(cfg: ReturnType<typeof resolveConfig>, section: string, key: string): unknown {
-  return (cfg[section as 'injector' | 'server'] as unknown as Record<string, unknown>)[key];
+  const values: Readonly<Record<string, unknown>> =
+    section === 'injector' ? { ...cfg.injector } : { ...cfg.server };
+  return values[key];
 }
 
 function usageMessage(fn: () => unknown): string {
