@@ -77,7 +77,8 @@ export function finding(
   f: FindingInput,
 ): DoctorFinding {
   const given = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined));
-  return { code, severity: SEVERITY[code], object: f.object, message: f.message, ...given };
+  // object and message are in `given` already, so the keys keep the caller's order.
+  return { code, severity: SEVERITY[code], ...given, object: f.object, message: f.message };
 }
 
 /** "Kind/namespace/name", or "Kind/name" when there is no namespace. */
