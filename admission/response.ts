@@ -2,6 +2,7 @@
 // only when there is something to change, a denial's status, warnings as kubectl prints them.
 import { base64Utf8 } from '../patches/base64.js';
 import type { InjectionOutcome } from '../patches/outcome.js';
+import { toError } from '../patches/to-error.js';
 import {
   ADMISSION_API_VERSIONS,
   isAdmissionApiVersion,
@@ -48,12 +49,22 @@ export function toReview(
   };
 }
 
-/** A denial for a request the injector failed on, so the API server shows why instead of a 500. */
+/** How an internal error (a bug, never the request's fault) is worded for the API server's user. */
+export function internalErrorMessage(err: unknown): string {
+  return `internal error in vault-injector: ${toError(err).message}`;
+}
+
+/**
+ * The answer to a request the injector failed on, whatever threw: a denial with status
+ * `InternalError` (code 500) and the uid, so the API server shows why (a webhook that answers HTTP
+ * 500 is a failed call, which failurePolicy Ignore turns into a pod admitted without its agent).
+ */
 export function internalErrorReview(
   apiVersion: unknown,
   uid: string,
-  message: string,
+  err: unknown,
 ): AdmissionReviewResponse {
+  const message = internalErrorMessage(err);
   return toReview(apiVersion, {
     uid,
     allowed: false,

@@ -6,6 +6,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadCertificateFiles, type CertificateFiles } from './load-pair.js';
 import type { CertificateSource, ServingCertificate } from './source.js';
+import { toError } from '../patches/to-error.js';
 
 export interface FileSourceOptions extends CertificateFiles {
   /** Quiet period after a change before re-reading (writers touch several files). */
@@ -76,7 +77,7 @@ export class FileCertificateSource implements CertificateSource {
         w.on('error', (err) => this.#report(err));
         this.#watchers.push(w);
       } catch (err) {
-        this.#report(err as Error);
+        this.#report(toError(err));
       }
     }
   }
@@ -89,7 +90,7 @@ export class FileCertificateSource implements CertificateSource {
       // the chain alive (and the rejection handled) if a consumer's callback throws.
       this.#reloading = this.#reloading
         .then(() => this.#reload())
-        .catch((err: unknown) => this.#report(err instanceof Error ? err : new Error(String(err))));
+        .catch((err: unknown) => this.#report(toError(err)));
     }, delayMs);
   }
 
@@ -108,7 +109,7 @@ export class FileCertificateSource implements CertificateSource {
         next = await loadCertificateFiles(this.#opts);
       } catch (err) {
         // Keep serving the old pair; a writer may be half-way through an update.
-        this.#report(err as Error);
+        this.#report(toError(err));
         return;
       }
     }

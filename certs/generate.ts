@@ -3,6 +3,7 @@
 import { generateKeyPair, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import forge from 'node-forge';
+import { DAY_MS, DEFAULT_CA_VALIDITY_DAYS, DEFAULT_SERVING_VALIDITY_DAYS } from './lifetimes.js';
 
 export interface PemPair {
   readonly certPem: string;
@@ -33,10 +34,6 @@ export interface ServingCertOptions {
 }
 
 export const DEFAULT_CA_COMMON_NAME = 'vault-injector CA';
-export const DEFAULT_CA_VALIDITY_DAYS = 3650;
-export const DEFAULT_SERVING_VALIDITY_DAYS = 30;
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 // Clock skew between the injector and the API server must not make a fresh cert "not yet valid".
 const BACKDATE_MS = 60 * 1000;
 

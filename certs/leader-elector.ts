@@ -7,7 +7,8 @@ import type { LeaderLock } from './leader-lock.js';
 import { OutageLog } from './outage-log.js';
 
 export interface LeaderElectorOptions {
-  readonly lock: LeaderLock;
+  /** What the elector uses of the lock (tests pass a fake). */
+  readonly lock: Pick<LeaderLock, 'name' | 'identity' | 'tryAcquireOrRenew' | 'release'>;
   readonly retryPeriodMs: number;
   readonly renewDeadlineMs: number;
   readonly logger: CertLogger;

@@ -3,6 +3,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ServingCertificate } from './source.js';
+import { toError } from '../patches/to-error.js';
 
 export interface CertificateFiles {
   readonly certFile: string;
@@ -15,7 +16,7 @@ async function read(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read ${what} ${path}: ${(err as Error).message}`, { cause: err });
+    throw new Error(`cannot read ${what} ${path}: ${toError(err).message}`, { cause: err });
   }
 }
 
@@ -23,7 +24,7 @@ function parseCert(pem: string, what: string, path: string): X509Certificate {
   try {
     return new X509Certificate(pem);
   } catch (err) {
-    throw new Error(`${what} ${path} is not a PEM certificate: ${(err as Error).message}`, {
+    throw new Error(`${what} ${path} is not a PEM certificate: ${toError(err).message}`, {
       cause: err,
     });
   }
@@ -36,7 +37,7 @@ export function checkPair(cert: ServingCertificate, files: CertificateFiles): vo
   try {
     key = createPrivateKey(cert.keyPem);
   } catch (err) {
-    throw new Error(`key ${files.keyFile} is not a PEM private key: ${(err as Error).message}`, {
+    throw new Error(`key ${files.keyFile} is not a PEM private key: ${toError(err).message}`, {
       cause: err,
     });
   }

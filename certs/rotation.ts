@@ -1,16 +1,14 @@
 // When to replace the CA and the serving certificate, and the replacement itself. Pure apart from
 // key generation (injected), with `now` passed in so tests can step through a certificate's life.
-import { DEFAULT_CA_VALIDITY_DAYS, DEFAULT_SERVING_VALIDITY_DAYS } from './generate.js';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { isIP } from 'node:net';
 import { findIssuer, mergeCaBundle } from './bundle.js';
 import type { generateCA, generateServingCert } from './generate.js';
+import { DEFAULT_SERVING_VALIDITY_DAYS } from './lifetimes.js';
 
 /** A certificate is renewed once this fraction of its lifetime has passed. */
 export const RENEW_FRACTION = 2 / 3;
 // One source for the defaults: what `certs generate` and auto-TLS make must agree.
-export const DEFAULT_LEAF_VALIDITY_DAYS = DEFAULT_SERVING_VALIDITY_DAYS;
-export { DEFAULT_CA_VALIDITY_DAYS };
 
 /** Everything the auto-TLS source keeps, in memory or in the certificate Secret. */
 export interface CertMaterial {
@@ -126,7 +124,7 @@ export function applyRotation(
   const leaf = generator.generateServingCert(ca, {
     hosts,
     now,
-    validityDays: settings.leafValidityDays ?? DEFAULT_LEAF_VALIDITY_DAYS,
+    validityDays: settings.leafValidityDays ?? DEFAULT_SERVING_VALIDITY_DAYS,
   });
   return {
     caCertPem: ca.certPem,

@@ -3,6 +3,7 @@
 import type { CertLogger } from './cert-logger.js';
 import { FileCertificateSource } from './file-source.js';
 import type { CertificateSource } from './source.js';
+import { DAY_MS } from './lifetimes.js';
 
 /** The settings that choose the certificate source; the server's configuration extends them. */
 export interface CertificateSettings {
@@ -22,8 +23,6 @@ export interface CertificateSettings {
   /** POD_NAME: holder identity for leader election. */
   readonly podName: string;
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class CertificateConfigError extends Error {
   constructor(message: string) {

@@ -54,8 +54,8 @@ export function resolveConfig(flags: ConfigFlags, env: ConfigEnv): ResolvedConfi
   const options = configOptions();
   const unknown = Object.keys(flags).filter((f) => !options.some((o) => flagNames(o).includes(f)));
   if (unknown.length > 0) throw new Error(`resolveConfig: unknown flags ${unknown.join(', ')}`);
-  const injector: Record<string, unknown> = { ...DEFAULT_INJECTOR_CONFIG };
-  const server: Record<string, unknown> = { ...DEFAULT_SERVER_CONFIG };
+  let injector: InjectorConfig = DEFAULT_INJECTOR_CONFIG;
+  let server: ServerConfig = DEFAULT_SERVER_CONFIG;
   for (const opt of options) {
     const raw = rawSetting(opt, flags, env);
     if (raw === undefined) continue;
@@ -65,11 +65,13 @@ export function resolveConfig(flags: ConfigFlags, env: ConfigEnv): ResolvedConfi
         `invalid value ${JSON.stringify(raw.value)} for ${raw.source}: expected ${parsed.accepted}`,
       );
     }
-    (opt.section === 'injector' ? injector : server)[opt.key] = parsed.value;
+    // opt.parse produces the type of opt.key's field (config-option.ts's typed row builders).
+    if (opt.section === 'injector') injector = { ...injector, [opt.key]: parsed.value };
+    else server = { ...server, [opt.key]: parsed.value };
   }
   return Object.freeze({
-    injector: Object.freeze(injector) as unknown as InjectorConfig,
-    server: Object.freeze(server) as unknown as ServerConfig,
+    injector: Object.freeze({ ...injector }),
+    server: Object.freeze({ ...server }),
     settingName,
   });
 }

@@ -8,6 +8,9 @@ export interface CliIO {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
+/** Exit code of a command that failed on a bug: apart from 1 (denied, findings) and 2 (bad input). */
+export const EXIT_INTERNAL_ERROR = 3;
+
 /** Raised by a command for a user's mistake: printed as one line, never with a stack trace. */
 export class UsageError extends Error {
   constructor(

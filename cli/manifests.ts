@@ -11,6 +11,7 @@ function yaml(): Yaml {
   return yamlLib;
 }
 import { UsageError } from './io.js';
+import { toError } from '../patches/to-error.js';
 
 function firstLine(message: string): string {
   // yaml appends " at line L, column C:" and a source excerpt; the location is printed up front.
@@ -64,7 +65,7 @@ export function parseManifests(text: string, source: string): unknown[] {
     try {
       value = doc.toJS({ maxAliasCount: 1000 });
     } catch (err) {
-      throw new UsageError(`${at(start)}: ${firstLine((err as Error).message)}`, 2);
+      throw new UsageError(`${at(start)}: ${firstLine(toError(err).message)}`, 2);
     }
     if (value === null || value === undefined) continue;
     if (typeof value !== 'object' || Array.isArray(value)) {

@@ -9,7 +9,8 @@ import { registerPolicyCommand } from './commands/policy.js';
 import { registerReviewCommand } from './commands/review.js';
 import { registerServeCommand } from './commands/serve.js';
 import { normaliseConfigArgv } from './config.js';
-import { UsageError, type CliIO } from './io.js';
+import { toError } from '../patches/to-error.js';
+import { EXIT_INTERNAL_ERROR, UsageError, type CliIO } from './io.js';
 
 export function readVersion(): string {
   // dist/cli/program.js is two levels below package.json; cli/program.ts (tests, tsx) is one.
@@ -68,7 +69,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       io.stderr.write(`vault-injector: ${err.message}\n`);
       return err.exitCode;
     }
-    io.stderr.write(`vault-injector: unexpected error: ${(err as Error).message}\n`);
-    return 1;
+    // Anything else is a bug (an engine throw included), never the user's mistake: its stack.
+    const error = toError(err);
+    io.stderr.write(`vault-injector: internal error: ${error.stack ?? error.message}\n`);
+    return EXIT_INTERNAL_ERROR;
   }
 }

@@ -1,6 +1,7 @@
 // Reads a command's input from a file or stdin, turning every failure into a one-line exit-2 error.
 import { readFile } from 'node:fs/promises';
 import { UsageError, type CliIO } from './io.js';
+import { toError } from '../patches/to-error.js';
 
 export interface Input {
   readonly text: string;
@@ -36,7 +37,7 @@ export async function readInput(file: string | undefined, io: CliIO): Promise<In
     return { text: stripBom(await readFile(file, 'utf8')), source: file };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
-    const reason = REASONS[code] ?? (err as Error).message;
+    const reason = REASONS[code] ?? toError(err).message;
     throw new UsageError(`cannot read ${file}: ${reason}`, 2);
   }
 }

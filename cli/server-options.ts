@@ -1,6 +1,12 @@
 // The configuration table's server settings: listener, TLS, logging, leader election.
 import { P, server, tls, type ConfigOption } from './config-option.js';
 import * as v from './config-values.js';
+import { DEFAULT_SERVER_CONFIG } from '../webhook/server-config.js';
+import {
+  DEFAULT_CA_VALIDITY_DAYS,
+  DEFAULT_SERVING_VALIDITY_DAYS,
+  goHours,
+} from '../certs/lifetimes.js';
 
 export function serverOptions(): ConfigOption[] {
   return [
@@ -92,7 +98,7 @@ export function serverOptions(): ConfigOption[] {
         placeholder: '<duration>',
         description:
           'lifetime of generated serving certificates, renewed at 2/3 (shorten only to test rotation or in an emergency)',
-        defaultText: '720h',
+        defaultText: goHours(DEFAULT_SERVING_VALIDITY_DAYS),
       },
       v.parseCertLifetimeMs,
     ),
@@ -103,7 +109,7 @@ export function serverOptions(): ConfigOption[] {
         env: tls('TLS_AUTO_CA_VALIDITY'),
         placeholder: '<duration>',
         description: 'lifetime of the generated CA, renewed at 2/3 (as above)',
-        defaultText: '87600h',
+        defaultText: goHours(DEFAULT_CA_VALIDITY_DAYS),
       },
       v.parseCertLifetimeMs,
     ),
@@ -163,7 +169,7 @@ export function serverOptions(): ConfigOption[] {
         env: [`${P}SHUTDOWN_GRACE`],
         placeholder: '<duration>',
         description: 'how long SIGTERM waits for in-flight requests',
-        defaultText: '20s',
+        defaultText: `${DEFAULT_SERVER_CONFIG.shutdownGraceMs / 1000}s`,
       },
       v.parseDurationMs,
     ),

@@ -1,7 +1,7 @@
 // The Vault Agent configuration as a typed object, never templated text, serialised to JSON and
 // base64 into VAULT_CONFIG. Field order follows vault-k8s so the decoded JSON matches key for key.
 import { posix } from 'node:path';
-import type { AgentSpec, SecretSpec } from './agent-spec.js';
+import type { AgentAuthSpec, AgentSpec, AgentTemplateSpec, SecretSpec } from './agent-spec.js';
 import { base64Utf8 } from './base64.js';
 
 export type AgentRole = 'init' | 'sidecar';
@@ -111,7 +111,7 @@ function cacheAndListener(spec: AgentSpec, role: AgentRole): CacheAndListener {
 }
 
 /** The auto_auth method: the same login for the file agents and the env agents. */
-export function autoAuthMethod(spec: AgentSpec): AgentConfig['auto_auth']['method'] {
+export function autoAuthMethod(spec: AgentAuthSpec): AgentConfig['auto_auth']['method'] {
   return {
     type: spec.authType,
     ...compact({
@@ -125,7 +125,7 @@ export function autoAuthMethod(spec: AgentSpec): AgentConfig['auto_auth']['metho
   };
 }
 
-export function vaultStanza(spec: AgentSpec): Record<string, string | boolean> {
+export function vaultStanza(spec: AgentAuthSpec): Record<string, string | boolean> {
   return {
     address: spec.vault.address,
     ...compact({
@@ -140,7 +140,7 @@ export function vaultStanza(spec: AgentSpec): Record<string, string | boolean> {
 }
 
 /** template_config without exit_on_retry_failure, which each caller decides. */
-export function templateConfigRest(spec: AgentSpec): Record<string, string | number> {
+export function templateConfigRest(spec: AgentTemplateSpec): Record<string, string | number> {
   const tc = spec.templateConfig;
   return compact({
     static_secret_render_interval: tc.staticSecretRenderInterval,
@@ -174,28 +174,11 @@ export function buildAgentConfig(spec: AgentSpec, role: AgentRole): AgentConfig 
   return config;
 }
 
-/** VAULT_CONFIG value: compact JSON, standard base64 with padding. */
-export function encodeAgentConfig(config: AgentConfig): string {
-  return base64Utf8(JSON.stringify(config));
-}
-
-const INIT_MARK = '"exit_after_auth":true,"pid_file"';
-const SIDECAR_MARK = '"exit_after_auth":false,"pid_file"';
-
 /**
- * Both VAULT_CONFIG values. When the two configs differ only in exit_after_auth (no cache or a
- * persistent one), the init JSON is serialised once and the flag flipped in the text: the marker
- * cannot occur inside a string value, where JSON escapes every quote.
+ * The VAULT_CONFIG value of one container (compact JSON, standard base64 with padding): its config
+ * built for its role and serialised on its own. The roles differ in exit_after_auth and, with a
+ * cache or the quit endpoint, in the listener and cache stanzas.
  */
-export function encodeAgentConfigs(spec: AgentSpec): { init: string; sidecar: string } {
-  const init = buildAgentConfig(spec, 'init');
-  const initJson = JSON.stringify(init);
-  const sameShape = spec.cachePersist || (!spec.cacheEnable && !spec.enableQuit);
-  const sidecarJson = sameShape
-    ? initJson.replace(INIT_MARK, SIDECAR_MARK)
-    : JSON.stringify(buildAgentConfig(spec, 'sidecar'));
-  return {
-    init: base64Utf8(initJson),
-    sidecar: base64Utf8(sidecarJson),
-  };
+export function encodeAgentConfig(spec: AgentSpec, role: AgentRole): string {
+  return base64Utf8(JSON.stringify(buildAgentConfig(spec, role)));
 }

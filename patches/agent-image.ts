@@ -20,7 +20,7 @@ function tagOf(reference: string): string {
 }
 
 /** The image's own name decides; an unknown (mirrored, renamed) image is the pod's flavour's. */
-function flavourOf(repository: string, names: InjectorNames): AgentImage['flavour'] {
+function imageFlavour(repository: string, names: InjectorNames): AgentImage['flavour'] {
   if (/(^|\/)openbao$/.test(repository)) return 'openbao';
   if (/(^|\/)vault(-enterprise)?$/.test(repository)) return 'vault';
   return names.binary === 'bao' ? 'openbao' : 'vault';
@@ -28,7 +28,7 @@ function flavourOf(repository: string, names: InjectorNames): AgentImage['flavou
 
 export function describeAgentImage(reference: string, names: InjectorNames): AgentImage {
   const repository = (reference.split('@')[0] ?? '').replace(/:[^/]*$/, '');
-  const flavour = flavourOf(repository, names);
+  const flavour = imageFlavour(repository, names);
   const m = /^v?(\d+)\.(\d+)/.exec(tagOf(reference));
   return {
     flavour,

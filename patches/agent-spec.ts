@@ -48,15 +48,13 @@ export interface VaultConnection {
   readonly tlsServerName: string;
 }
 
-export interface AgentSpec {
+/** What is injected, where, and with which image. */
+export interface AgentLayoutSpec {
   /** The injector's own container, volume and path names this injection uses. */
   readonly names: InjectorNames;
   readonly namespace: string;
   readonly image: string;
-  readonly prePopulate: boolean;
-  readonly prePopulateOnly: boolean;
   readonly initFirst: boolean;
-  readonly nativeSidecar: boolean;
   /**
    * What is injected: the pre-populate init container, and the long-running agent as a regular
    * container, as a native sidecar (an init container with restartPolicy: Always), or not at all.
@@ -64,13 +62,33 @@ export interface AgentSpec {
   readonly layout: { readonly init: boolean; readonly sidecar: 'container' | 'native' | 'none' };
   /** App containers (by name) that get the secrets mount. */
   readonly injectContainers: readonly string[];
+  readonly copyVolumeMounts: string;
+  readonly jsonPatch: readonly Operation[];
+  readonly initJsonPatch: readonly Operation[];
+}
+
+/** The secret files and their templates. */
+export interface AgentTemplateSpec {
   readonly secrets: readonly SecretSpec[];
   readonly secretVolumePath: string;
   /** Distinct per-secret mount paths other than secretVolumePath, in secret order. */
   readonly customMountPaths: readonly string[];
+  readonly templateConfig: {
+    readonly exitOnRetryFailure: boolean;
+    readonly staticSecretRenderInterval: string;
+    readonly maxConnectionsPerHost: number;
+    readonly leaseRenewalThreshold: number;
+  };
+  /** Env secrets (agent-inject-env-*): undefined when the pod declares none. */
+  readonly envSecrets: EnvSecrets | undefined;
+}
+
+/** How the agent reaches Vault and logs in. */
+export interface AgentAuthSpec {
   readonly serviceAccount: ServiceAccountToken;
   readonly vault: VaultConnection;
   readonly vaultNamespace: string;
+  readonly vaultCACertBytes: string;
   readonly authType: string;
   readonly authPath: string;
   readonly authConfig: Readonly<Record<string, string>>;
@@ -79,37 +97,41 @@ export interface AgentSpec {
   readonly autoAuthExitOnErr: boolean;
   readonly revokeOnShutdown: boolean;
   readonly revokeGrace: number;
-  readonly setSecurityContext: boolean;
-  readonly runAsUser: number;
-  readonly runAsGroup: number;
-  readonly shareProcessNamespace: boolean | undefined;
+  readonly injectToken: boolean;
+  readonly tlsSecret: string;
+  /** AWS IRSA: the web-identity token mount and AWS_* env copied from the app (auth-type aws). */
+  readonly aws: { readonly mount: VolumeMount | undefined; readonly env: readonly EnvVar[] };
+}
+
+/** The agent's own settings: cache, listener, connections, telemetry, a config of its own. */
+export interface AgentRuntimeSpec {
   readonly cacheEnable: boolean;
   readonly cachePersist: boolean;
   readonly cacheListenerPort: string;
   readonly cacheUseAutoAuthToken: string;
   readonly cacheExitOnErr: boolean;
   readonly enableQuit: boolean;
-  readonly injectToken: boolean;
-  readonly templateConfig: {
-    readonly exitOnRetryFailure: boolean;
-    readonly staticSecretRenderInterval: string;
-    readonly maxConnectionsPerHost: number;
-    readonly leaseRenewalThreshold: number;
-  };
   readonly disableIdleConnections: readonly string[];
   readonly disableKeepAlives: readonly string[];
   readonly telemetry: Readonly<Record<string, unknown>> | undefined;
   readonly configMap: string;
   readonly extraSecret: string;
-  readonly tlsSecret: string;
-  readonly copyVolumeMounts: string;
-  readonly jsonPatch: readonly Operation[];
-  readonly initJsonPatch: readonly Operation[];
+}
+
+/** The agent containers' resources and security context. */
+export interface AgentSecuritySpec {
+  readonly setSecurityContext: boolean;
+  readonly runAsUser: number;
+  readonly runAsGroup: number;
+  readonly shareProcessNamespace: boolean | undefined;
   readonly resources: {
     readonly limits: Readonly<Record<string, string>>;
     readonly requests: Readonly<Record<string, string>>;
   };
-  /** Plain env of the agent containers that comes from annotations (log level, proxy, …). */
+}
+
+/** Plain env of the agent containers that comes from annotations (log level, proxy, …). */
+export interface AgentEnvSpec {
   readonly env: {
     readonly goMaxProcs: string;
     readonly clientTimeout: string;
@@ -118,9 +140,14 @@ export interface AgentSpec {
     readonly logFormat: string;
     readonly proxyAddress: string;
   };
-  readonly vaultCACertBytes: string;
-  /** Env secrets (agent-inject-env-*): undefined when the pod declares none. */
-  readonly envSecrets: EnvSecrets | undefined;
-  /** AWS IRSA: the web-identity token mount and AWS_* env copied from the app (auth-type aws). */
-  readonly aws: { readonly mount: VolumeMount | undefined; readonly env: readonly EnvVar[] };
 }
+
+/** Everything one injection is built from, by concern; a builder can take just the part it reads. */
+export interface AgentSpec
+  extends
+    AgentLayoutSpec,
+    AgentTemplateSpec,
+    AgentAuthSpec,
+    AgentRuntimeSpec,
+    AgentSecuritySpec,
+    AgentEnvSpec {}

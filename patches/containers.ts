@@ -1,8 +1,8 @@
 // The two agent containers: the init container that renders secrets before the app starts, and
 // the long-running sidecar that keeps them fresh (a regular container or a native sidecar).
 import { agentEnv } from './agent-env.js';
-import { encodeAgentConfigs, type AgentRole } from './agent-config.js';
-import type { AgentSpec } from './agent-spec.js';
+import { encodeAgentConfig, type AgentRole } from './agent-config.js';
+import type { AgentSecuritySpec, AgentSpec } from './agent-spec.js';
 import { applyContainerPatch } from './json-patch-annotation.js';
 import type { Container, Pod, SecurityContext } from './k8s-types.js';
 import { agentMounts } from './volumes.js';
@@ -61,20 +61,9 @@ function preStop(spec: AgentSpec): Record<string, unknown> {
   return { preStop: { exec: { command: ['/bin/sh', '-c', command] } } };
 }
 
-// Both containers of one injection share one serialisation (see encodeAgentConfigs).
-const encoded = new WeakMap<AgentSpec, { init: string; sidecar: string }>();
-function configsFor(spec: AgentSpec): { init: string; sidecar: string } {
-  let pair = encoded.get(spec);
-  if (pair === undefined) {
-    pair = encodeAgentConfigs(spec);
-    encoded.set(spec, pair);
-  }
-  return pair;
-}
-
 export type ContainerResult = { ok: true; container: Container } | { ok: false; message: string };
 
-export function agentResources(spec: AgentSpec): Container['resources'] {
+export function agentResources(spec: AgentSecuritySpec): Container['resources'] {
   const { limits, requests } = spec.resources;
   return {
     ...(Object.keys(limits).length > 0 ? { limits: { ...limits } } : {}),
@@ -93,7 +82,7 @@ function addSidecarParts(spec: AgentSpec, container: Container): void {
 
 /** Builds one agent container; `role` decides exit_after_auth, mounts, lifecycle and the JSON patch applied. */
 export function buildAgentContainer(spec: AgentSpec, pod: Pod, role: AgentRole): ContainerResult {
-  const vaultConfig = spec.configMap === '' ? configsFor(spec)[role] : undefined;
+  const vaultConfig = spec.configMap === '' ? encodeAgentConfig(spec, role) : undefined;
   const { initContainer, sidecarContainer } = spec.names;
   const container: Container = {
     name: role === 'init' ? initContainer : sidecarContainer,

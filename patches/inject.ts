@@ -19,7 +19,6 @@ import type { OwnerReference, Pod } from './k8s-types.js';
 import type { DenyReason, InjectionOutcome } from './outcome.js';
 import { parseAgentSpec } from './parse-annotations.js';
 import { checkPodShape, checkPodSpecShape } from './pod-shape.js';
-import { toError } from './to-error.js';
 
 export interface InjectContext {
   /** The request namespace (AdmissionRequest.namespace); pods from controllers have none in metadata. */
@@ -67,7 +66,7 @@ function annotationWarnings(pod: Pod, cfg: InjectorConfig, spec: AgentSpec | und
 type Annotations = Readonly<Record<string, string>>;
 
 /** The pod as the engine reads it: the flavour's annotations under the engine's prefix. */
-interface Reading {
+interface FlavouredAnnotations {
   readonly flavour: Flavour;
   readonly view: Annotations;
 }
@@ -87,7 +86,7 @@ function storedPod(desired: Pod, flavour: Flavour): Pod {
 function buildInjection(
   pod: Pod,
   ctx: InjectContext,
-  { flavour, view }: Reading,
+  { flavour, view }: FlavouredAnnotations,
 ): InjectionOutcome {
   const shape = checkPodSpecShape(pod);
   if (shape.length > 0) return deny('invalid_configuration', shape);
@@ -135,7 +134,7 @@ function kindOutcome(object: unknown, ctx: InjectContext): InjectionOutcome | un
   ]);
 }
 
-function injectPod(pod: Pod, ctx: InjectContext, reading: Reading): InjectionOutcome {
+function injectPod(pod: Pod, ctx: InjectContext, reading: FlavouredAnnotations): InjectionOutcome {
   const decision = decideInjection(reading.view, pod.status?.phase);
   if (!decision.proceed) {
     if ('skip' in decision) return { decision: 'skip', reason: decision.skip, warnings: [] };
@@ -183,7 +182,10 @@ function isCreate(ctx: InjectContext): boolean {
   return ctx.operation === undefined || ctx.operation === '' || ctx.operation === 'CREATE';
 }
 
-/** Never throws: every input yields an outcome. */
+/**
+ * Every input yields an outcome; a throw is a bug in the engine, which its callers answer as an
+ * internal error (the webhook: an InternalError review, logged and counted; the CLI: exit 3).
+ */
 export function inject(object: unknown, ctx: InjectContext): InjectionOutcome {
   // First, because DELETE and CONNECT reviews carry no object at all.
   if (!isCreate(ctx)) return { decision: 'skip', reason: 'not_create', warnings: [] };
@@ -191,15 +193,5 @@ export function inject(object: unknown, ctx: InjectContext): InjectionOutcome {
   if (byKind !== undefined) return byKind;
   const shape = checkPodShape(object);
   if (!shape.ok) return deny('invalid_configuration', shape.problems);
-  try {
-    return injectInFlavour(shape.pod, ctx);
-  } catch (err) {
-    // A bug must not become a 500 for the API server: deny with the reason so it is visible.
-    return deny('invalid_configuration', [
-      {
-        key: 'injector',
-        message: `internal error while building the injection: ${toError(err).message}`,
-      },
-    ]);
-  }
+  return injectInFlavour(shape.pod, ctx);
 }

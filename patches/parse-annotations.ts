@@ -143,7 +143,7 @@ function readSecrets(
   };
 }
 
-type LayoutKeys = 'prePopulate' | 'prePopulateOnly' | 'initFirst' | 'nativeSidecar' | 'layout';
+type LayoutKeys = 'initFirst' | 'layout';
 
 /** `envOnly`: the pod declares env secrets and no files, so no init or sidecar agent is needed. */
 function readLayout({ r, cfg }: ParseInput, envOnly: boolean): Reading<LayoutKeys> {
@@ -154,7 +154,7 @@ function readLayout({ r, cfg }: ParseInput, envOnly: boolean): Reading<LayoutKey
     ? { init: false, sidecar: 'none' }
     : agentLayout(prePopulate, prePopulateOnly, nativeSidecar);
   const initFirst = r.bool(A.ANNOTATION_AGENT_INIT_FIRST, false);
-  return { part: { prePopulate, prePopulateOnly, initFirst, nativeSidecar, layout } };
+  return { part: { initFirst, layout } };
 }
 
 function readConnection({ r, cfg }: ParseInput): Reading<'vault' | 'vaultNamespace'> {

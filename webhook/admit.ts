@@ -37,7 +37,7 @@ export interface AdmitDeps {
 
 export type AdmitResult =
   /** A Buffer body is an already serialised AdmissionReview (from the cache). */
-  | { readonly statusCode: 200; readonly body: AdmissionReviewResponse | string | Buffer }
+  | { readonly statusCode: 200; readonly body: AdmissionReviewResponse | Buffer }
   | { readonly statusCode: 400 | 500; readonly body: ErrorBody };
 
 function recordOutcome(metrics: InjectorMetrics, namespace: string, o: OutcomeVerdict): void {
@@ -56,17 +56,22 @@ function field(body: unknown, ...path: string[]): unknown {
   return v;
 }
 
-/** A bug must not drop the request: answer a denial the API server can show, with the uid. */
-function internalFailure(body: unknown, err: unknown, deps: AdmitDeps): AdmitResult {
+/**
+ * The one answer to anything thrown while admitting (an engine bug included): an InternalError
+ * review with the uid, the error logged with its stack, counted as an internal error and as a
+ * failed injection. Without a uid no review can be answered: HTTP 500.
+ */
+function internalFailure(body: unknown, thrown: unknown, deps: AdmitDeps): AdmitResult {
   const uid = field(body, 'request', 'uid');
   const namespace = field(body, 'request', 'namespace');
-  deps.logger.error({ err, uid }, 'admission failed unexpectedly');
+  const err = toError(thrown);
+  deps.logger.error({ err, uid }, 'admission failed with an internal error');
+  deps.metrics.internalErrors.inc();
   deps.metrics.failedInjections.inc({ namespace: typeof namespace === 'string' ? namespace : '' });
   if (typeof uid !== 'string' || uid === '') {
     return { statusCode: 500, body: errorBody(500, 'internal error') };
   }
-  const message = `internal error in vault-injector: ${toError(err).message}`;
-  return { statusCode: 200, body: internalErrorReview(field(body, 'apiVersion'), uid, message) };
+  return { statusCode: 200, body: internalErrorReview(field(body, 'apiVersion'), uid, err) };
 }
 
 /** Metrics and the decision log line, for answers from the cache and the engine alike. */
@@ -104,11 +109,8 @@ function answer(
   }
   const result = answerReview(review, { config: deps.injector, settingName: deps.settingName });
   record(deps, { ...result, object: request.object }, started);
-  if (key === undefined) return { statusCode: 200, body: result.response };
-  // Serialised once, here: the same text is sent and (on a second miss) split for the cache.
-  const payload = JSON.stringify(result.response);
-  deps.cache?.remember(key, payload, request.uid, verdictOf(result.outcome));
-  return { statusCode: 200, body: payload };
+  if (key !== undefined) deps.cache?.remember(key, result.response, verdictOf(result.outcome));
+  return { statusCode: 200, body: result.response };
 }
 
 /**

@@ -14,6 +14,8 @@ export interface InjectorMetrics {
   readonly injections: Counter<'namespace' | 'injection_type'>;
   readonly failedInjections: Counter<'namespace'>;
   readonly skippedRequests: Counter<'reason'>;
+  /** Requests the injector failed on (a bug): answered InternalError, also failed injections. */
+  readonly internalErrors: Counter;
 }
 
 export interface MetricsOptions {
@@ -54,6 +56,11 @@ export function createMetrics(opts: MetricsOptions = {}): InjectorMetrics {
       name: 'vault_agent_injector_skipped_requests_total',
       help: 'Total count of admission requests let through without injection, by reason',
       labelNames: ['reason'],
+      registers,
+    }),
+    internalErrors: new Counter({
+      name: 'vault_agent_injector_internal_errors_total',
+      help: 'Total count of admission requests the injector failed on with an internal error',
       registers,
     }),
   };

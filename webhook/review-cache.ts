@@ -1,16 +1,32 @@
 // Answers for reviews seen before. A scale-up sends the API server's review of the same pod
 // template many times over, differing only in the uid and managedFields' timestamps; the engine's
-// answer depends on neither, so those are cut out of the key (see review-key.ts) and only the uid
-// is put into the stored, already serialised answer. A review seen once is only remembered by its
-// key: its answer is kept the second time, so a rollout of all-different pods (the cold path)
-// stores nothing but small digests. Bounded.
+// answer depends on neither, so those are cut out of the key (see review-key.ts). What is stored is
+// the answer without its uid: the envelope's apiVersion and the response's other fields, each
+// serialised on its own; a hit serialises the envelope around the new uid and sends those bytes
+// after it, with the patch never re-encoded. A review seen once is only remembered by its key: its
+// answer is kept the second time, so a rollout of all-different pods (the cold path) stores nothing
+// but small digests. Bounded.
+import type { AdmissionReviewResponse } from '../admission/envelope.js';
 import type { OutcomeVerdict } from './decision-log.js';
 
 export interface CachedReview {
-  /** Serialised response up to the uid value, and after it, as UTF-8 (sent without re-encoding). */
-  readonly before: Buffer;
-  readonly after: Buffer;
+  /** The review up to the uid's value: `{"apiVersion":…,"kind":"AdmissionReview","response":{"uid":`. */
+  readonly head: Buffer;
+  /** The response's fields other than uid, then the closing braces, as UTF-8. */
+  readonly tail: Buffer;
   readonly outcome: OutcomeVerdict;
+}
+
+/**
+ * The answer to every review with this key, whatever its uid. The same text JSON.stringify gives
+ * the whole review (tested): the envelope's keys in toReview's order, uid first in the response.
+ */
+function storedAnswer(review: AdmissionReviewResponse, outcome: OutcomeVerdict): CachedReview {
+  const { uid: _uid, ...fields } = review.response;
+  const head = `{"apiVersion":${JSON.stringify(review.apiVersion)},"kind":${JSON.stringify(review.kind)},"response":{"uid":`;
+  // `fields` always has `allowed`, so its object text is `{"allowed":…}`: its members follow uid.
+  const members = JSON.stringify(fields).slice(1);
+  return { head: Buffer.from(head), tail: Buffer.from(`,${members}}`), outcome };
 }
 
 /** Insertion-ordered bounded map: the oldest entry goes first. */
@@ -37,29 +53,21 @@ export class ReviewCache {
     const hit = this.#entries.get(key);
     if (hit === undefined) return undefined;
     const id = Buffer.from(JSON.stringify(uid));
-    return { payload: Buffer.concat([hit.before, id, hit.after]), outcome: hit.outcome };
+    return { payload: Buffer.concat([hit.head, id, hit.tail]), outcome: hit.outcome };
   }
 
   /**
-   * After a miss: `payload` is the engine's answer serialised, for request `uid`. Kept when this
-   * key missed before; otherwise only the key is remembered.
+   * After a miss: the engine's answer to this key's review. Kept when this key missed before;
+   * otherwise only the key is remembered.
    */
-  remember(key: string, payload: string, uid: string, outcome: OutcomeVerdict): void {
+  remember(key: string, review: AdmissionReviewResponse, outcome: OutcomeVerdict): void {
     if (!this.#seen.delete(key)) {
       bounded(this.#seen, this.maxSeen);
       this.#seen.set(key, true);
       return;
     }
-    const mark = `"response":{"uid":${JSON.stringify(uid)}`;
-    const at = payload.indexOf(mark);
-    if (at < 0) return;
-    const split = at + mark.length - JSON.stringify(uid).length;
     bounded(this.#entries, this.maxEntries);
-    this.#entries.set(key, {
-      before: Buffer.from(payload.slice(0, split)),
-      after: Buffer.from(payload.slice(at + mark.length)),
-      outcome,
-    });
+    this.#entries.set(key, storedAnswer(review, outcome));
   }
 
   get size(): number {

@@ -15,6 +15,7 @@ import type { Logger } from './logger.js';
 import { createMetrics, type InjectorMetrics } from './metrics.js';
 import { Readiness } from './readiness.js';
 import type { ServerConfig } from './server-config.js';
+import { toError } from '../patches/to-error.js';
 
 export interface RunServerOptions {
   readonly injector: InjectorConfig;
@@ -114,7 +115,7 @@ function swapCertificate(
       logger.info('serving certificate updated');
     } catch (err) {
       logger.error(
-        { reason: (err as Error).message },
+        { reason: toError(err).message },
         'new certificate rejected by TLS; keeping the current certificate',
       );
     }

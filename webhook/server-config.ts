@@ -1,5 +1,10 @@
 // Settings of the HTTP edge (serve only). Filled by cli/config.ts from flags and AGENT_INJECT_*.
 import type { CertificateSettings } from '../certs/select-source.js';
+import {
+  DAY_MS,
+  DEFAULT_CA_VALIDITY_DAYS,
+  DEFAULT_SERVING_VALIDITY_DAYS,
+} from '../certs/lifetimes.js';
 import type { TlsMinVersion } from '../certs/tls-options.js';
 
 export type { TlsMinVersion };
@@ -32,8 +37,8 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
   tlsCaCertFile: '',
   tlsAuto: '',
   tlsAutoHosts: [],
-  tlsAutoCertValidityMs: 30 * 24 * 60 * 60 * 1000,
-  tlsAutoCaValidityMs: 3650 * 24 * 60 * 60 * 1000,
+  tlsAutoCertValidityMs: DEFAULT_SERVING_VALIDITY_DAYS * DAY_MS,
+  tlsAutoCaValidityMs: DEFAULT_CA_VALIDITY_DAYS * DAY_MS,
   tlsMinVersion: 'tls12',
   tlsCipherSuites: '',
   telemetryPath: '/metrics',

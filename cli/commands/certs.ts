@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError, type CliIO } from '../io.js';
+import { DEFAULT_SERVING_VALIDITY_DAYS } from '../../certs/lifetimes.js';
 
 interface GenerateOptions {
   readonly hosts: string;
@@ -70,7 +71,12 @@ export function registerCertsCommand(program: Command, io: CliIO): void {
     .requiredOption('--hosts <list>', 'comma-separated DNS names and IP addresses for the SANs')
     .requiredOption('--out <dir>', 'directory to write ca.crt, tls.crt and tls.key into')
     .option('--if-missing', 'do nothing when all three files already exist')
-    .option('--days <n>', 'validity of the serving certificate in days', positiveInt, 30)
+    .option(
+      '--days <n>',
+      'validity of the serving certificate in days',
+      positiveInt,
+      DEFAULT_SERVING_VALIDITY_DAYS,
+    )
     .action(async (opts: GenerateOptions) => {
       await generateCertFiles(opts, io);
     });

@@ -5,6 +5,7 @@ import type { Logger } from '../../webhook/logger.js';
 import type { RunningServer } from '../../webhook/run-server.js';
 import { addConfigOptions, configFromCommand, type ResolvedConfig } from '../config.js';
 import { UsageError, type CliIO } from '../io.js';
+import { toError } from '../../patches/to-error.js';
 
 export type StopSignal = 'SIGTERM' | 'SIGINT';
 
@@ -57,7 +58,7 @@ async function start(
     // A stop signal while waiting for the first (generated) certificate: a clean exit.
     if (err instanceof StartAbortedError) return undefined;
     // Every startup failure is the operator's to fix (files, flags, a busy port): one line, exit 1.
-    const message = (err as Error).message;
+    const message = toError(err).message;
     throw new UsageError(
       CONFIG_ERRORS.some((c) => err instanceof c) ? message : `cannot start: ${message}`,
     );

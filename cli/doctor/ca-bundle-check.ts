@@ -2,7 +2,7 @@
 // server accepts: signed by a CA in each webhook's caBundle, and not expired.
 import { X509Certificate } from 'node:crypto';
 import { bundleTrusts, decodeCaBundle } from '../../certs/bundle.js';
-import { finding, objectName, type Finding } from './findings.js';
+import { finding, objectName, type DoctorFinding } from './findings.js';
 import { field, text, type Obj } from './k8s-objects.js';
 import { caBundleOf, injectorWebhooks } from './webhooks.js';
 
@@ -32,7 +32,7 @@ function parse(pem: string): X509Certificate | undefined {
 const HINT =
   'let the injector re-patch caBundle (restart it with --tls-auto), or let cert-manager renew the certificate; with your own certificates put the CA that signed them in caBundle';
 
-function expired(input: CaBundleInput, cert: X509Certificate): Finding[] {
+function expired(input: CaBundleInput, cert: X509Certificate): DoctorFinding[] {
   const validTo = new Date(cert.validTo);
   if (validTo.getTime() > input.now.getTime()) return [];
   const { namespace, name } = input.secretRef;
@@ -45,7 +45,7 @@ function expired(input: CaBundleInput, cert: X509Certificate): Finding[] {
   ];
 }
 
-function untrusted(input: CaBundleInput, pem: string): Finding[] {
+function untrusted(input: CaBundleInput, pem: string): DoctorFinding[] {
   const { namespace, name } = input.secretRef;
   return injectorWebhooks(input.config)
     .filter((w) => caBundleOf(w) !== '' && !bundleTrusts(decodeCaBundle(caBundleOf(w)), pem))
@@ -59,7 +59,7 @@ function untrusted(input: CaBundleInput, pem: string): Finding[] {
 }
 
 /** Empty webhooks are cabundle-empty's; a Secret without a certificate (pre-created) is skipped. */
-export function checkCaBundle(input: CaBundleInput): Finding[] {
+export function checkCaBundle(input: CaBundleInput): DoctorFinding[] {
   const pem = servingCertPem(input.secret);
   if (pem.trim() === '') return [];
   const cert = parse(pem);

@@ -7,7 +7,7 @@
 // entry owning an injector webhook's caBundle with a time in the last minute before the snapshot;
 // the same manager at another time is another write. The bundle flaps when those writes number
 // more than MAX_WRITES and come from two or more managers.
-import { finding, objectName, type Finding } from './findings.js';
+import { finding, objectName, type DoctorFinding } from './findings.js';
 import { text, type Obj } from './k8s-objects.js';
 import { caBundleWrites } from './managed-fields.js';
 import type { TimedConfig } from './snapshot.js';
@@ -113,7 +113,7 @@ function probeText(input: FlapInput, e: Evidence): string {
   return ` It changed ${times} while doctor read it again over ${seconds.toFixed(1)} s.`;
 }
 
-export function checkCaBundleFlapping(input: FlapInput): Finding[] {
+export function checkCaBundleFlapping(input: FlapInput): DoctorFinding[] {
   const configs = [input.config, ...input.rereads.map((r) => r.config)];
   const e = evidence(configs, windowStart(input.now));
   if (!flaps(e)) return [];

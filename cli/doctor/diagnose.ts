@@ -4,7 +4,7 @@ import type { InjectorConfig } from '../../patches/injector-config.js';
 import { checkCaBundle } from './ca-bundle-check.js';
 import { checkCaBundleFlapping } from './cabundle-flapping.js';
 import { checkInjectorEndpoints } from './endpoint-check.js';
-import { sortFindings, type Finding } from './findings.js';
+import { sortFindings, type DoctorFinding } from './findings.js';
 import type { CauseContext, WebhookView } from './injection-cause.js';
 import { labelsOf, nameOf, namespaceOf, type Obj } from './k8s-objects.js';
 import { checkOldLeader } from './old-leader-check.js';
@@ -29,7 +29,7 @@ export interface DoctorSummary {
 }
 
 export interface DoctorReport {
-  readonly findings: readonly Finding[];
+  readonly findings: readonly DoctorFinding[];
   readonly summary: DoctorSummary;
 }
 
@@ -43,7 +43,7 @@ const WEBHOOK_CHECKS = [
   'the cause of not-injected',
 ];
 
-function webhookFindings(snap: ClusterSnapshot, now: Date): Finding[] {
+function webhookFindings(snap: ClusterSnapshot, now: Date): DoctorFinding[] {
   const read = snap.webhookConfig;
   if (read.status !== 'ok') return [skippedCheck(read, WEBHOOK_CHECKS)];
   const found = checkWebhookConfig(snap.webhookConfigName, read.value);
@@ -61,7 +61,7 @@ function webhookFindings(snap: ClusterSnapshot, now: Date): Finding[] {
   return [...found, ...checkCaBundle(input)];
 }
 
-function flappingFindings(snap: ClusterSnapshot, now: Date): Finding[] {
+function flappingFindings(snap: ClusterSnapshot, now: Date): DoctorFinding[] {
   const read = snap.webhookConfig;
   if (read.status !== 'ok' || read.value === undefined) return [];
   const configName = snap.webhookConfigName;
@@ -74,7 +74,7 @@ function flappingFindings(snap: ClusterSnapshot, now: Date): Finding[] {
 }
 
 /** The injector namespace's pods come from the snapshot's list, when it covered that namespace. */
-function migrationFindings(snap: ClusterSnapshot, owners: OwnerIndex): Finding[] {
+function migrationFindings(snap: ClusterSnapshot, owners: OwnerIndex): DoctorFinding[] {
   const { migration } = snap;
   const pods = (valueOf(snap.pods) ?? []).filter((p) => namespaceOf(p) === migration.namespace);
   const covered = snap.namespace === undefined || snap.namespace === migration.namespace;
@@ -90,7 +90,7 @@ function ownerIndex(snap: ClusterSnapshot): OwnerIndex {
   );
 }
 
-function serviceFindings(read: ServiceRead): Finding[] {
+function serviceFindings(read: ServiceRead): DoctorFinding[] {
   const found = checkInjectorEndpoints(read);
   const slices = read.endpointSlices;
   if (slices.status === 'ok' || read.endpoints?.status === 'ok' || found.length > 0) return found;
@@ -117,7 +117,7 @@ function causeContext(snap: ClusterSnapshot): CauseContext {
   };
 }
 
-function podFindings(snap: ClusterSnapshot): Finding[] {
+function podFindings(snap: ClusterSnapshot): DoctorFinding[] {
   if (snap.pods.status !== 'ok') {
     return [skippedCheck(snap.pods, ['not-injected', 'job-sidecar-stuck', 'env-config-missing'])];
   }
@@ -141,7 +141,7 @@ function topLevelWorkloads(snap: ClusterSnapshot): Obj[] {
   return WORKLOAD_KINDS.flatMap((k) => valueOf(snap.workloads[k]) ?? []).filter(isTopLevel);
 }
 
-function workloadSkips(snap: ClusterSnapshot): Finding[] {
+function workloadSkips(snap: ClusterSnapshot): DoctorFinding[] {
   return WORKLOAD_KINDS.flatMap((kind) => {
     const read = snap.workloads[kind];
     const checks = [`would-deny, lint and misplaced-annotations for ${kind}s`];
@@ -149,8 +149,9 @@ function workloadSkips(snap: ClusterSnapshot): Finding[] {
   });
 }
 
-function summarise(snap: ClusterSnapshot, findings: readonly Finding[]): DoctorSummary {
-  const count = (s: Finding['severity']): number => findings.filter((f) => f.severity === s).length;
+function summarise(snap: ClusterSnapshot, findings: readonly DoctorFinding[]): DoctorSummary {
+  const count = (s: DoctorFinding['severity']): number =>
+    findings.filter((f) => f.severity === s).length;
   return {
     errors: count('error'),
     warnings: count('warning'),

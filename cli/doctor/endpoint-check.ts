@@ -1,7 +1,7 @@
 // Whether the webhook's Service has a ready backend. EndpointSlices are read first (Endpoints is
 // deprecated from Kubernetes 1.33); the Endpoints object is the fallback where slices are not
 // served or not readable.
-import { finding, objectName, type Finding } from './findings.js';
+import { finding, objectName, type DoctorFinding } from './findings.js';
 import { field, labelsOf, list, type Obj } from './k8s-objects.js';
 import { valueOf, type ServiceRead } from './snapshot.js';
 
@@ -28,7 +28,7 @@ function readyCount(read: ServiceRead): number | undefined {
   return read.endpoints.value === undefined ? 0 : readyInEndpoints(read.endpoints.value);
 }
 
-export function checkInjectorEndpoints(read: ServiceRead): Finding[] {
+export function checkInjectorEndpoints(read: ServiceRead): DoctorFinding[] {
   const object = objectName('Service', read.namespace, read.name);
   const hint =
     'check the injector Deployment (kubectl -n NS get pods,events): its pods must be Running and pass /health/ready';

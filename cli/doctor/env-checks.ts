@@ -2,7 +2,7 @@
 // config annotation or one of the two volumes is gone. The usual cause is an image volume dropped
 // without error by an API server whose ImageVolume feature gate is off.
 import { OPENBAO_NAMES, VAULT_NAMES, type InjectorNames } from '../../patches/injector-names.js';
-import { finding, objectName, type Finding } from './findings.js';
+import { finding, objectName, type DoctorFinding } from './findings.js';
 import { annotationsOf, field, list, nameOf, namespaceOf, text, type Obj } from './k8s-objects.js';
 import { topOwner, type OwnerIndex } from './owners.js';
 
@@ -30,7 +30,7 @@ function missingParts(pod: Obj, index: number, names: InjectorNames): string[] {
   return missing;
 }
 
-export function checkEnvWrapped(pod: Obj, owners: OwnerIndex): Finding[] {
+export function checkEnvWrapped(pod: Obj, owners: OwnerIndex): DoctorFinding[] {
   const containers = list(field(pod, 'spec'), 'containers');
   return wrappedContainers(pod).flatMap(({ index: i, names }) => {
     const missing = missingParts(pod, i, names);

@@ -22,7 +22,7 @@ export type FindingCode =
 export type NotInjectedCause =
   'namespace-excluded' | 'object-excluded' | 'system-namespace' | 'webhook-missing' | 'unknown';
 
-export interface Finding {
+export interface DoctorFinding {
   readonly code: FindingCode;
   readonly severity: Severity;
   /** "Kind/namespace/name", or "Kind/name" for cluster-scoped objects. */
@@ -82,10 +82,13 @@ export interface FindingInput {
 }
 
 /** A finding of a fixed-severity code; optional fields left undefined are omitted (clean JSON). */
-export function finding(code: Exclude<FindingCode, 'check-skipped'>, f: FindingInput): Finding {
-  const out: Record<string, unknown> = { code, severity: SEVERITY[code] };
-  for (const [k, v] of Object.entries(f)) if (v !== undefined) out[k] = v;
-  return out as unknown as Finding;
+export function finding(
+  code: Exclude<FindingCode, 'check-skipped'>,
+  f: FindingInput,
+): DoctorFinding {
+  const given = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined));
+  // object and message are in `given` already, so the keys keep the caller's order.
+  return { code, severity: SEVERITY[code], ...given, object: f.object, message: f.message };
 }
 
 /** "Kind/namespace/name", or "Kind/name" when there is no namespace. */
@@ -96,8 +99,8 @@ export function objectName(kind: string, namespace: string | undefined, name: st
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
 
 /** Errors first, then by code (table order), then by object: a stable report to diff. */
-export function sortFindings(findings: readonly Finding[]): Finding[] {
-  const rank = (f: Finding): number => CODE_ORDER.indexOf(f.code);
+export function sortFindings(findings: readonly DoctorFinding[]): DoctorFinding[] {
+  const rank = (f: DoctorFinding): number => CODE_ORDER.indexOf(f.code);
   return [...findings].sort(
     (a, b) =>
       SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||

@@ -1,6 +1,6 @@
 // The two report formats: a table grouped by severity for people, `{findings, summary}` for tools.
 import type { DoctorReport, DoctorSummary } from './diagnose.js';
-import type { Finding, Severity } from './findings.js';
+import type { DoctorFinding, Severity } from './findings.js';
 
 const GROUPS: ReadonlyArray<readonly [Severity, string]> = [
   ['error', 'ERRORS'],
@@ -8,7 +8,7 @@ const GROUPS: ReadonlyArray<readonly [Severity, string]> = [
   ['info', 'INFO'],
 ];
 
-function details(f: Finding): string {
+function details(f: DoctorFinding): string {
   const parts = [
     f.cause === undefined ? '' : `cause: ${f.cause}`,
     f.owner === undefined ? '' : `owner: ${f.owner}`,
@@ -23,14 +23,14 @@ interface Widths {
 }
 
 /** Columns line up across all groups, so the report reads as one table. */
-function widths(findings: readonly Finding[]): Widths {
+function widths(findings: readonly DoctorFinding[]): Widths {
   return {
     code: Math.max(0, ...findings.map((f) => f.code.length)),
     object: Math.max(0, ...findings.map((f) => f.object.length)),
   };
 }
 
-function table(findings: readonly Finding[], w: Widths): string[] {
+function table(findings: readonly DoctorFinding[], w: Widths): string[] {
   return findings.map((f) => {
     const fix = f.hint === undefined ? '' : ` → ${f.hint}`;
     return `  ${f.code.padEnd(w.code)}  ${f.object.padEnd(w.object)}  ${f.message}${details(f)}${fix}`;

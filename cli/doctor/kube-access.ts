@@ -13,6 +13,7 @@ import {
 import { describeApiError } from '../../certs/kube-client.js';
 import { UsageError } from '../io.js';
 import type { ReadFailure } from './snapshot.js';
+import { toError } from '../../patches/to-error.js';
 
 export const EXIT_UNREACHABLE = 2;
 
@@ -47,7 +48,7 @@ export function loadKubeConfig(flags: KubeConfigFlags): KubeConfig {
     if (flags.kubeconfig !== undefined) kc.loadFromFile(flags.kubeconfig);
     else kc.loadFromDefault();
   } catch (err) {
-    const message = (err as Error).message.split('\n')[0] ?? '';
+    const message = toError(err).message.split('\n')[0] ?? '';
     throw new UsageError(`cannot load the kubeconfig: ${message}`, EXIT_UNREACHABLE);
   }
   if (isClientNodeFallback(kc)) {
@@ -94,7 +95,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 /** A failed call as data (403, 404, 5xx), or ClusterUnreachableError thrown for the rest. */
 export function classifyFailure(err: unknown, what: string, object: string): ReadFailure {
   if (!(err instanceof ApiException)) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = toError(err).message;
     throw new ClusterUnreachableError(message.split('\n')[0] ?? message);
   }
   const code = err.code;

@@ -2,7 +2,7 @@
 // vault-k8s (and openbao-k8s, and openbao-helm, whose injector is a vault-k8s image) elects with a
 // "leader for life" ConfigMap owned by the leader's Pod; the ConfigMap goes when that Pod goes.
 // While it lives, that Pod issues the serving certificate and rewrites caBundle.
-import { finding, objectName, type Finding } from './findings.js';
+import { finding, objectName, type DoctorFinding } from './findings.js';
 import { field, list, nameOf, namespaceOf, text, type Obj } from './k8s-objects.js';
 import { skippedCheck } from './skipped.js';
 import type { LockRead, MigrationRead, ReadFailure } from './snapshot.js';
@@ -93,7 +93,7 @@ function rolloutHint(namespace: string, pod: Obj, owner: string | undefined): st
   return `${finish}, or delete the old pod once ours are ready (kubectl -n ${namespace} delete pod ${nameOf(pod)}); its lock ConfigMap goes with it and our replicas elect their own leader`;
 }
 
-function report(input: OldLeaderInput, lock: string, old: Obj, ours: Obj[]): Finding {
+function report(input: OldLeaderInput, lock: string, old: Obj, ours: Obj[]): DoctorFinding {
   const ns = input.migration.namespace;
   const owner = input.ownerOf(old);
   const image = images(old)[0] ?? '';
@@ -120,7 +120,7 @@ function oldLeader(read: LockRead): Obj | undefined {
 }
 
 /** A finding, the read that kept us from telling whether ours runs, or nothing to say. */
-function judge(input: OldLeaderInput, read: LockRead): Finding | ReadFailure | undefined {
+function judge(input: OldLeaderInput, read: LockRead): DoctorFinding | ReadFailure | undefined {
   const old = oldLeader(read);
   if (old === undefined) return undefined;
   const ours = ourPods(input, old);
@@ -129,9 +129,9 @@ function judge(input: OldLeaderInput, read: LockRead): Finding | ReadFailure | u
   return (own === undefined ? undefined : failureOf(own)) ?? input.podsFailure;
 }
 
-export function checkOldLeader(input: OldLeaderInput): Finding[] {
+export function checkOldLeader(input: OldLeaderInput): DoctorFinding[] {
   const failures = input.migration.oldLeaders.flatMap((r) => failureOf(r) ?? []);
-  const found: Finding[] = [];
+  const found: DoctorFinding[] = [];
   for (const read of input.migration.oldLeaders) {
     const verdict = judge(input, read);
     if (verdict === undefined) continue;

@@ -12,7 +12,7 @@ import {
   type Flavour,
 } from '../../patches/flavours.js';
 import { parseGoBool } from '../../patches/go-values.js';
-import { finding, objectName, type Finding } from './findings.js';
+import { finding, objectName, type DoctorFinding } from './findings.js';
 import { explainNotInjected, phaseOf, type CauseContext } from './injection-cause.js';
 import {
   annotationsOf,
@@ -62,7 +62,7 @@ function podObject(pod: Obj): string {
   return objectName('Pod', namespaceOf(pod), nameOf(pod));
 }
 
-export function checkNotInjected(pod: Obj, ctx: CauseContext, owners: OwnerIndex): Finding[] {
+export function checkNotInjected(pod: Obj, ctx: CauseContext, owners: OwnerIndex): DoctorFinding[] {
   if (!isMissingAgent(pod)) return [];
   const why = explainNotInjected(pod, ctx);
   const { prefix, names } = flavourOf(pod).flavour;
@@ -99,7 +99,7 @@ export function isSidecarStuck(pod: Obj): boolean {
   return appsDone && 'running' in stateOf(statuses, sidecar);
 }
 
-export function checkJobSidecar(pod: Obj, owners: OwnerIndex): Finding[] {
+export function checkJobSidecar(pod: Obj, owners: OwnerIndex): DoctorFinding[] {
   if (!isSidecarStuck(pod)) return [];
   const sidecar = jobSidecar(pod) ?? '';
   // The sidecar's name tells which agent, and so which prefix, the pod template uses.

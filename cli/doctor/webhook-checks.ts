@@ -1,6 +1,6 @@
 // The MutatingWebhookConfiguration itself: does it exist and point at the injector, will the API
 // server trust the injector's certificate, and what happens to pods while the injector is down.
-import { finding, objectName, type Finding } from './findings.js';
+import { finding, objectName, type DoctorFinding } from './findings.js';
 import { annotationsOf, text, type Obj } from './k8s-objects.js';
 import { caBundleOf, failurePolicyOf, injectorWebhooks, MUTATE_PATH } from './webhooks.js';
 
@@ -10,7 +10,7 @@ const CA_INJECTOR_ANNOTATIONS = [
   'cert-manager.io/inject-ca-from-secret',
 ];
 
-function missing(name: string, config: Obj | undefined): Finding[] {
+function missing(name: string, config: Obj | undefined): DoctorFinding[] {
   const object = objectName('MutatingWebhookConfiguration', undefined, name);
   const message =
     config === undefined
@@ -25,7 +25,7 @@ function missing(name: string, config: Obj | undefined): Finding[] {
   ];
 }
 
-function emptyBundles(name: string, config: Obj, hooks: Obj[]): Finding[] {
+function emptyBundles(name: string, config: Obj, hooks: Obj[]): DoctorFinding[] {
   const annotations = annotationsOf(config);
   if (CA_INJECTOR_ANNOTATIONS.some((a) => (annotations[a] ?? '') !== '')) return [];
   return hooks
@@ -39,7 +39,7 @@ function emptyBundles(name: string, config: Obj, hooks: Obj[]): Finding[] {
     );
 }
 
-function ignorePolicies(name: string, hooks: Obj[]): Finding[] {
+function ignorePolicies(name: string, hooks: Obj[]): DoctorFinding[] {
   return hooks
     .filter((w) => failurePolicyOf(w) === 'Ignore')
     .map((w) =>
@@ -52,7 +52,7 @@ function ignorePolicies(name: string, hooks: Obj[]): Finding[] {
 }
 
 /** config: the configuration as read, undefined when it does not exist. */
-export function checkWebhookConfig(name: string, config: Obj | undefined): Finding[] {
+export function checkWebhookConfig(name: string, config: Obj | undefined): DoctorFinding[] {
   const hooks = config === undefined ? [] : injectorWebhooks(config);
   if (config === undefined || hooks.length === 0) return missing(name, config);
   return [...emptyBundles(name, config, hooks), ...ignorePolicies(name, hooks)];

@@ -9,7 +9,7 @@ import type { InjectorConfig } from '../../patches/injector-config.js';
 import { misplacedAnnotations } from '../misplaced-annotations.js';
 import { settingName } from '../setting-names.js';
 import { identify, podAsAdmitted, templateOf } from '../workloads.js';
-import { finding, objectName, type Finding } from './findings.js';
+import { finding, objectName, type DoctorFinding } from './findings.js';
 import { annotationsOf, field, list, type Obj } from './k8s-objects.js';
 
 /** Controllers' own ReplicaSets and Jobs are checked through their Deployment or CronJob. */
@@ -40,7 +40,7 @@ function lintFinding(
   template: Obj,
   engineWarnings: readonly EngineFinding[],
   config: InjectorConfig,
-): Finding[] {
+): DoctorFinding[] {
   const found = [...lintPodAnnotations(annotationsOf(template), config), ...engineWarnings].filter(
     // Caveats the user acknowledged by an annotation are no problem of the workload.
     (f) => f.severity !== 'info',
@@ -56,7 +56,7 @@ function lintFinding(
   ];
 }
 
-function misplacedFinding(object: string, workload: Obj, template: Obj): Finding[] {
+function misplacedFinding(object: string, workload: Obj, template: Obj): DoctorFinding[] {
   const id = identify(workload, undefined);
   const keys = misplacedAnnotations(workload, id.name, annotationsOf(template)).map((f) => f.key);
   if (keys.length === 0) return [];
@@ -69,7 +69,7 @@ function misplacedFinding(object: string, workload: Obj, template: Obj): Finding
   ];
 }
 
-export function checkWorkload(workload: Obj, config: InjectorConfig): Finding[] {
+export function checkWorkload(workload: Obj, config: InjectorConfig): DoctorFinding[] {
   const template = templateOf(workload);
   if (template === undefined) return [];
   const id = identify(workload, undefined);

@@ -1,7 +1,6 @@
 // LeaderElector timing with a scripted lock and a manual monotonic clock.
 import { describe, expect, it } from 'vitest';
 import { LeaderElector } from '../../certs/leader-elector.js';
-import type { LeaderLock } from '../../certs/leader-lock.js';
 import { captureLogger, waitFor } from './support.js';
 
 describe('LeaderElector', () => {
@@ -13,7 +12,7 @@ describe('LeaderElector', () => {
       identity: 'me',
       tryAcquireOrRenew: () => new Promise<boolean>((resolve) => answers.push(resolve)),
       release: () => Promise.resolve(),
-    } as unknown as LeaderLock;
+    };
     const elector = new LeaderElector({
       lock,
       retryPeriodMs: 60_000,

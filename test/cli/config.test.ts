@@ -10,6 +10,7 @@ import {
 import { UsageError } from '../../cli/io.js';
 import { DEFAULT_INJECTOR_CONFIG } from '../../patches/injector-config.js';
 import { DEFAULT_SERVER_CONFIG } from '../../webhook/server-config.js';
+import { toError } from '../../patches/to-error.js';
 
 type Row = [
   flag: string,
@@ -298,7 +299,9 @@ const SETTINGS: Row[] = [
 ];
 
 function pick(cfg: ReturnType<typeof resolveConfig>, section: string, key: string): unknown {
-  return (cfg[section as 'injector' | 'server'] as unknown as Record<string, unknown>)[key];
+  const values: Readonly<Record<string, unknown>> =
+    section === 'injector' ? { ...cfg.injector } : { ...cfg.server };
+  return values[key];
 }
 
 function usageMessage(fn: () => unknown): string {
@@ -307,7 +310,7 @@ function usageMessage(fn: () => unknown): string {
   } catch (err) {
     expect(err).toBeInstanceOf(UsageError);
     expect((err as UsageError).exitCode).toBe(1);
-    return (err as Error).message;
+    return toError(err).message;
   }
   throw new Error('expected a UsageError');
 }

@@ -16,7 +16,7 @@ import { corpusDir } from '../helpers/corpus.js';
 
 type Obj = Record<string, unknown>;
 
-interface Finding {
+interface LintFinding {
   annotation: string;
   severity: 'warning' | 'error';
   message: string;
@@ -47,7 +47,7 @@ const FILES = [
 ];
 
 /** The admission warning the webhook would send for a finding. */
-function asWarning(f: Finding): string {
+function asWarning(f: LintFinding): string {
   const short = (k: string): string => k.replace(/^vault\.hashicorp\.com\//, '');
   const hint = f.suggestion === undefined ? '' : ` (did you mean ${short(f.suggestion)}?)`;
   return `${f.annotation === '' ? '' : `${f.annotation}: `}${f.message}${hint}`;
@@ -68,7 +68,7 @@ async function check(object: Obj, namespace: string | undefined): Promise<void> 
   const linted = await runCli(['lint', '-o', 'json', '-f', '-', ...ns], {
     input: JSON.stringify(object),
   });
-  const findings = JSON.parse(linted.stdout) as Finding[];
+  const findings = JSON.parse(linted.stdout) as LintFinding[];
   const errors = findings.filter((f) => f.severity === 'error');
   const pod = admittedPod(object, namespace);
   if (pod === undefined) {

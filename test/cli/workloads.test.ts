@@ -57,7 +57,7 @@ function pod(extra: Obj = {}): Obj {
 
 function podOf(object: unknown): PodLike {
   const o = object as Obj & { spec: Obj };
-  if (o.kind === 'Pod') return o as unknown as PodLike;
+  if (o.kind === 'Pod') return object as PodLike;
   if (o.kind === 'CronJob') {
     return ((o.spec.jobTemplate as Obj).spec as Obj).template as PodLike;
   }

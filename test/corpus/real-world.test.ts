@@ -12,6 +12,7 @@ import { parseManifests } from '../../cli/manifests.js';
 import { podFromTemplate, templateOf } from '../../cli/workloads.js';
 import { isRecord } from '../../patches/is-record.js';
 import type { Pod } from '../../patches/k8s-types.js';
+import { checkPodShape } from '../../patches/pod-shape.js';
 import { corpusDir } from '../helpers/corpus.js';
 import { runCli } from '../cli/in-process.js';
 import { hasKubectl, splitJsonStream } from '../helpers/kubectl.js';
@@ -56,8 +57,11 @@ function shouldInject(doc: unknown): boolean {
   return typeof a[INJECT] === 'string' && GO_TRUE.has(a[INJECT]) && a[STATUS] !== 'injected';
 }
 
+/** The pod as the engine reads it, through the engine's own shape check. */
 function asPod(template: Obj): Pod {
-  return (template.kind === 'Pod' ? template : podFromTemplate(template)) as unknown as Pod;
+  const shape = checkPodShape(template.kind === 'Pod' ? template : podFromTemplate(template));
+  if (!shape.ok) throw new Error(`not a pod: ${JSON.stringify(shape.problems)}`);
+  return shape.pod;
 }
 
 function agentContainers(pod: Pod): string[] {

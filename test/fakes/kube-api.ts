@@ -13,6 +13,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import { generateCA, generateServingCert, type PemPair } from '../../certs/generate.js';
+import { toError } from '../../patches/to-error.js';
 
 export type Kind = 'mutatingwebhookconfigurations' | 'secrets' | 'configmaps';
 /** up: normal; error: every request gets a 500; down: connections are dropped unanswered. */
@@ -387,7 +388,7 @@ export class FakeKubeApi {
       const next = jsonpatch.applyPatch(current, ops, true, false).newDocument as Obj;
       send(res, 200, this.store(route.kind, route.namespace, name, next, 'MODIFIED'));
     } catch (err) {
-      send(res, 422, status(422, 'Invalid', `patch failed: ${(err as Error).message}`));
+      send(res, 422, status(422, 'Invalid', `patch failed: ${toError(err).message}`));
     }
   }
 

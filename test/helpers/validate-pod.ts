@@ -3,6 +3,7 @@
 // schema itself (kubernetes-models). Returns the list of problems (empty when valid).
 import { Pod as PodModel } from 'kubernetes-models/v1';
 import type { Container, Pod } from '../../patches/k8s-types.js';
+import { toError } from '../../patches/to-error.js';
 
 function duplicates(names: string[]): string[] {
   return names.filter((n, i) => names.indexOf(n) !== i);
@@ -29,7 +30,7 @@ export function podProblems(pod: Pod): string[] {
   try {
     new PodModel(pod as never).validate();
   } catch (err) {
-    problems.push(`schema: ${(err as Error).message}`);
+    problems.push(`schema: ${toError(err).message}`);
   }
   return problems;
 }

@@ -57,7 +57,7 @@ function review(edit: (r: Json) => void, pod: unknown = makePod(INJECT)): string
   return j(r);
 }
 function podWith(edit: (p: Json) => void, annotations: Record<string, string> = INJECT): Json {
-  const p = makePod(annotations) as unknown as Json;
+  const p: Json = { ...makePod(annotations) };
   edit(p);
   return p;
 }

@@ -7,7 +7,6 @@
 // 30 s) and Node only checks them every connectionsCheckingInterval (30 s by default), so this test
 // shortens them on the app's own http server before it listens. The behaviour tested is the
 // server's; only the clock is faster.
-import type { Server as HttpsServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpsRequest } from '../helpers/https-client.js';
@@ -29,11 +28,13 @@ let port = 0;
 
 beforeAll(async () => {
   t = await testApp();
-  // Node reads connectionsCheckingInterval at listen time; @types/node lists it only as an option.
-  const server = t.app.server as unknown as HttpsServer & { connectionsCheckingInterval: number };
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
-  server.connectionsCheckingInterval = CHECK_INTERVAL_MS;
+  // Node reads connectionsCheckingInterval at listen time; @types/node lists it only as an option,
+  // so it is assigned untyped with the two timeouts.
+  Object.assign(t.app.server, {
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    connectionsCheckingInterval: CHECK_INTERVAL_MS,
+  });
   url = await t.app.listen({ host: '127.0.0.1', port: 0 });
   port = Number(new URL(url).port);
 });

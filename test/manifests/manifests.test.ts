@@ -29,6 +29,7 @@ import {
   type Access,
   type KubeObject,
 } from './helpers.js';
+import { toError } from '../../patches/to-error.js';
 
 if (!hasKubectl) {
   console.warn('manifests tests skipped: `kubectl` is not on PATH (needed for `kubectl kustomize`)');
@@ -170,7 +171,7 @@ const KNOWN_ENV = new Set([
   ].map((n) => `AGENT_INJECT_${n}`),
 ]);
 
-const typed = <T>(o: KubeObject): T => o as unknown as T;
+const typed = <T>(o: KubeObject): T => o as T;
 
 function deploymentOf(objects: readonly KubeObject[]): IDeployment {
   return typed<IDeployment>(only(objects, 'Deployment'));
@@ -274,7 +275,7 @@ describe.each(PROFILES)('manifests/$dir', (p) => {
       try {
         validateObject(o);
       } catch (err) {
-        failures.push(`${gvk(o)} ${o.metadata.name}: ${(err as Error).message}`);
+        failures.push(`${gvk(o)} ${o.metadata.name}: ${toError(err).message}`);
       }
     }
     expect(failures).toEqual([]);
@@ -282,14 +283,15 @@ describe.each(PROFILES)('manifests/$dir', (p) => {
 
   kit(`the validator rejects a corrupted copy of every object${SKIP_NOTE}`, () => {
     for (const o of objects()) {
-      const bad = structuredClone(o) as Record<string, unknown>;
+      const bad = structuredClone(o);
       if (MODELS[gvk(o)]) {
-        bad['metadata'] = { ...o.metadata, labels: 'not-a-map' };
+        // Not a map: the kind of value the types refuse, written past them on purpose.
+        Object.assign(bad.metadata, { labels: 'not-a-map' });
       } else {
         expect(CRD_VALIDATORS[gvk(o)], gvk(o)).toBeDefined();
-        bad['spec'] = {};
+        Object.assign(bad, { spec: {} });
       }
-      expect(() => validateObject(bad as unknown as KubeObject), gvk(o)).toThrow();
+      expect(() => validateObject(bad), gvk(o)).toThrow();
     }
   });
 

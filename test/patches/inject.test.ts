@@ -139,8 +139,8 @@ describe('decision', () => {
   });
 
   it('denies an annotated pod whose spec has the wrong shape, naming the field', () => {
-    const pod = makePod(base) as unknown as { spec: { containers: unknown } };
-    pod.spec.containers = 'app';
+    const valid = makePod(base);
+    const pod = { ...valid, spec: { ...valid.spec, containers: 'app' } };
     const out = inject(pod, { namespace: 'app', kind: 'Pod', config: cfg });
     expect(out).toMatchObject({ decision: 'deny' });
     if (out.decision === 'deny') expect(messageOf(out)).toContain('spec.containers');

@@ -11,6 +11,7 @@ import { collectingSink } from '../helpers/log-sink.js';
 import { makePod, makeReview } from '../helpers/pods.js';
 import { testPki } from '../helpers/tls.js';
 import { testApp, type TestApp } from '../helpers/webhook-app.js';
+import { toError } from '../../patches/to-error.js';
 
 // Short, so that V8's excerpt (about ten characters either side of the error) holds all of it.
 const SECRET = 'hvs.S3CR3T';
@@ -34,7 +35,7 @@ describe('withoutJsonExcerpt', () => {
     try {
       JSON.parse(text);
     } catch (err) {
-      message = (err as Error).message;
+      message = toError(err).message;
     }
     expect(message).toContain('S3CR3T');
     expect(withoutJsonExcerpt(message)).not.toContain('S3CR3T');

@@ -47,6 +47,7 @@ describe('metrics', () => {
       ['vault_agent_injector_injections_by_namespace_total', 'counter'],
       ['vault_agent_injector_failed_injections_by_namespace_total', 'counter'],
       ['vault_agent_injector_skipped_requests_total', 'counter'],
+      ['vault_agent_injector_internal_errors_total', 'counter'],
       ['process_cpu_user_seconds_total', 'counter'],
     ]) {
       expect(text).toContain(`# TYPE ${name} ${type}\n`);

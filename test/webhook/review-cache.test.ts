@@ -51,7 +51,7 @@ describe('ReviewCache', () => {
     for (const uid of ['uid-1', 'uid-2']) {
       expect(cache.get(key, uid)).toBeUndefined();
       const a = answer(review(uid));
-      cache.remember(key, JSON.stringify(a.response), uid, a.outcome);
+      cache.remember(key, a.response, a.outcome);
       expect(cache.size).toBe(uid === 'uid-1' ? 0 : 1);
     }
     const third = review('uid-3');
@@ -59,6 +59,34 @@ describe('ReviewCache', () => {
     const hit = cache.get(key, 'uid-3');
     expect(hit?.payload.toString('utf8')).toBe(JSON.stringify(answer(third).response));
     expect(hit?.outcome).toEqual(answer(third).outcome);
+  });
+
+  it('a hit is the whole review serialised for denials, warnings and v1beta1 too', () => {
+    const variants: Array<(r: Review) => void> = [
+      // A denial with a status (a bad boolean), and a warning (an unknown annotation key).
+      (r) => {
+        const meta = (r.request as { object: Meta }).object.metadata;
+        meta.annotations['vault.hashicorp.com/agent-pre-populate'] = 'maybe';
+      },
+      (r) => {
+        const meta = (r.request as { object: Meta }).object.metadata;
+        meta.annotations['vault.hashicorp.com/agent-inject-secert-x'] = 'kv/x';
+        r.apiVersion = 'admission.k8s.io/v1beta1';
+      },
+    ];
+    for (const variant of variants) {
+      const cache = new ReviewCache();
+      const key = keyOf(review('w-1', variant))!;
+      for (const uid of ['w-1', 'w-2'])
+        cache.remember(
+          key,
+          answer(review(uid, variant)).response,
+          answer(review(uid, variant)).outcome,
+        );
+      const expected = answer(review('w-3', variant)).response;
+      expect(expected.response.status ?? expected.response.warnings).toBeDefined();
+      expect(cache.get(key, 'w-3')?.payload.toString('utf8')).toBe(JSON.stringify(expected));
+    }
   });
 
   it('ignores uid and managedFields but keys on namespace, kind, version, annotations and spec', () => {
@@ -97,8 +125,8 @@ describe('ReviewCache', () => {
     expect(answered.response.response.patch).toBeDefined();
     const key = keyOf(created)!;
     // Twice, so the answer is kept.
-    cache.remember(key, JSON.stringify(answered.response), 'c-1', answered.outcome);
-    cache.remember(key, JSON.stringify(answered.response), 'c-1', answered.outcome);
+    cache.remember(key, answered.response, answered.outcome);
+    cache.remember(key, answered.response, answered.outcome);
     expect(cache.get(key, 'c-2')).toBeDefined();
     const updated = review(
       'u-1',
@@ -149,7 +177,7 @@ describe('ReviewCache', () => {
     for (const ns of ['a', 'b', 'c', 'a', 'b', 'c']) {
       const r = review(`u-${ns}`, (x) => ((x.request as { namespace: string }).namespace = ns));
       const a = answer(r);
-      cache.remember(keyOf(r)!, JSON.stringify(a.response), `u-${ns}`, a.outcome);
+      cache.remember(keyOf(r)!, a.response, a.outcome);
     }
     expect(cache.size).toBe(2);
     // Four different reviews through a memory of three: the first is forgotten, never stored.
@@ -157,8 +185,7 @@ describe('ReviewCache', () => {
     const key = (i: number): string =>
       keyOf(review(`v-${i}`, (x) => ((x.request as { namespace: string }).namespace = `n${i}`)))!;
     const a = answer(review('v-0'));
-    for (const i of [0, 1, 2, 3, 0])
-      small.remember(key(i), JSON.stringify(a.response), `v-${i}`, a.outcome);
+    for (const i of [0, 1, 2, 3, 0]) small.remember(key(i), a.response, a.outcome);
     expect(small.size).toBe(0);
   });
 });

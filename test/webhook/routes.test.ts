@@ -107,19 +107,41 @@ describe('POST /mutate', () => {
     expect(small.statusCode).toBe(200);
   });
 
-  it('a throwing engine configuration still gets an AdmissionReview denial with the uid', async () => {
+  it('an engine bug is an InternalError denial with the uid, logged with its stack and counted', async () => {
+    // A failing dependency of the engine: every read of the injector configuration throws.
     const exploding = new Proxy({} as InjectorConfig, {
       get() {
         throw new Error('config exploded');
       },
     });
     const t = await setup({ injector: exploding });
-    const res = await post(t, makeReview(makePod({ [INJECT]: 'true', [ROLE]: 'app' })));
+    const res = await post(t, makeReview(makePod({ [INJECT]: 'true', [ROLE]: 'app' }), 'team-a'));
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({
+    expect(res.json()).toEqual({
+      apiVersion: 'admission.k8s.io/v1',
       kind: 'AdmissionReview',
-      response: { uid: '705ab4f5-6393-11e8-b7cc-42010a800002', allowed: false },
+      response: {
+        uid: '705ab4f5-6393-11e8-b7cc-42010a800002',
+        allowed: false,
+        status: {
+          metadata: {},
+          status: 'Failure',
+          reason: 'InternalError',
+          code: 500,
+          message: 'internal error in vault-injector: config exploded',
+        },
+      },
     });
+    const errors = t.logs.records().filter((r) => r.level === 'error');
+    expect(errors).toHaveLength(1);
+    const err = errors[0]?.err as { message?: string; stack?: string } | undefined;
+    expect(err?.message).toBe('config exploded');
+    expect(err?.stack).toMatch(/^Error: config exploded\n\s+at /);
+    const metrics = await t.app.inject({ url: '/metrics' });
+    expect(metrics.body).toContain('\nvault_agent_injector_internal_errors_total 1\n');
+    expect(metrics.body).toContain(
+      'vault_agent_injector_failed_injections_by_namespace_total{namespace="team-a"} 1\n',
+    );
   });
 
   it('an unexpected throw in the HTTP layer becomes a 200 denial carrying the uid', async () => {
@@ -148,6 +170,7 @@ describe('POST /mutate', () => {
     const errors = t.logs.records().filter((r) => r.level === 'error');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ uid: '705ab4f5-6393-11e8-b7cc-42010a800002' });
+    expect(await metrics.internalErrors.get()).toMatchObject({ values: [{ value: 1 }] });
     // The server keeps working afterwards.
     expect((await t.app.inject({ url: '/health/live' })).statusCode).toBe(204);
   });
