@@ -159,8 +159,13 @@ async function run(args: readonly string[], env: Record<string, string>): Promis
       };
       child.stdout.on('data', (c: Buffer) => onData(c, true));
       child.stderr.on('data', (c: Buffer) => onData(c, false));
+      // Neither exited nor ready: stop it, so a hang fails this test rather than the whole file.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       child.on('error', reject);
-      child.on('close', (code) => resolve({ code, out, stdout, ready }));
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, out, stdout, ready });
+      });
       child.stdin.end();
     });
   } finally {
