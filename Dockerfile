@@ -2,7 +2,7 @@
 # vault-injector image: `make image` (docker build -t vault-injector:dev .).
 # Runs as UID/GID 10001 with a read-only root filesystem in the manifests (manifests/base).
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:22-bookworm-slim
 
 # ---- build: full dependency tree, TypeScript -> dist/ ----
 FROM ${NODE_IMAGE} AS build

@@ -1,5 +1,5 @@
 # Every target wraps an npm script or a node entry point so CI and people run the same thing.
-.PHONY: install build test lint fmt typecheck unit run bench soak image golden-update clean
+.PHONY: install build test ci lint fmt typecheck unit run bench soak image golden-update clean
 
 NPM ?= npm
 
@@ -27,6 +27,10 @@ unit: build
 	  status=$$?; node .ci/summary.mjs test-results.json; exit $$status
 
 test: lint typecheck unit
+
+# What CI runs: npm ci and make test, on a Node meeting engines.node (fetched when the machine's is older).
+ci:
+	.ci/run
 
 # Main job: a development certificate for 127.0.0.1/localhost, then the webhook on https://127.0.0.1:8443.
 run: build

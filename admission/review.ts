@@ -39,6 +39,7 @@ export function answerReview(
     namespace,
     kind: request.kind?.kind,
     operation: request.operation,
+    objectPath: 'request.object',
     config: ctx.config,
   });
   const response = toAdmissionResponse(request.uid, outcome, ctx.settingName);

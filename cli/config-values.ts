@@ -1,5 +1,6 @@
 // The value grammars of the injector's flags and variables. Each parser says what it accepts, so a
 // bad setting is reported with the fix next to it rather than a bare "invalid".
+import { parseCipherSuites } from '../certs/tls-options.js';
 import { parseListenAddress } from '../webhook/listen-address.js';
 import {
   DURATION_ACCEPTED,
@@ -140,3 +141,33 @@ export const parseHostList: ValueParser<readonly string[]> = (raw) =>
 
 export const parseUrlPath: ValueParser<string> = (raw) =>
   raw === '' || raw.startsWith('/') ? ok(raw) : bad('a URL path starting with "/" (or empty)');
+
+/** Go (or OpenSSL) cipher suite names, comma-separated, as the listener will take them. */
+export const parseCipherSuiteList: ValueParser<string> = (raw) => {
+  try {
+    parseCipherSuites(raw);
+    return ok(raw);
+  } catch (err) {
+    const why = (err as Error).message.replace(/^.*: (unsupported cipher .*)$/, '$1');
+    return bad(
+      `comma-separated cipher suite names such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (${why})`,
+    );
+  }
+};
+
+const DNS_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const DNS_SUBDOMAIN = new RegExp(`^${DNS_LABEL}(\\.${DNS_LABEL})*$`);
+
+/** A Kubernetes object name (RFC 1123 subdomain), or "" for none. */
+export const parseObjectName: ValueParser<string> = (raw) =>
+  raw === '' || (raw.length <= 253 && DNS_SUBDOMAIN.test(raw))
+    ? ok(raw)
+    : bad(
+        'a Kubernetes object name (lower-case letters, digits, "-" and ".", at most 253), or empty',
+      );
+
+/** A namespace name (RFC 1123 label). */
+export const parseNamespace: ValueParser<string> = (raw) =>
+  raw.length <= 63 && new RegExp(`^${DNS_LABEL}$`).test(raw)
+    ? ok(raw)
+    : bad('a namespace name (lower-case letters, digits and "-", at most 63)');

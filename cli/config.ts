@@ -6,6 +6,7 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_INJECTOR_CONFIG, type InjectorConfig } from '../patches/injector-config.js';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../webhook/server-config.js';
+import { crossSettingProblem } from './config-checks.js';
 import { configOptions, type ConfigOption } from './config-options.js';
 import { normaliseGoFlags } from './go-flags.js';
 import { settingName } from './setting-names.js';
@@ -25,7 +26,7 @@ export interface ResolvedConfig {
 
 interface RawSetting {
   readonly value: string;
-  /** How the user named it: "--flag" or "VARIABLE (--flag)". */
+  /** How the user named it: "--flag", "--flag (from VARIABLE)", or "VARIABLE" without a flag. */
   readonly source: string;
 }
 
@@ -42,20 +43,23 @@ function rawSetting(opt: ConfigOption, flags: ConfigFlags, env: ConfigEnv): RawS
   }
   const name = opt.env.find((n) => (env[n] ?? '') !== '');
   if (name === undefined) return undefined;
-  const hint = opt.flag === undefined ? '' : ` (--${opt.flag})`;
-  return { value: env[name] ?? '', source: `${name}${hint}` };
+  const source = opt.flag === undefined ? name : `--${opt.flag} (from ${name})`;
+  return { value: env[name] ?? '', source };
 }
 
 /**
- * Flag, else the first non-empty environment variable, else the default. Throws UsageError (exit
- * 1) naming the flag or variable, the bad value and what is accepted.
+ * Flag, else the first non-empty environment variable, else the default. Every value is checked
+ * against its grammar, then against the others (config-checks.ts); the first problem throws a
+ * UsageError with `exitCode` naming the flag and the variable it came from, the bad value and
+ * what is accepted.
  */
-export function resolveConfig(flags: ConfigFlags, env: ConfigEnv): ResolvedConfig {
+export function resolveConfig(flags: ConfigFlags, env: ConfigEnv, exitCode = 1): ResolvedConfig {
   const options = configOptions();
   const unknown = Object.keys(flags).filter((f) => !options.some((o) => flagNames(o).includes(f)));
   if (unknown.length > 0) throw new Error(`resolveConfig: unknown flags ${unknown.join(', ')}`);
   let injector: InjectorConfig = DEFAULT_INJECTOR_CONFIG;
   let server: ServerConfig = DEFAULT_SERVER_CONFIG;
+  const sources = new Map<string, string>();
   for (const opt of options) {
     const raw = rawSetting(opt, flags, env);
     if (raw === undefined) continue;
@@ -63,17 +67,21 @@ export function resolveConfig(flags: ConfigFlags, env: ConfigEnv): ResolvedConfi
     if (!parsed.ok) {
       throw new UsageError(
         `invalid value ${JSON.stringify(raw.value)} for ${raw.source}: expected ${parsed.accepted}`,
+        exitCode,
       );
     }
     // opt.parse produces the type of opt.key's field (config-option.ts's typed row builders).
     if (opt.section === 'injector') injector = { ...injector, [opt.key]: parsed.value };
     else server = { ...server, [opt.key]: parsed.value };
+    sources.set(opt.key, raw.source);
   }
-  return Object.freeze({
+  const resolved = {
     injector: Object.freeze({ ...injector }),
     server: Object.freeze({ ...server }),
-    settingName,
-  });
+  };
+  const problem = crossSettingProblem(resolved, (key) => sources.get(key), settingName);
+  if (problem !== undefined) throw new UsageError(problem, exitCode);
+  return Object.freeze({ ...resolved, settingName });
 }
 
 function defaultText(opt: ConfigOption): string {
@@ -120,9 +128,12 @@ export function readConfigFlags(cmd: Command): ConfigFlags {
   return out;
 }
 
-/** resolveConfig for a parsed command. */
-export function configFromCommand(cmd: Command, env: ConfigEnv): ResolvedConfig {
-  return resolveConfig(readConfigFlags(cmd), env);
+/**
+ * resolveConfig for a parsed command. A bad setting is a usage error (exit 2) for the commands
+ * that read input, so it is never mistaken for "found errors" (exit 1); serve exits 1.
+ */
+export function configFromCommand(cmd: Command, env: ConfigEnv, exitCode = 2): ResolvedConfig {
+  return resolveConfig(readConfigFlags(cmd), env, exitCode);
 }
 
 /** Rewrites Go-style spellings (`-flag=value`, bare `-bool-flag`) of the configuration flags. */

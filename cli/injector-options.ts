@@ -1,6 +1,7 @@
 // The configuration table's injector settings: the defaults behind the annotations.
 import { DEFAULT_BAO_IMAGE, DEFAULT_VAULT_IMAGE } from '../patches/injector-config.js';
 import { bao, injector, P, type ConfigOption } from './config-option.js';
+import * as a from './agent-values.js';
 import * as v from './config-values.js';
 
 export function injectorOptions(): ConfigOption[] {
@@ -13,7 +14,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<url>',
         description: 'address of the Vault server',
       },
-      v.parseNonEmpty,
+      a.parseVaultAddress,
     ),
     injector(
       'vaultImage',
@@ -24,7 +25,7 @@ export function injectorOptions(): ConfigOption[] {
         description: 'image of the injected agent',
         defaultText: `${DEFAULT_VAULT_IMAGE}; ${DEFAULT_BAO_IMAGE} for OpenBao pods`,
       },
-      v.parseNonEmpty,
+      a.parseImage,
     ),
     injector(
       'authType',
@@ -64,7 +65,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<url>',
         description: 'HTTP proxy the agents use to reach Vault',
       },
-      v.parseString,
+      a.parseProxyAddress,
     ),
     injector(
       'revokeOnShutdown',
@@ -83,7 +84,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<uid>',
         description: 'user the agents run as',
       },
-      v.parseString,
+      a.parseId,
     ),
     injector(
       'runAsGroup',
@@ -93,7 +94,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<gid>',
         description: 'group the agents run as',
       },
-      v.parseString,
+      a.parseId,
     ),
     injector(
       'runAsSameUser',
@@ -131,7 +132,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<qty>',
         description: 'CPU request of the agents',
       },
-      v.parseString,
+      a.parseResourceQuantity,
     ),
     injector(
       'cpuLimit',
@@ -141,7 +142,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<qty>',
         description: 'CPU limit of the agents',
       },
-      v.parseString,
+      a.parseResourceQuantity,
     ),
     injector(
       'memoryRequest',
@@ -151,7 +152,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<qty>',
         description: 'memory request of the agents',
       },
-      v.parseString,
+      a.parseResourceQuantity,
     ),
     injector(
       'memoryLimit',
@@ -161,7 +162,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<qty>',
         description: 'memory limit of the agents',
       },
-      v.parseString,
+      a.parseResourceQuantity,
     ),
     injector(
       'ephemeralRequest',
@@ -171,7 +172,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<qty>',
         description: 'ephemeral-storage request of the agents',
       },
-      v.parseString,
+      a.parseResourceQuantity,
     ),
     injector(
       'ephemeralLimit',
@@ -181,7 +182,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<qty>',
         description: 'ephemeral-storage limit of the agents',
       },
-      v.parseString,
+      a.parseResourceQuantity,
     ),
     injector(
       'templateConfigExitOnRetryFailure',
@@ -250,7 +251,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<list>',
         description: 'agent features with idle connections disabled (comma-separated)',
       },
-      v.parseString,
+      a.parseAgentFeatures,
     ),
     injector(
       'disableKeepAlives',
@@ -260,7 +261,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<list>',
         description: 'agent features with keep-alives disabled (comma-separated)',
       },
-      v.parseString,
+      a.parseAgentFeatures,
     ),
     injector(
       'vaultCACertBytes',
@@ -270,7 +271,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<pem>',
         description: 'CA bundle the agents trust for Vault (PEM, optionally base64)',
       },
-      v.parseString,
+      a.parseCACertBytes,
     ),
     injector(
       'saTokenProjection',

@@ -78,7 +78,7 @@ export function serverOptions(): ConfigOption[] {
         placeholder: '<mwc>',
         description: 'MutatingWebhookConfiguration whose caBundle is kept updated',
       },
-      v.parseString,
+      v.parseObjectName,
     ),
     server(
       'tlsAutoHosts',
@@ -131,7 +131,7 @@ export function serverOptions(): ConfigOption[] {
         placeholder: '<list>',
         description: 'comma-separated cipher suites for TLS 1.0-1.2',
       },
-      v.parseString,
+      v.parseCipherSuiteList,
     ),
     server(
       'telemetryPath',
@@ -176,7 +176,7 @@ export function serverOptions(): ConfigOption[] {
     server(
       'namespace',
       { flag: undefined, env: ['NAMESPACE'], description: "the injector's own namespace" },
-      v.parseNonEmpty,
+      v.parseNamespace,
     ),
     server(
       'podName',

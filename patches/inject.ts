@@ -27,6 +27,8 @@ export interface InjectContext {
   readonly kind?: string | undefined;
   /** AdmissionRequest.operation when known; the CLI's objects are about to be created. */
   readonly operation?: string | undefined;
+  /** Where the object sits in what the user sent (`request.object`), for naming its fields. */
+  readonly objectPath?: string | undefined;
   readonly config: InjectorConfig;
 }
 
@@ -39,7 +41,7 @@ function deny(
 }
 
 /** A classic sidecar never exits, so a Job's pod never completes: say so, and how to fix it. */
-function jobWarning(pod: Pod, spec: AgentSpec): Finding[] {
+function jobWarning(pod: Pod, spec: AgentSpec, namespace: string): Finding[] {
   // ownerReferences is not shape-checked (only this warning reads it): tolerate anything.
   const owners: unknown = pod.metadata?.ownerReferences;
   const job = Array.isArray(owners)
@@ -47,10 +49,12 @@ function jobWarning(pod: Pod, spec: AgentSpec): Finding[] {
     : undefined;
   if (!job || spec.layout.sidecar !== 'container') return [];
   const name = typeof job.name === 'string' ? job.name : '';
+  // Named as every object is named to the user: Kind/namespace/name.
+  const subject = namespace === '' ? `Job/${name}` : `Job/${namespace}/${name}`;
   return [
     warning(
-      'metadata.ownerReferences',
-      `pod of Job ${name}: the ${spec.names.sidecarContainer} sidecar never exits, so the Job will never complete; set ${ANNOTATION_AGENT_NATIVE_SIDECAR}: "true" or ${ANNOTATION_AGENT_PRE_POPULATE_ONLY}: "true"`,
+      subject,
+      `the ${spec.names.sidecarContainer} sidecar never exits, so the Job's pods never complete; set ${ANNOTATION_AGENT_NATIVE_SIDECAR}: "true" or ${ANNOTATION_AGENT_PRE_POPULATE_ONLY}: "true"`,
     ),
   ];
 }
@@ -88,7 +92,7 @@ function buildInjection(
   ctx: InjectContext,
   { flavour, view }: FlavouredAnnotations,
 ): InjectionOutcome {
-  const shape = checkPodSpecShape(pod);
+  const shape = checkPodSpecShape(pod, ctx.objectPath);
   if (shape.length > 0) return deny('invalid_configuration', shape);
   const viewPod = { ...pod, metadata: { ...pod.metadata, annotations: { ...view } } };
   const parsed = parseAgentSpec(viewPod, ctx.namespace, ctx.config, flavour.names);
@@ -114,7 +118,7 @@ function buildInjection(
     pod: stored,
     spec: checked.spec,
     injectionType: desired.injectionType,
-    warnings: [...warnings, ...jobWarning(pod, checked.spec)],
+    warnings: [...warnings, ...jobWarning(pod, checked.spec, ctx.namespace)],
   };
 }
 
@@ -127,7 +131,7 @@ function kindOutcome(object: unknown, ctx: InjectContext): InjectionOutcome | un
   if (ctx.kind === undefined) return { decision: 'skip', reason: 'not_a_pod', warnings: [] };
   return deny('invalid_configuration', [
     {
-      key: 'object.kind',
+      key: `${ctx.objectPath ?? 'object'}.kind`,
       value: String(objectKind),
       message: 'the request is for a Pod but the object is not a Pod',
     },
@@ -143,7 +147,7 @@ function injectPod(pod: Pod, ctx: InjectContext, reading: FlavouredAnnotations):
   if (SYSTEM_NAMESPACES.has(ctx.namespace)) {
     return deny('system_namespace', [
       {
-        key: 'request.namespace',
+        key: 'namespace',
         value: ctx.namespace,
         message: 'cannot inject into system namespaces (kube-system, kube-public)',
       },
@@ -191,7 +195,7 @@ export function inject(object: unknown, ctx: InjectContext): InjectionOutcome {
   if (!isCreate(ctx)) return { decision: 'skip', reason: 'not_create', warnings: [] };
   const byKind = kindOutcome(object, ctx);
   if (byKind !== undefined) return byKind;
-  const shape = checkPodShape(object);
+  const shape = checkPodShape(object, ctx.objectPath);
   if (!shape.ok) return deny('invalid_configuration', shape.problems);
   return injectInFlavour(shape.pod, ctx);
 }

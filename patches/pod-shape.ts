@@ -7,10 +7,15 @@ import type { Problem } from './outcome.js';
 
 type Shape = { ok: true; pod: Pod } | { ok: false; problems: Problem[] };
 
+/** What was found, in JSON's words: a missing field is "nothing", not JavaScript's undefined. */
 function typeName(v: unknown): string {
   if (v === null) return 'null';
+  if (v === undefined) return 'nothing';
   return Array.isArray(v) ? 'array' : typeof v;
 }
+
+/** A field of the object as the user names it: `spec`, or `request.object.spec` in a review. */
+const fieldAt = (base: string, path: string): string => (base === '' ? path : `${base}.${path}`);
 
 function expect(problems: Problem[], key: string, v: unknown, want: string): void {
   problems.push({ key, message: `expected ${want}, got ${typeName(v)}` });
@@ -19,28 +24,30 @@ function expect(problems: Problem[], key: string, v: unknown, want: string): voi
 /** Absent or null: Kubernetes treats both as unset. */
 const unset = (v: unknown): boolean => v === undefined || v === null;
 
-function checkMetadata(problems: Problem[], metadata: unknown): void {
+function checkMetadata(problems: Problem[], metadata: unknown, base: string): void {
   if (metadata === undefined) return;
-  if (!isRecord(metadata)) return expect(problems, 'metadata', metadata, 'an object');
+  if (!isRecord(metadata))
+    return expect(problems, fieldAt(base, 'metadata'), metadata, 'an object');
   const ann = metadata.annotations;
   if (unset(ann)) return;
-  if (!isRecord(ann)) return expect(problems, 'metadata.annotations', ann, 'a map of strings');
+  const path = fieldAt(base, 'metadata.annotations');
+  if (!isRecord(ann)) return expect(problems, path, ann, 'a map of strings');
   for (const [k, v] of Object.entries(ann)) {
     if (typeof v === 'boolean' || typeof v === 'number') {
       // An unquoted `true` or `1` in a manifest: the user meant the text, the API wants a string.
       const quoted = JSON.stringify(String(v));
       problems.push({ key: k, message: `expected a string, got ${typeof v}: quote it: ${quoted}` });
     } else if (typeof v !== 'string') {
-      expect(problems, `metadata.annotations[${JSON.stringify(k)}]`, v, 'a string');
+      expect(problems, `${path}[${JSON.stringify(k)}]`, v, 'a string');
     }
   }
 }
 
-function checkStatus(problems: Problem[], status: unknown): void {
+function checkStatus(problems: Problem[], status: unknown, base: string): void {
   if (unset(status)) return;
-  if (!isRecord(status)) return expect(problems, 'status', status, 'an object');
+  if (!isRecord(status)) return expect(problems, fieldAt(base, 'status'), status, 'an object');
   if (status.phase !== undefined && typeof status.phase !== 'string')
-    expect(problems, 'status.phase', status.phase, 'a string');
+    expect(problems, fieldAt(base, 'status.phase'), status.phase, 'a string');
 }
 
 /** managedFields never change and only make diffing slower (istio drops them too). */
@@ -53,15 +60,18 @@ function withoutManagedFields(object: Record<string, unknown>): Pod {
   return pod;
 }
 
-/** Checks what the decision reads (metadata, annotations, status) and drops managedFields. */
-export function checkPodShape(object: unknown): Shape {
+/**
+ * Checks what the decision reads (metadata, annotations, status) and drops managedFields. `base`
+ * is where the object sits in what the user sent (`request.object` in an AdmissionReview).
+ */
+export function checkPodShape(object: unknown, base = ''): Shape {
   if (!isRecord(object)) {
     const message = `expected a Pod object, got ${typeName(object)}`;
-    return { ok: false, problems: [{ key: 'request.object', message }] };
+    return { ok: false, problems: [{ key: base === '' ? 'object' : base, message }] };
   }
   const problems: Problem[] = [];
-  checkMetadata(problems, object.metadata);
-  checkStatus(problems, object.status);
+  checkMetadata(problems, object.metadata, base);
+  checkStatus(problems, object.status, base);
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, pod: withoutManagedFields(object) };
 }
@@ -109,19 +119,20 @@ function checkList(problems: Problem[], path: string, list: unknown, stringField
 }
 
 /** Checks the parts of spec the builder reads and writes; run only for pods that will be injected. */
-export function checkPodSpecShape(pod: Pod): Problem[] {
+export function checkPodSpecShape(pod: Pod, base = ''): Problem[] {
   const problems: Problem[] = [];
   const spec: unknown = pod.spec;
+  const path = fieldAt(base, 'spec');
   if (!isRecord(spec)) {
-    expect(problems, 'spec', spec, 'a pod spec object');
+    expect(problems, path, spec, 'a pod spec object');
     return problems;
   }
-  checkContainers(problems, 'spec.containers', spec.containers, true);
-  checkContainers(problems, 'spec.initContainers', spec.initContainers, false);
-  checkList(problems, 'spec.volumes', spec.volumes, ['name']);
+  checkContainers(problems, `${path}.containers`, spec.containers, true);
+  checkContainers(problems, `${path}.initContainers`, spec.initContainers, false);
+  checkList(problems, `${path}.volumes`, spec.volumes, ['name']);
   const share = spec.shareProcessNamespace;
   if (!unset(share) && typeof share !== 'boolean') {
-    expect(problems, 'spec.shareProcessNamespace', share, 'a boolean');
+    expect(problems, `${path}.shareProcessNamespace`, share, 'a boolean');
   }
   return problems;
 }

@@ -77,7 +77,7 @@ function internalFailure(body: unknown, thrown: unknown, deps: AdmitDeps): Admit
 /** Metrics and the decision log line, for answers from the cache and the engine alike. */
 function record(deps: AdmitDeps, decision: LoggedDecision, started: number): void {
   recordOutcome(deps.metrics, decision.summary.namespace, decision.outcome);
-  logDecision(deps.logger, decision, performance.now() - started);
+  logDecision(deps.logger, decision, performance.now() - started, deps.settingName);
 }
 
 /** The cache key for this review, when there is a cache and the raw body can be keyed. */
@@ -113,19 +113,27 @@ function answer(
   return { statusCode: 200, body: result.response };
 }
 
+const MAX_LOGGED_REASON = 256;
+
+/** A 400, logged at info with the reason, as the HTTP layer logs its own 400s and 415s. */
+function rejected(deps: AdmitDeps, reason: string): AdmitResult {
+  // The reason can quote the client's apiVersion or kind: a log line stays a line.
+  const logged =
+    reason.length > MAX_LOGGED_REASON ? `${reason.slice(0, MAX_LOGGED_REASON)}...` : reason;
+  deps.logger.info({ status: 400, reason: logged }, 'request rejected: not an AdmissionReview');
+  return { statusCode: 400, body: errorBody(400, reason) };
+}
+
 /**
  * `raw` is the body's text as received, which keys the answer cache; without it (the CLI, tests)
  * every review goes to the engine.
  */
 export function admit(body: unknown, deps: AdmitDeps, raw?: string): AdmitResult {
-  if (body === undefined) return { statusCode: 400, body: errorBody(400, 'Empty request body') };
+  if (body === undefined) return rejected(deps, 'Empty request body');
   const started = performance.now();
   try {
     const parsed = parseAdmissionReview(body);
-    if (!parsed.ok) {
-      deps.logger.debug({ reason: parsed.error }, 'rejected a body that is not an AdmissionReview');
-      return { statusCode: 400, body: errorBody(400, parsed.error) };
-    }
+    if (!parsed.ok) return rejected(deps, parsed.error);
     return answer(parsed.review, deps, started, raw);
   } catch (err) {
     return internalFailure(body, err, deps);

@@ -1,19 +1,23 @@
 // The one log line per admission decision. Annotation values can hold Vault tokens, templates
 // or keys, so only keys are logged, and problem values only for non-sensitive annotations.
+import { findingSubject, type SettingNamer } from '../admission/format-finding.js';
 import { isSensitiveAnnotation } from '../patches/annotations.js';
 import type { RequestSummary } from '../admission/summary.js';
 import type { Finding, InjectOutcome, InjectionOutcome } from '../patches/outcome.js';
 import { directLineWriter, type Logger } from './logger.js';
 import { withoutJsonExcerpt } from './redact.js';
 
-function describeProblem(p: Finding): string {
+/** A problem as the user set it: an injector setting by its flag, not its configuration key. */
+function describeProblem(p: Finding, settingName: SettingNamer): string {
   if (isSensitiveAnnotation(p.key)) {
     // The engine's message can quote the value too (a JSON parse error of agent-json-patch).
     return `${p.key}: ${withoutJsonExcerpt(p.message)}`;
   }
   const value = p.value === undefined ? '' : `=${JSON.stringify(p.value)}`;
-  return `${p.key}${value}: ${p.message}`;
+  return `${findingSubject(p, settingName)}${value}: ${p.message}`;
 }
+
+const byKey: SettingNamer = (key) => key;
 
 function annotationKeys(object: unknown): string[] {
   const meta = (object as { metadata?: { annotations?: unknown } } | undefined)?.metadata;
@@ -47,7 +51,12 @@ export interface LoggedDecision {
   readonly object: unknown;
 }
 
-export function logDecision(logger: Logger, decision: LoggedDecision, durationMs: number): void {
+export function logDecision(
+  logger: Logger,
+  decision: LoggedDecision,
+  durationMs: number,
+  settingName: SettingNamer = byKey,
+): void {
   const { summary, outcome, object } = decision;
   const fields: Record<string, unknown> = {
     decision: outcome.decision,
@@ -59,7 +68,8 @@ export function logDecision(logger: Logger, decision: LoggedDecision, durationMs
     reason: reasonOf(outcome),
     duration_ms: Math.round(durationMs * 10) / 10,
   };
-  if (outcome.decision === 'deny') fields.problems = outcome.problems.map(describeProblem);
+  if (outcome.decision === 'deny')
+    fields.problems = outcome.problems.map((p) => describeProblem(p, settingName));
   if (outcome.warnings.length > 0) fields.warnings = outcome.warnings.length;
   if (logger.isLevelEnabled('debug')) fields.annotations = annotationKeys(object);
   const level = outcome.decision === 'deny' ? 'warn' : 'info';

@@ -46,7 +46,8 @@ export function createErrorHandler(
       return;
     }
     const message = describe(err, req, bodyLimit);
-    logger.debug({ status, method: req.method, url: req.url, reason: message }, 'request rejected');
+    // At info: a client sending the wrong content type or a broken body is the operator's to see.
+    logger.info({ status, method: req.method, url: req.url, reason: message }, 'request rejected');
     void reply.code(status).send(errorBody(status, message));
   };
 }

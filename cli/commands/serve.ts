@@ -121,7 +121,8 @@ export function registerServeCommand(
     // vault-helm runs the image with args ["agent-inject", "2>&1"]: ignore stray positionals.
     .allowExcessArguments(true);
   addConfigOptions(cmd).action(async (): Promise<void> => {
-    const config = configFromCommand(cmd, io.env);
+    // Exit 1 for any configuration problem, before anything listens (vault-k8s's convention).
+    const config = configFromCommand(cmd, io.env, 1);
     await serve(config, io, signals);
   });
 }

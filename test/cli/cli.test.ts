@@ -175,13 +175,13 @@ describe('vault-injector review', () => {
     [
       [],
       { AGENT_INJECT_AUTH_MAX_BACKOFF: '5' },
-      /AGENT_INJECT_AUTH_MAX_BACKOFF \(--auth-max-backoff\)/,
+      /--auth-max-backoff \(from AGENT_INJECT_AUTH_MAX_BACKOFF\)/,
     ],
-    [[], { TLS_MIN_VERSION: 'ssl3' }, /TLS_MIN_VERSION \(--tls-min-version\)/],
+    [[], { TLS_MIN_VERSION: 'ssl3' }, /--tls-min-version \(from TLS_MIN_VERSION\)/],
     [[], { AGENT_INJECT_REVOKE_ON_SHUTDOWN: 'yes' }, /AGENT_INJECT_REVOKE_ON_SHUTDOWN/],
-  ])('exits 1 for bad configuration %j %j', async (args, env, message) => {
+  ])('exits 2 (a usage error) for bad configuration %j %j', async (args, env, message) => {
     const run = await runCli(['review', '-f', EXAMPLE_REVIEW, ...args], { env });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(message);
     expect(run.stderr).toMatch(/^vault-injector: invalid value "[^"]*" for .*: expected .+\n$/);
@@ -387,14 +387,19 @@ describe('vault-injector mutate', () => {
     [['mutate'], /required option '-f, --file <path>'/],
     [['mutate', '-f', 'x.yaml', '-o', 'xml'], /Allowed choices are yaml, json, patch/],
     [['mutate', '-f', 'x.yaml', '--no-such-flag'], /unknown option '--no-such-flag'/],
-    [
-      ['mutate', '-f', 'x.yaml', '--sa-token-expiration-seconds=10'],
-      /--sa-token-expiration-seconds/,
-    ],
   ])('exits 1 for the usage mistake %j', async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(message);
+    expectNoStack(run);
+  });
+
+  it('exits 2 for a bad setting, before reading any input', async () => {
+    const run = await runCli(['mutate', '-f', 'x.yaml', '--sa-token-expiration-seconds=10']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^vault-injector: invalid value "10" for --sa-token-expiration-seconds: /,
+    );
     expectNoStack(run);
   });
 });

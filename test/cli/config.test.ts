@@ -11,6 +11,7 @@ import { UsageError } from '../../cli/io.js';
 import { DEFAULT_INJECTOR_CONFIG } from '../../patches/injector-config.js';
 import { DEFAULT_SERVER_CONFIG } from '../../webhook/server-config.js';
 import { toError } from '../../patches/to-error.js';
+import { testPki } from '../helpers/tls.js';
 
 type Row = [
   flag: string,
@@ -20,6 +21,9 @@ type Row = [
   raw: string,
   value: unknown,
 ];
+
+const CA_PEM = testPki().ca.certPem;
+const CA_BASE64 = Buffer.from(CA_PEM).toString('base64');
 
 // Names written out by hand (not derived from the table) so a renamed flag or variable fails here.
 const SETTINGS: Row[] = [
@@ -173,8 +177,8 @@ const SETTINGS: Row[] = [
     'AGENT_INJECT_VAULT_CACERT_BYTES',
     'injector',
     'vaultCACertBytes',
-    'LS0tLS1CRUdJTg==',
-    'LS0tLS1CRUdJTg==',
+    CA_BASE64,
+    CA_BASE64,
   ],
   [
     'sa-token-projection',
@@ -393,7 +397,7 @@ describe('resolveConfig', () => {
     ['TLS_AUTO', 'tlsAuto', 'mwc', 'mwc'],
     ['TLS_AUTO_HOSTS', 'tlsAutoHosts', 'a,b', ['a', 'b']],
     ['TLS_MIN_VERSION', 'tlsMinVersion', 'tls13', 'tls13'],
-    ['TLS_CIPHER_SUITES', 'tlsCipherSuites', 'X', 'X'],
+    ['TLS_CIPHER_SUITES', 'tlsCipherSuites', 'AES128-SHA', 'AES128-SHA'],
   ])('accepts the unprefixed %s fallback, as vault-k8s does', (env, key, raw, value) => {
     expect(pick(resolveConfig({}, { [env]: raw }), 'server', key)).toEqual(value);
   });
@@ -536,7 +540,7 @@ describe('resolveConfig', () => {
       ['AGENT_INJECT_USE_LEADER_ELECTOR', 'maybe', '--use-leader-elector'],
     ])('%s=%j', (env, raw, flag) => {
       const msg = usageMessage(() => resolveConfig({}, { [env]: raw }));
-      expect(msg).toContain(`invalid value ${JSON.stringify(raw)} for ${env} (${flag})`);
+      expect(msg).toContain(`invalid value ${JSON.stringify(raw)} for ${flag} (from ${env})`);
     });
 
     it('does not read an invalid variable when the flag overrides it', () => {
@@ -601,25 +605,33 @@ const BAO_ALIASES = (
 describe('OpenBao spellings of the Vault settings', () => {
   const get = (cfg: ReturnType<typeof resolveConfig>, key: string): unknown =>
     pick(cfg, 'injector', key);
+  // A valid value of the setting that shows which spelling it came from.
+  const SAMPLES: Readonly<Record<string, (tag: string) => string>> = {
+    vaultAddress: (tag) => `https://${tag}:8200`,
+    vaultCACertBytes: (tag) => `# ${tag}\n${CA_PEM}`,
+  };
+  const valueOf = (key: string, tag: string): string => SAMPLES[key]?.(tag) ?? tag;
 
   it.each(BAO_ALIASES)('--$alias sets $key', ({ alias, key }) => {
-    expect(get(resolveConfig({ [alias]: 'from-alias' }, {}), key)).toBe('from-alias');
+    const v = valueOf(key, 'from-alias');
+    expect(get(resolveConfig({ [alias]: v }, {}), key)).toBe(v);
   });
 
   it.each(BAO_ALIASES)('$baoEnv is read before $vaultEnv', ({ baoEnv, vaultEnv, key }) => {
-    const env = { [baoEnv]: 'from-bao', [vaultEnv]: 'from-vault' };
-    expect(get(resolveConfig({}, env), key)).toBe('from-bao');
+    const env = { [baoEnv]: valueOf(key, 'from-bao'), [vaultEnv]: valueOf(key, 'from-vault') };
+    expect(get(resolveConfig({}, env), key)).toBe(valueOf(key, 'from-bao'));
   });
 
   it.each(BAO_ALIASES)('an empty $baoEnv falls back to $vaultEnv', ({ baoEnv, vaultEnv, key }) => {
-    const env = { [baoEnv]: '', [vaultEnv]: 'from-vault' };
-    expect(get(resolveConfig({}, env), key)).toBe('from-vault');
+    const env = { [baoEnv]: '', [vaultEnv]: valueOf(key, 'from-vault') };
+    expect(get(resolveConfig({}, env), key)).toBe(valueOf(key, 'from-vault'));
   });
 
   it.each(BAO_ALIASES)('--$alias wins over --$flag and both variables', (row) => {
-    const env = { [row.baoEnv]: 'bao-env', [row.vaultEnv]: 'vault-env' };
-    const flags = { [row.flag]: 'vault-flag', [row.alias]: 'bao-flag' };
-    expect(get(resolveConfig(flags, env), row.key)).toBe('bao-flag');
+    const v = (tag: string): string => valueOf(row.key, tag);
+    const env = { [row.baoEnv]: v('bao-env'), [row.vaultEnv]: v('vault-env') };
+    const flags = { [row.flag]: v('vault-flag'), [row.alias]: v('bao-flag') };
+    expect(get(resolveConfig(flags, env), row.key)).toBe(v('bao-flag'));
   });
 
   it('names the alias the user wrote in a validation error', () => {
@@ -692,5 +704,96 @@ describe('addConfigOptions and configFromCommand', () => {
     cmd.parse(normaliseConfigArgv(['--native-sidecar', 'false']), { from: 'user' });
     expect(configFromCommand(cmd, {}).injector.nativeSidecar).toBe(true);
     expect(cmd.args).toEqual(['false']);
+  });
+});
+
+describe('the grammars of the agent settings accept what the cluster accepts', () => {
+  const accepts = (flag: string, raw: string): void => {
+    expect(() => resolveConfig({ [flag]: raw }, {}), `${flag}=${raw}`).not.toThrow();
+  };
+  const refuses = (flag: string, raw: string): string =>
+    usageMessage(() => resolveConfig({ [flag]: raw }, {}));
+
+  it.each([
+    'vault',
+    'hashicorp/vault:2.0.4',
+    'quay.io/openbao/openbao:2.6.2',
+    'docker.io/library/vault:latest',
+    'localhost:5000/team/vault_agent-x:v1.2.3-rc.1',
+    `registry.example.com:5000/vault@sha256:${'a'.repeat(64)}`,
+    `vault:1.18@sha256:${'0'.repeat(64)}`,
+    '[::1]:5000/vault',
+  ])('--vault-image %s', (image) => accepts('vault-image', image));
+
+  it.each([
+    'Vault',
+    'hashicorp/vault:',
+    'hashicorp//vault',
+    'vault 1.18',
+    ':tag',
+    'vault@sha256:abc',
+  ])('refuses --vault-image %j', (image) =>
+    expect(refuses('vault-image', image)).toContain('image reference'),
+  );
+
+  it.each([
+    'http://vault:8200',
+    'https://10.0.0.1:8200',
+    'https://[::1]:8200',
+    'unix:///run/vault.sock',
+  ])('--vault-address %s', (url) => accepts('vault-address', url));
+
+  it.each(['vault:8200', 'vault.vault.svc', 'ftp://vault', 'https://'])(
+    'refuses --vault-address %j',
+    (url) => expect(refuses('vault-address', url)).toContain('https:// URL'),
+  );
+
+  it.each([
+    '',
+    'proxy:3128',
+    'http://proxy:3128',
+    'http://user:pw@proxy.example:3128',
+    'socks5://p:1080',
+  ])('--proxy-address %j', (p) => accepts('proxy-address', p));
+
+  it.each(['0', '100', '2147483647', ''])('--run-as-user %j', (id) => accepts('run-as-user', id));
+
+  it.each(['-1', '2147483648', '1.5', 'root'])('refuses --run-as-group %j', (id) =>
+    expect(refuses('run-as-group', id)).toContain('from 0 to 2147483647'),
+  );
+
+  it.each(['0', '0.5', '250m', '1e3', '100Mi', '128Mi', ''])('--memory-request %j', (q) =>
+    accepts('memory-request', q),
+  );
+
+  it.each(['', 'auto-auth', 'auto-auth,caching,proxying,templating'])(
+    '--disable-keep-alives %j',
+    (l) => accepts('disable-keep-alives', l),
+  );
+
+  it('--vault-cacert-bytes takes PEM verbatim or base64-encoded', () => {
+    accepts('vault-cacert-bytes', CA_PEM);
+    accepts('vault-cacert-bytes', CA_BASE64);
+    accepts('vault-cacert-bytes', `${CA_PEM}${CA_PEM}`);
+    const broken = CA_PEM.replace(/\n[A-Za-z0-9+/]{20}/, '\n!!!!');
+    expect(refuses('vault-cacert-bytes', broken)).toContain('PEM certificates');
+  });
+
+  it.each(['vault-agent-injector-cfg', 'a.b-c', ''])('--tls-auto %j', (n) =>
+    accepts('tls-auto', n),
+  );
+
+  it('a request equal to its limit is fine; one above it is refused naming both', () => {
+    accepts('cpu-limit', '250m');
+    expect(() => resolveConfig({ 'cpu-request': '1', 'cpu-limit': '1000m' }, {})).not.toThrow();
+    expect(() => resolveConfig({ 'ephemeral-storage-request': '2Gi' }, {})).not.toThrow();
+    expect(usageMessage(() => resolveConfig({}, { AGENT_INJECT_MEM_REQUEST: '256Mi' }))).toBe(
+      'invalid value "256Mi" for --memory-request (from AGENT_INJECT_MEM_REQUEST): expected at most the memory limit 128Mi (--memory-limit, the default)',
+    );
+  });
+
+  it('--tls-auto alone, or certificate files alone, are fine', () => {
+    expect(() => resolveConfig({ 'tls-auto': 'mwc' }, {})).not.toThrow();
+    expect(() => resolveConfig({}, { TLS_CERT_FILE: '/a', TLS_KEY_FILE: '/b' })).not.toThrow();
   });
 });

@@ -80,7 +80,7 @@ describe('vault-injector doctor (built)', () => {
     const run = await doctorBuilt(['-o', 'json'], {
       KUBECONFIG: healthy,
       NAMESPACE: 'elsewhere',
-      AGENT_INJECT_RUN_AS_USER: 'abc',
+      AGENT_INJECT_RUN_AS_SAME_USER: 'true',
     });
     const report = parseReport(run.stdout);
     // The certificate Secret is looked for in NAMESPACE: not there, so nothing to compare.

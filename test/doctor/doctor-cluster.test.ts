@@ -210,22 +210,22 @@ describe('doctor on a healthy cluster', () => {
     );
   });
 
-  it("judges workloads by the injector's own settings: a bad --run-as-user denies them all", async () => {
+  it("judges workloads by the injector's own settings: --run-as-same-user denies them all", async () => {
+    // A valid setting these pods cannot meet: none of their containers sets runAsUser to take.
     const kubeconfig = await cluster(seedHealthy);
     const viaFlag = await doctorInProcess([
       '--kubeconfig',
       kubeconfig,
-      '--run-as-user',
-      'abc',
+      '--run-as-same-user',
       '-o',
       'json',
     ]);
     expect(viaFlag.code).toBe(1);
     const denied = only(parseReport(viaFlag.stdout), 'would-deny');
     expect(denied.map((f) => f.object)).toEqual(['CronJob/shop/report', 'Deployment/shop/web']);
-    expect(denied[0]!.message).toContain('--run-as-user="abc"');
+    expect(denied[0]!.message).toContain('--run-as-same-user="true"');
     const viaEnv = await doctorInProcess(['--kubeconfig', kubeconfig, '-o', 'json'], {
-      AGENT_INJECT_RUN_AS_USER: 'abc',
+      AGENT_INJECT_RUN_AS_SAME_USER: 'true',
     });
     expect(only(parseReport(viaEnv.stdout), 'would-deny')).toHaveLength(2);
   });

@@ -38,10 +38,10 @@ const final = stages.at(-1) ?? [];
 const argsOf = (op: string): string[] => final.filter((i) => i.op === op).map((i) => i.args);
 
 describe('Dockerfile', () => {
-  it('is multi-stage on Node 20, building with npm ci and npm run build', () => {
+  it('is multi-stage on Node 22, building with npm ci and npm run build', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     const nodeImage = all.find((i) => i.op === 'ARG' && i.args.startsWith('NODE_IMAGE='));
-    expect(nodeImage?.args).toMatch(/^NODE_IMAGE=node:20[-.\w]*$/);
+    expect(nodeImage?.args).toMatch(/^NODE_IMAGE=node:22[-.\w]*$/);
     const build = stages[0]!.map((i) => i.args).join('\n');
     expect(build).toMatch(/npm ci\b/);
     expect(build).toMatch(/npm run build\b/);

@@ -229,7 +229,9 @@ describe('decision', () => {
     meta.ownerReferences = [null, { kind: 'Job', name: 7 }];
     const out = inject(pod, { namespace: 'app', kind: 'Pod', config: cfg });
     expect(out.decision).toBe('inject');
-    expect(out.warnings.some((w) => w.message.startsWith('pod of Job :'))).toBe(true);
+    expect(
+      out.warnings.some((w) => w.key === 'Job/app/' && w.message.includes('never exits')),
+    ).toBe(true);
   });
 
   it('re-injection keeps the volume order when the app has no token mount (ConfigMap mode)', () => {

@@ -73,7 +73,7 @@ function explain(p: Problem, annotations: Record<string, string>, ns: string): s
   if (Object.hasOwn(annotations, p.key)) return 'annotation on the pod';
   if (TO_ADD.has(p.key)) return 'required annotation to add';
   if (FIELD_PATH.test(p.key)) return 'pod field';
-  if (p.key === 'request.namespace' && (ns === 'kube-system' || ns === 'kube-public'))
+  if (p.key === 'namespace' && (ns === 'kube-system' || ns === 'kube-public'))
     return 'system namespace';
   return undefined;
 }
