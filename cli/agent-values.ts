@@ -3,7 +3,7 @@
 // stops the command before it serves or reads anything, naming the flag.
 import { X509Certificate } from 'node:crypto';
 import { decodeCACertBytes } from '../patches/agent-env.js';
-import { parseGoInt, type Parsed } from '../patches/go-values.js';
+import { parsePosixId, type Parsed } from '../patches/go-values.js';
 import { parseQuantity, QUANTITY_ACCEPTED } from '../patches/quantity.js';
 import { IMAGE_ACCEPTED, isImageReference } from './image-reference.js';
 
@@ -21,15 +21,14 @@ export const parseResourceQuantity: ValueParser<string> = (raw) => {
     : bad(`${QUANTITY_ACCEPTED}, not negative (or empty for none)`);
 };
 
-/** The API server's bound for runAsUser and runAsGroup. */
-export const MAX_ID = 2_147_483_647;
-
-/** A uid or gid, kept as a string as the per-pod code reads it; "" leaves the built-in default. */
+/**
+ * A uid or gid, kept as a string as the per-pod code reads it; "" leaves the built-in default.
+ * The grammar is the annotations' own (parsePosixId), so flag and annotation accept the same.
+ */
 export const parseId: ValueParser<string> = (raw) => {
-  const n = parseGoInt(raw);
-  return n.ok && n.value >= 0 && n.value <= MAX_ID
-    ? ok(raw)
-    : bad(`a whole number from 0 to ${MAX_ID}`);
+  if (raw === '') return ok(raw);
+  const n = parsePosixId(raw);
+  return n.ok ? ok(raw) : bad(n.accepted);
 };
 
 export const parseImage: ValueParser<string> = (raw) =>
