@@ -13,6 +13,7 @@ export default defineConfig({
     maxWorkers: 3,
     sequence: { sequencer: ProcessSuitesFirst },
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/wait-for-alone.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -2,18 +2,18 @@
 // more, mostly waiting on leases and certificate lifetimes, so everything else fits beside them;
 // started last (vitest's order on a clean clone is by file size) they would end the run alone.
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { holdForAlone, isProcessSuite } from './alone-gate.js';
 
-/** Folders whose files spawn replica processes and wait on real time. */
-export const PROCESS_SUITES = ['test/replicas/', 'test/migration/'];
-
-function isProcessSuite(spec: TestSpecification): boolean {
-  const id = spec.moduleId.replaceAll('\\', '/');
-  return PROCESS_SUITES.some((dir) => id.includes(`/${dir}`));
-}
+export { PROCESS_SUITES } from './alone-gate.js';
 
 export class ProcessSuitesFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
-    return [...sorted.filter(isProcessSuite), ...sorted.filter((f) => !isProcessSuite(f))];
+    const first = sorted.filter((f) => isProcessSuite(f.moduleId));
+    // The replica suite's first scenario runs alone; the other files wait for it (alone-gate.ts).
+    if (first.some((f) => f.moduleId.replaceAll('\\', '/').includes('/test/replicas/'))) {
+      holdForAlone();
+    }
+    return [...first, ...sorted.filter((f) => !isProcessSuite(f.moduleId))];
   }
 }

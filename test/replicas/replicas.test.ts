@@ -1,9 +1,10 @@
 // Process-level fault suite, part of `make test`: the built binary as separate replica processes
-// (see cluster.ts). Starting together runs alone (its 10 s readiness bound should not measure
-// other scenarios' start-up); the rest run concurrently, each with its own fake API server,
+// (see cluster.ts). Starting together runs alone, other test files included (its 10 s readiness
+// bound should not measure other scenarios' start-up); the rest run concurrently, each with its own fake API server,
 // because they mostly wait (leases, outages, certificate lifetimes): in sequence they would add
 // minutes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { releaseAlone } from '../alone-gate.js';
 import { ensureBuilt } from '../fault/support.js';
 import { describeOutage, startDuringOutage } from './api-outage.js';
 import { Cluster } from './cluster.js';
@@ -37,12 +38,18 @@ beforeAll(() => {
   ensureBuilt();
 });
 afterAll(async () => {
+  releaseAlone();
   await Promise.all(clusters.map((c) => c.stop()));
 });
 
 describe('replicas as separate processes, alone', () => {
+  // The other test files of the run wait until this is over (test/alone-gate.ts).
   it('3 replicas with leader election started together', async () => {
-    console.log(await startTogether(await cluster({ leaderElection: true })));
+    try {
+      console.log(await startTogether(await cluster({ leaderElection: true })));
+    } finally {
+      releaseAlone();
+    }
   }, 60_000);
 });
 
