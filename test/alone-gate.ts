@@ -14,6 +14,13 @@ export function isProcessSuite(path: string): boolean {
   return PROCESS_SUITES.some((dir) => p.includes(`/${dir}`));
 }
 
+/** The file whose first scenario runs alone; every other file waits for it, process suites too. */
+export const ALONE_FILE = 'test/replicas/replicas.test.ts';
+
+export function isAloneFile(path: string): boolean {
+  return path.replaceAll('\\', '/').endsWith(`/${ALONE_FILE}`);
+}
+
 function marker(mainPid: number): string {
   return join(tmpdir(), `vault-injector-tests-alone-${mainPid}`);
 }

@@ -1,6 +1,6 @@
-// Setup file: runs before each test file is imported. Files other than the process suites wait
-// here while a replica scenario has the machine to itself (alone-gate.ts).
+// Setup file: runs before each test file is imported. Every file but the replica suite waits here
+// while that suite's first scenario has the machine to itself (alone-gate.ts).
 import { expect } from 'vitest';
-import { isProcessSuite, waitWhileAlone } from './alone-gate.js';
+import { isAloneFile, waitWhileAlone } from './alone-gate.js';
 
-if (!isProcessSuite(expect.getState().testPath ?? '')) await waitWhileAlone();
+if (!isAloneFile(expect.getState().testPath ?? '')) await waitWhileAlone();
