@@ -53,6 +53,11 @@ export interface AutoCertificateSourceOptions {
   readonly lockName?: string;
   readonly timing?: Partial<AutoSourceTiming>;
   readonly clock?: Clock;
+  /**
+   * Monotonic milliseconds for leases, the renew deadline and how often outages and waits are
+   * logged (performance.now by default); injected so tests can let a lease run out at once.
+   */
+  readonly monotonicNow?: () => number;
   readonly generator?: CertGenerator;
 }
 
@@ -97,6 +102,7 @@ async function pregeneratedKeys(
 export class AutoCertificateSource implements CertificateSource {
   private readonly t: AutoSourceTiming;
   private readonly clock: Clock;
+  private readonly mono: () => number;
   private readonly log: CertLogger;
   private parts: Parts | undefined;
   private running = false;
@@ -120,9 +126,10 @@ export class AutoCertificateSource implements CertificateSource {
       ? timing
       : { ...timing, renewDeadlineMs: Math.round((timing.leaseDurationMs * 2) / 3) };
     this.clock = opts.clock ?? SYSTEM_CLOCK;
+    this.mono = opts.monotonicNow ?? ((): number => performance.now());
     this.log = opts.logger;
     this.backoff = new Backoff({ initialMs: this.t.backoffInitialMs, maxMs: this.t.backoffMaxMs });
-    this.outage = new OutageLog({ logger: this.log });
+    this.outage = new OutageLog({ logger: this.log, monotonicNow: this.mono });
   }
 
   /** Leading (always true without --use-leader-elector). */
@@ -202,6 +209,7 @@ export class AutoCertificateSource implements CertificateSource {
       identity: this.opts.podName ?? '',
       leaseDurationMs: this.t.leaseDurationMs,
       observeBackdateMs: this.t.retryPeriodMs,
+      monotonicNow: this.mono,
     });
     return new LeaderElector({
       lock,
@@ -210,6 +218,7 @@ export class AutoCertificateSource implements CertificateSource {
       logger: this.log,
       outage: this.outage,
       onChange: (leader) => this.onLeadership(leader),
+      monotonicNow: this.mono,
     });
   }
 
@@ -441,7 +450,7 @@ export class AutoCertificateSource implements CertificateSource {
 
   /** A waiting state is logged when it starts and then at most every waitingLogEveryMs. */
   private logOnce(key: string, level: 'info' | 'warn', obj: object, msg: string): void {
-    const now = performance.now();
+    const now = this.mono();
     if (this.waitingLogged === key && now - this.waitingLoggedAt < this.t.waitingLogEveryMs) return;
     this.waitingLogged = key;
     this.waitingLoggedAt = now;

@@ -25,6 +25,9 @@ const FAST: Partial<AutoSourceTiming> = {
   backoffMaxMs: 400,
 };
 const DAY = 24 * 3600 * 1000;
+/** Each round of a single instance reads the webhook configuration once. */
+const MWC_READ = `/mutatingwebhookconfigurations/${MWC_NAME}`;
+const reads = (): number => api.count('GET', MWC_READ);
 
 let api: FakeKubeApi;
 let sources: AutoCertificateSource[] = [];
@@ -111,8 +114,10 @@ describe('AutoCertificateSource (single instance)', () => {
       5000,
       'watch repair',
     );
-    // Let the round triggered by our own PATCH event finish, so only the timer is left to notice.
-    await new Promise((r) => setTimeout(r, 300));
+    // Let the round triggered by our own PATCH event read the repaired bundle, so only the timer
+    // is left to notice the next change.
+    const readsAtRepair = reads();
+    await waitFor(() => reads() > readsAtRepair, 5000, 'the round after the repair');
     emptyBundles(api, { notify: false });
     const viaTimer = await waitFor(
       () => bundlesInFake(api).every((b) => b === want),
@@ -128,10 +133,21 @@ describe('AutoCertificateSource (single instance)', () => {
   it('retries while the API is down at start, then converges', async () => {
     api.setMode('down');
     const s = startSource();
-    await new Promise((r) => setTimeout(r, 800));
+    const failedRounds = (): number =>
+      s.logs.filter(
+        (l) =>
+          l.msg === 'Kubernetes API call failed; retrying' &&
+          (l.obj as { what: string }).what === 'certificate round',
+      ).length;
+    await waitFor(() => failedRounds() >= 3, 5000, 'rounds failing while the API is down');
     expect(s.certs).toHaveLength(0);
     api.setMode('error');
-    await new Promise((r) => setTimeout(r, 500));
+    const failedWhileDown = failedRounds();
+    await waitFor(
+      () => failedRounds() >= failedWhileDown + 2,
+      5000,
+      'rounds failing while the API answers 500',
+    );
     expect(s.certs).toHaveLength(0);
     api.setMode('up');
     await s.started;
@@ -182,8 +198,9 @@ describe('AutoCertificateSource (single instance)', () => {
 
   it('two replicas without leader election both stay trusted and stop patching', async () => {
     const before = api.count('PATCH', MWC_NAME);
-    const a = startSource();
-    const b = startSource();
+    // Timer rounds every 200 ms besides the watch events: each is one more chance to patch.
+    const a = startSource({ ...FAST, reconcileIntervalMs: 200 });
+    const b = startSource({ ...FAST, reconcileIntervalMs: 200 });
     await Promise.all([a.started, b.started]);
     const caA = a.certs[0]!.caPem;
     const caB = b.certs[0]!.caPem;
@@ -201,9 +218,11 @@ describe('AutoCertificateSource (single instance)', () => {
     );
     expect(a.trustedWhenHandedOut.every(Boolean)).toBe(true);
     expect(b.trustedWhenHandedOut.every(Boolean)).toBe(true);
-    // No patch storm: once both CAs are in, the watch events cause no further writes.
+    // No patch storm: once both CAs are in, neither the watch events nor several more rounds of
+    // each replica write again.
     const patches = api.count('PATCH', MWC_NAME);
-    await new Promise((r) => setTimeout(r, 1500));
+    const readsWithBoth = reads();
+    await waitFor(() => reads() >= readsWithBoth + 8, 5000, 'four more rounds of each replica');
     expect(api.count('PATCH', MWC_NAME)).toBe(patches);
     expect(patches - before).toBeLessThanOrEqual(4);
   });
@@ -230,7 +249,9 @@ describe('AutoCertificateSource (single instance)', () => {
     await s.started;
     const patches = api.count('PATCH', MWC_NAME);
     now += 19 * DAY;
-    await new Promise((r) => setTimeout(r, 500));
+    // Two rounds read the configuration after the jump: at least one ran wholly at day 19.
+    const readsAtDay19 = reads();
+    await waitFor(() => reads() >= readsAtDay19 + 2, 5000, 'two rounds at day 19');
     expect(s.certs).toHaveLength(1);
     now += 2 * DAY;
     await waitFor(() => s.certs.length === 2, 5000, 'leaf rotation');

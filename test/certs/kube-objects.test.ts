@@ -71,6 +71,8 @@ describe('WebhookCaBundle', () => {
 });
 
 describe('LeaderLock (ConfigMap lease)', () => {
+  /** The locks' monotonic clock: still unless a test moves it. */
+  let monoMs = 0;
   const lock = (identity: string, leaseDurationMs = 400): LeaderLock =>
     new LeaderLock({
       core: clients.core,
@@ -78,6 +80,7 @@ describe('LeaderLock (ConfigMap lease)', () => {
       identity,
       leaseDurationMs,
       name: `lock-${leaseDurationMs}`,
+      monotonicNow: () => monoMs,
     });
 
   it('creates, renews, refuses others until expiry, then hands over', async () => {
@@ -90,7 +93,9 @@ describe('LeaderLock (ConfigMap lease)', () => {
     expect(api.get('configmaps', NAMESPACE, a.name)?.metadata?.resourceVersion).not.toBe(rv1);
     // b first sees the renewed record now; it must wait a full lease from here.
     expect(await b.tryAcquireOrRenew()).toBe(false);
-    await new Promise((r) => setTimeout(r, 450));
+    monoMs += 399;
+    expect(await b.tryAcquireOrRenew()).toBe(false);
+    monoMs += 1;
     expect(await b.tryAcquireOrRenew()).toBe(true);
     expect(await a.tryAcquireOrRenew()).toBe(false);
     const rec = parseLeaderRecord(api.get('configmaps', NAMESPACE, a.name) as never);

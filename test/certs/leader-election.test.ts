@@ -1,5 +1,7 @@
 // Two AutoCertificateSource replicas with --use-leader-elector racing against one fake API server:
-// one leader, one shared certificate, and a handover within the lease after the leader dies.
+// one leader, one shared certificate, and a handover once the lease runs out after the leader dies.
+// Leases are judged on a monotonic clock the test holds still and moves by hand: a lease runs out
+// exactly when the test says, not after seconds of real waiting, and never early on a slow machine.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AutoCertificateSource, type AutoSourceTiming } from '../../certs/auto-source.js';
 import { bundleTrusts } from '../../certs/bundle.js';
@@ -32,6 +34,9 @@ const TIMING: Partial<AutoSourceTiming> = {
 
 let api: FakeKubeApi;
 let replicas: Replica[] = [];
+/** The replicas' monotonic clock: still unless the test moves it (never backwards). */
+let monoMs = 0;
+const monotonicNow = (): number => monoMs;
 
 beforeAll(async () => {
   api = new FakeKubeApi();
@@ -63,6 +68,7 @@ function replica(name: string, namespace: string, logs: LogLine[]): Replica {
     namespace,
     podName: name,
     timing: TIMING,
+    monotonicNow,
   });
   const certs: ServingCertificate[] = [];
   const trusted: boolean[] = [];
@@ -82,19 +88,41 @@ function leaders(): Replica[] {
   return replicas.filter((r) => r.source.isLeader);
 }
 
-async function countLeadersFor(ms: number): Promise<number> {
-  let max = 0;
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    max = Math.max(max, leaders().length);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return max;
+function lockRecord(namespace: string): ReturnType<typeof parseLeaderRecord> {
+  return parseLeaderRecord(api.get('configmaps', namespace, DEFAULT_LOCK_NAME) as never);
 }
 
 function holder(namespace: string): string | undefined {
-  return parseLeaderRecord(api.get('configmaps', namespace, DEFAULT_LOCK_NAME) as never)
-    ?.holderIdentity;
+  return lockRecord(namespace)?.holderIdentity;
+}
+
+/** Election rounds that have read the lock in `namespace` so far. */
+function lockReads(namespace: string): number {
+  return api.count('GET', `/namespaces/${namespace}/configmaps/${DEFAULT_LOCK_NAME}`);
+}
+
+/** The most leaders seen at once while the holder renews the lock `renewals` times. */
+async function maxLeadersOver(namespace: string, renewals: number): Promise<number> {
+  let max = 0;
+  let seen = 0;
+  let last = lockRecord(namespace)?.renewTime;
+  await waitFor(
+    () => {
+      max = Math.max(max, leaders().length);
+      const now = lockRecord(namespace)?.renewTime;
+      if (now !== last) [seen, last] = [seen + 1, now];
+      return seen >= renewals;
+    },
+    5000,
+    `${renewals} renewals of the lock`,
+  );
+  return max;
+}
+
+/** Resolves once `n` more election rounds have read the lock (answered and judged). */
+async function electionRounds(namespace: string, n: number): Promise<void> {
+  const target = lockReads(namespace) + n + 1;
+  await waitFor(() => lockReads(namespace) >= target, 5000, `${n} election rounds`);
 }
 
 describe('leader election across two replicas', () => {
@@ -106,7 +134,7 @@ describe('leader election across two replicas', () => {
     const b = replica('pod-b', ns, logs);
     await Promise.all([a.started, b.started]);
 
-    expect(await countLeadersFor(600)).toBe(1);
+    expect(await maxLeadersOver(ns, 3)).toBe(1);
     const [leader] = leaders();
     const follower = leader === a ? b : a;
     expect(holder(ns)).toBe(leader!.name);
@@ -124,14 +152,19 @@ describe('leader election across two replicas', () => {
       authorized: true,
     });
 
-    // Crash: no release, no more renewals. The follower waits out the lease, then takes over.
-    const died = performance.now();
+    // Crash: no release, no more renewals. The follower waits out the whole lease, counted from
+    // when it first saw the last renewal, then takes over at its next round.
     await leader!.source.stop({ releaseLock: false });
-    const handover = await waitFor(() => follower.source.isLeader, LEASE_MS * 3, 'handover');
-    expect(handover).toBeLessThan(LEASE_MS + 1500);
+    await electionRounds(ns, 2);
+    monoMs += LEASE_MS - 1;
+    await electionRounds(ns, 3);
+    expect(follower.source.isLeader).toBe(false);
+    expect(holder(ns)).toBe(leader!.name);
+    monoMs += 1;
+    const handover = await waitFor(() => follower.source.isLeader, 5000, 'handover');
     expect(holder(ns)).toBe(follower.name);
     console.log(
-      `handover after leader crash: ${(performance.now() - died).toFixed(0)} ms (lease ${LEASE_MS} ms)`,
+      `handover after leader crash: not within ${LEASE_MS - 1} ms of lease time, at ${LEASE_MS} ms (${handover.toFixed(0)} ms of real time for the round)`,
     );
 
     // The new leader keeps the same certificate (no regeneration) and now repairs the bundle.
@@ -156,6 +189,7 @@ describe('leader election across two replicas', () => {
     expect(a.source.isLeader).toBe(true);
     expect(b.source.isLeader).toBe(false);
     expect(b.certs[0]!.certPem).toBe(a.certs[0]!.certPem);
+    // The clock stands still: only the release can hand the lock over.
     const stopped = performance.now();
     await a.source.stop();
     const took = await waitFor(() => b.source.isLeader, LEASE_MS, 'handover after release');
@@ -174,12 +208,17 @@ describe('leader election across two replicas', () => {
     await a.source.stop({ releaseLock: false });
     emptyBundles(api, { notify: false });
     const b = replica('pod-b', ns, logs);
-    await new Promise((r) => setTimeout(r, 600));
+    await waitFor(
+      () =>
+        logs.some((l) => l.msg === '[pod-b] waiting for caBundle to trust the stored certificate'),
+      5000,
+      'pod-b to find the stored certificate untrusted',
+    );
+    await electionRounds(ns, 2);
     expect(b.certs).toHaveLength(0);
-    expect(
-      logs.some((l) => l.msg === '[pod-b] waiting for caBundle to trust the stored certificate'),
-    ).toBe(true);
+    expect(b.source.isLeader).toBe(false);
     // Once b's lease wait is over it leads, patches the bundle, and only then serves.
+    monoMs += LEASE_MS;
     await b.started;
     expect(b.trusted).toEqual([true]);
     expect(b.certs[0]!.certPem).toBe(a.certs[0]!.certPem);
@@ -198,14 +237,12 @@ describe('leader election across two replicas', () => {
       namespace: ns,
       podName: 'pod-slow',
       timing: { ...TIMING, leaseDurationMs: 10_000, renewDeadlineMs: 1500, retryPeriodMs: 100 },
+      monotonicNow,
       generator: {
         generateCA: (opts) => {
           // The first CA takes longer than the renew deadline (a starved CPU, a long GC pause):
           // the elector cannot renew meanwhile, so this replica may no longer be the leader.
-          if (generated.length === 0) {
-            const until = performance.now() + 2000;
-            while (performance.now() < until);
-          }
+          if (generated.length === 0) monoMs += 2000;
           const ca = generateCA(opts);
           generated.push(ca.certPem);
           return ca;

@@ -14,7 +14,8 @@ import { DEFAULT_SERVER_CONFIG } from '../../webhook/server-config.js';
 import { collectingSink } from '../helpers/log-sink.js';
 import { SecretVolume } from '../helpers/secret-volume.js';
 import { freshPki, testPki, type TestPki } from '../helpers/tls.js';
-import { clientLoop, sleep, tally } from './support.js';
+import { waitFor } from '../certs/support.js';
+import { clientLoop, tally } from './support.js';
 
 const SWAPS = 20;
 let dir = '';
@@ -62,13 +63,24 @@ describe('certificate swaps under load', () => {
       clientLoop({ ...opts, keepAlive: false }, t),
       clientLoop({ ...opts, keepAlive: false }, t),
     ];
+    const reloads = (): number =>
+      logs.records().filter((r) => r.msg === 'serving certificate updated').length;
+    /** Resolves once `n` more reviews have been answered. */
+    const served = async (n: number): Promise<void> => {
+      const target = t.ok + n;
+      await waitFor(() => t.ok >= target, 10_000, `${n} more reviews`);
+    };
     try {
+      // Each swap lands while reviews are in flight: a few are answered between two swaps, and the
+      // next swap comes once this one has been reloaded.
       for (let i = 1; i <= SWAPS; i++) {
+        const before = reloads();
         await vol.write(data(i % 2 === 1 ? b : a));
-        await sleep(120);
+        await waitFor(() => reloads() > before, 5000, `the reload of swap ${i}`);
+        await served(5);
       }
-      // The last write was `a`; wait for the reload to land, then let the clients see it.
-      await sleep(300);
+      // The last write was `a`: let the clients see it on new handshakes too.
+      await served(20);
     } finally {
       done = true;
       await Promise.all(clients);

@@ -19,7 +19,7 @@ import {
 } from '../certs/support.js';
 import { FakeKubeApi } from '../fakes/kube-api.js';
 import { collectingSink } from '../helpers/log-sink.js';
-import { clientLoop, sleep, tally } from './support.js';
+import { clientLoop, tally } from './support.js';
 
 let api: FakeKubeApi;
 
@@ -64,12 +64,17 @@ describe('Kubernetes API outage during auto-TLS', () => {
           l.msg === 'Kubernetes API call failed; retrying' &&
           (l.obj as { what: string }).what === 'certificate round',
       ).length;
+    /** Resolves once the clients have had `n` more reviews answered. */
+    const served = async (n: number, what: string): Promise<void> => {
+      const target = t.ok + n;
+      await waitFor(() => t.ok >= target, 10_000, what);
+    };
     try {
-      await sleep(300);
+      await served(10, 'reviews before the outage');
       api.setMode('down');
       emptyBundles(api, { notify: false });
       await waitFor(() => failedRounds() >= 2, 5000, 'failed rounds while the API is down');
-      await sleep(1000);
+      await served(20, 'reviews while the API is down');
       api.setMode('error');
       const before = failedRounds();
       await waitFor(() => failedRounds() > before + 1, 5000, 'failed rounds while the API errors');
@@ -81,7 +86,7 @@ describe('Kubernetes API outage during auto-TLS', () => {
         10_000,
         'caBundle repaired after the outage',
       );
-      await sleep(300);
+      await served(10, 'reviews after the caBundle converged');
       console.log(
         `API outage: ${t.ok} reviews (${okDuringOutage} before recovery), ${failedRounds()} failed auto-TLS rounds, caBundle converged ${took.toFixed(0)} ms after the API returned`,
       );

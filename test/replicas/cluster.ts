@@ -311,10 +311,34 @@ export class Cluster {
 
   /** Who holds the leader lock now ('' when free or absent). */
   leader(): string {
+    return this.lockRecord()?.holderIdentity ?? '';
+  }
+
+  /** When the holder last renewed the lock ('' when free or absent): it changes at each renewal. */
+  leaderRenewTime(): string {
+    return this.lockRecord()?.renewTime ?? '';
+  }
+
+  private lockRecord(): { holderIdentity?: string; renewTime?: string } | undefined {
     const cm = this.api.get('configmaps', NAMESPACE, LOCK_NAME) as
       { metadata?: { annotations?: Record<string, string> } } | undefined;
     const raw = cm?.metadata?.annotations?.['control-plane.alpha.kubernetes.io/leader'];
-    return raw ? (JSON.parse(raw) as { holderIdentity: string }).holderIdentity : '';
+    return raw ? (JSON.parse(raw) as { holderIdentity?: string; renewTime?: string }) : undefined;
+  }
+
+  /**
+   * Resolves once this cluster has spawned a replica and every replica spawned so far is past
+   * start-up, the CPU-heavy part (loading modules): it has logged that auto-TLS is starting, or
+   * it exited. Lets scenarios sharing the machine start their replicas one cluster at a time.
+   */
+  async startedUp(timeoutMs = 60_000): Promise<void> {
+    await until(
+      () =>
+        this.replicas.length > 0 &&
+        this.replicas.every((r) => !r.running || r.log.includes('auto-TLS starting')),
+      timeoutMs,
+      'replicas past start-up',
+    );
   }
 
   /** Requests the fake refused with 403: the injector must never need more than vault-helm grants. */

@@ -3,7 +3,7 @@
 // empties; the survivors answer every admission meanwhile.
 import { expect } from 'vitest';
 import { bundleTrusts } from '../../certs/bundle.js';
-import { Cluster, until, MWC_NAME, sleep } from './cluster.js';
+import { Cluster, until, MWC_NAME } from './cluster.js';
 import { AdmissionLoad } from './load.js';
 
 const LEASE_MS = 15_000;
@@ -19,8 +19,9 @@ export async function killLeader(cluster: Cluster): Promise<string> {
   expect(leader).toBeDefined();
   try {
     await load.waitForOk(50);
-    // Let the leader renew at least once more so the kill lands mid-lease.
-    await sleep(RETRY_MS);
+    // Kill just after a renewal the survivors can see, so the takeover waits out a whole lease.
+    const renewed = cluster.leaderRenewTime();
+    await until(() => cluster.leaderRenewTime() !== renewed, RETRY_MS + 5_000, 'a lease renewal');
     leader!.kill('SIGKILL');
     cluster.removeEndpoint(leader!);
     takeoverMs = await until(

@@ -114,6 +114,19 @@ export class AdmissionLoad {
     }
   }
 
+  /** Resolves once each of `replicas` has answered `n` more requests successfully. */
+  async waitForOkEach(replicas: readonly Replica[], n: number, timeoutMs = 60_000): Promise<void> {
+    const okOf = (r: Replica): number => this.perReplica.get(r.name) ?? 0;
+    const targets = replicas.map((r) => okOf(r) + n);
+    const deadline = performance.now() + timeoutMs;
+    while (replicas.some((r, i) => okOf(r) < targets[i]!)) {
+      if (performance.now() > deadline) {
+        throw new Error(`not every replica answered ${n} admissions in ${timeoutMs} ms`);
+      }
+      await sleep(50);
+    }
+  }
+
   /** Failures, except those of replicas a test killed on purpose. */
   failuresExcept(names: readonly string[] = []): Failure[] {
     return this.failures.filter((f) => !names.includes(f.replica));

@@ -3,7 +3,8 @@
 // `kubectl apply` of the chart does). Both must be repaired while serving never stops.
 import { X509Certificate } from 'node:crypto';
 import { expect } from 'vitest';
-import { Cluster, until, NAMESPACE, SECRET_NAME, MWC_NAME, sleep } from './cluster.js';
+import type { RequestRecord } from '../fakes/kube-api.js';
+import { Cluster, until, NAMESPACE, SECRET_NAME, MWC_NAME } from './cluster.js';
 import { AdmissionLoad } from './load.js';
 
 export const RECONCILE_INTERVAL_MS = 30_000;
@@ -14,6 +15,11 @@ function storedLeaf(cluster: Cluster): string | undefined {
   const pem = s?.data?.cert ? Buffer.from(s.data.cert, 'base64').toString('utf8') : '';
   return pem === '' ? undefined : new X509Certificate(pem).fingerprint256;
 }
+
+const isMissingConfigRead = (r: RequestRecord): boolean =>
+  r.method === 'GET' &&
+  r.path.endsWith(`/mutatingwebhookconfigurations/${MWC_NAME}`) &&
+  r.status === 404;
 
 export async function removeObjectsWhileServing(cluster: Cluster): Promise<string> {
   const replicas = await cluster.startServing(2);
@@ -30,8 +36,11 @@ export async function removeObjectsWhileServing(cluster: Cluster): Promise<strin
     // Re-stored from what is served: no new CA, so nothing else has to change.
     expect(storedLeaf(cluster)).toBe(leafBefore);
     await load.waitForOk(30);
+    const gone = (): number => cluster.api.requests.filter(isMissingConfigRead).length;
+    const goneBefore = gone();
     expect(cluster.api.delete('mutatingwebhookconfigurations', '', MWC_NAME)).toBe(true);
-    await sleep(200);
+    // Re-created once a replica has found it missing, as `kubectl apply` of the chart would.
+    await until(() => gone() > goneBefore, 10_000, 'a replica to find the configuration gone');
     cluster.seedWebhookConfig();
     mwcMs = await until(() => cluster.bundle() !== '', RECONCILE_INTERVAL_MS, 'caBundle repaired');
     expect(cluster.bundle()).toBe(bundleBefore);

@@ -4,11 +4,11 @@
 // replicas must end up serving a leaf the current caBundle trusts.
 import { expect } from 'vitest';
 import { bundleTrusts } from '../../certs/bundle.js';
-import { Cluster, sleep, type Replica } from './cluster.js';
+import { Cluster, until, type Replica } from './cluster.js';
 import { AdmissionLoad } from './load.js';
 
 async function drained(r: Replica): Promise<void> {
-  while (r.inFlight > 0) await sleep(20);
+  await until(() => r.inFlight === 0, 30_000, `${r.name} drained`);
 }
 
 export async function rollingRestart(cluster: Cluster): Promise<string> {

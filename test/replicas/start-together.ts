@@ -2,7 +2,7 @@
 // certificate Secret: one writes the Secret and the caBundle, all three serve its leaf, none exits.
 import { expect } from 'vitest';
 import { X509Certificate } from 'node:crypto';
-import { Cluster, SECRET_NAME, NAMESPACE, sleep } from './cluster.js';
+import { Cluster, SECRET_NAME, NAMESPACE } from './cluster.js';
 import { AdmissionLoad } from './load.js';
 
 export async function startTogether(cluster: Cluster): Promise<string> {
@@ -29,7 +29,9 @@ export async function startTogether(cluster: Cluster): Promise<string> {
   const load = new AdmissionLoad(cluster);
   load.start();
   await load.waitForOk(60);
-  await sleep(3000);
+  // Every replica keeps answering while followers poll for the leader's certificate: a replica
+  // whose event loop ran dry would have exited by now.
+  await load.waitForOkEach(replicas, 40);
   await load.stop();
   expect(load.failures).toEqual([]);
   expect(replicas.map((r) => r.exit)).toEqual([undefined, undefined, undefined]);
