@@ -31,6 +31,8 @@ const isInjectorKey = (k: string): boolean =>
 export function lintWorkloadMetadata(
   obj: unknown,
   templateAnnotations: Readonly<Record<string, string>> = {},
+  /** How the message names the object; default "Kind/name". */
+  label?: string,
 ): Finding[] {
   if (!isRecord(obj) || !isRecord(obj.metadata)) return [];
   const kind = stringAt(obj, 'kind');
@@ -42,7 +44,7 @@ export function lintWorkloadMetadata(
     .map((key) => ({
       severity: 'warning',
       key,
-      message: `ignored on ${kind || 'object'}/${name}'s own metadata: move it to the pod template's annotations`,
+      message: `ignored on ${label ?? `${kind || 'object'}/${name}`}'s own metadata: move it to the pod template's annotations`,
     }));
 }
 
@@ -52,15 +54,18 @@ export function lintWorkloadMetadata(
  */
 export function misplacedAnnotations(
   object: Obj,
-  /** How messages name the object (its name, else its generateName). */
+  /** How messages name the object: "Kind/namespace/name" (objectName). */
   name: string,
   templateAnnotations: Readonly<Record<string, string>>,
 ): Finding[] {
-  const found = lintWorkloadMetadata(object, templateAnnotations);
+  const found = lintWorkloadMetadata(object, templateAnnotations, name);
   const spec = object.spec;
   if (object.kind !== 'CronJob' || !isRecord(spec) || !isRecord(spec.jobTemplate)) return found;
   const jobMeta = spec.jobTemplate.metadata;
   if (!isRecord(jobMeta)) return found;
   const jobTemplate = { kind: 'CronJob', metadata: { ...jobMeta, name: `${name} jobTemplate` } };
-  return [...found, ...lintWorkloadMetadata(jobTemplate, templateAnnotations)];
+  return [
+    ...found,
+    ...lintWorkloadMetadata(jobTemplate, templateAnnotations, `${name} jobTemplate`),
+  ];
 }

@@ -1,14 +1,14 @@
 // `vault-injector doctor`: checks a live cluster, read-only, for pods that should have been
 // injected and were not, and for every reason it will happen again. Exit 0 with no error
 // finding, 1 with one, 2 when the cluster cannot be reached or a flag is bad.
-import { CommanderError, Option, type Command } from 'commander';
-import { addConfigOptions, configFromCommand, type ResolvedConfig } from '../config.js';
-import { UsageError, type CliIO } from '../io.js';
+import { Option, type Command } from 'commander';
+import { addConfigOptions } from '../config.js';
+import type { CliIO } from '../io.js';
+import { settingsAsFlags } from '../settings-as-flags.js';
 
 /** Kept equal to certs/cert-store.ts's DEFAULT_CERT_SECRET_NAME (a test checks it) without loading client-node here. */
 export const DEFAULT_SECRET_NAME = 'vault-injector-certs';
 export const DEFAULT_WEBHOOK_CONFIG = 'vault-agent-injector-cfg';
-const EXIT_BAD_FLAG = 2;
 
 interface DoctorFlags {
   kubeconfig?: string;
@@ -18,16 +18,6 @@ interface DoctorFlags {
   injectorNamespace?: string;
   secretName: string;
   output: 'text' | 'json';
-}
-
-/** The injector's settings decide what "would be denied" means; a bad one is a bad flag here. */
-function injectorConfig(cmd: Command, io: CliIO): ResolvedConfig {
-  try {
-    return configFromCommand(cmd, io.env);
-  } catch (err) {
-    if (err instanceof UsageError) throw new UsageError(err.message, EXIT_BAD_FLAG);
-    throw err;
-  }
 }
 
 function addDoctorOptions(cmd: Command): Command {
@@ -68,13 +58,10 @@ export function registerDoctorCommand(
         "injector's endpoints, failurePolicy, stuck Job sidecars, and workloads whose " +
         'annotations would be denied or do nothing. Exits 0 with no error finding, 1 with one, ' +
         '2 when the cluster cannot be reached or a flag is bad.',
-    )
-    // A bad flag exits 2 here (1 means "errors found"); --help still exits 0.
-    .exitOverride((err) => {
-      throw err.exitCode === 0 ? err : new CommanderError(EXIT_BAD_FLAG, err.code, err.message);
-    });
+    );
   addConfigOptions(addDoctorOptions(cmd)).action(async (opts: DoctorFlags): Promise<void> => {
-    const config = injectorConfig(cmd, io);
+    // The injector's settings decide what "would be denied" means; a bad one is a bad flag here.
+    const config = settingsAsFlags(cmd, io);
     const [{ runDoctor }, { formatJson, formatText }] = await Promise.all([
       import('../doctor/run-doctor.js'),
       import('../doctor/format-report.js'),

@@ -78,10 +78,7 @@ export function finding(code: Exclude<FindingCode, 'check-skipped'>, f: FindingI
   return out as unknown as Finding;
 }
 
-/** "Kind/namespace/name", or "Kind/name" when there is no namespace. */
-export function objectName(kind: string, namespace: string | undefined, name: string): string {
-  return namespace ? `${kind}/${namespace}/${name}` : `${kind}/${name}`;
-}
+export { objectName } from '../object-name.js';
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
 

@@ -186,7 +186,7 @@ const lines = (r: { warnings: readonly Finding[] }): string[] =>
 
 describe('mutateObject warns about vault annotations the injector never sees', () => {
   const MISPLACED =
-    "vault.hashicorp.com/agent-pre-populate-only: ignored on Deployment/web's own metadata: " +
+    "vault.hashicorp.com/agent-pre-populate-only: ignored on Deployment/shop/web's own metadata: " +
     "move it to the pod template's annotations";
 
   it("warns about keys on a Deployment's own metadata, and still injects its template", () => {
@@ -215,7 +215,7 @@ describe('mutateObject warns about vault annotations the injector never sees', (
     jobTemplate.metadata = { annotations: { 'vault.hashicorp.com/agent-inject-token': 'true' } };
     expect(lines(run(cron))).toContainEqual(
       expect.stringMatching(
-        /^vault\.hashicorp\.com\/agent-inject-token: ignored on CronJob\/web jobTemplate's own metadata/,
+        /^vault\.hashicorp\.com\/agent-inject-token: ignored on CronJob\/shop\/web jobTemplate's own metadata/,
       ),
     );
     const cm = {
@@ -224,7 +224,7 @@ describe('mutateObject warns about vault annotations the injector never sees', (
     };
     const r = run(cm);
     expect(r.status).toBe('unchanged');
-    expect(lines(r)).toEqual([expect.stringContaining("ignored on ConfigMap/c's own metadata")]);
+    expect(lines(r)).toEqual([expect.stringContaining("ignored on ConfigMap/default/c's own metadata")]);
   });
 });
 
