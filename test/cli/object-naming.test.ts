@@ -47,6 +47,8 @@ describe.concurrent('object names in CLI output', { timeout: 120_000 }, () => {
     expect(lint.stdout).toContain(
       `<stdin>: ${name}: vault.hashicorp.com/tls-skip-verify: warning:`,
     );
+    expect(lint.stdout).toContain(`ignored on ${name}'s own metadata`);
+    expect(mutate.stderr).toContain(`ignored on ${name}'s own metadata`);
     for (const line of lint.stdout.trimEnd().split('\n')) {
       expect(line.startsWith(`<stdin>: ${name}: `)).toBe(true);
     }
