@@ -15,7 +15,7 @@ function deployment(namespace?: string): string {
     '  name: web',
     ...(namespace === undefined ? [] : [`  namespace: ${namespace}`]),
     '  annotations:',
-    '    vault.hashicorp.com/role: web',
+    '    vault.hashicorp.com/agent-pre-populate-only: "true"',
     'spec:',
     '  template:',
     '    metadata:',
