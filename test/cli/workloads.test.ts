@@ -224,7 +224,9 @@ describe('mutateObject warns about vault annotations the injector never sees', (
     };
     const r = run(cm);
     expect(r.status).toBe('unchanged');
-    expect(lines(r)).toEqual([expect.stringContaining("ignored on ConfigMap/default/c's own metadata")]);
+    expect(lines(r)).toEqual([
+      expect.stringContaining("ignored on ConfigMap/default/c's own metadata"),
+    ]);
   });
 });
 

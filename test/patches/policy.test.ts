@@ -339,7 +339,9 @@ describe('rules', () => {
       [workload({ [`${A.PREFIX_TEMPLATE_FILE}cert`]: '/vault/custom/cert.tmpl' })],
       OPTS,
     );
-    expect(plan.policies[0]?.templateOnly).toEqual([{ object: 'Deployment/shop/app', secret: 'cert' }]);
+    expect(plan.policies[0]?.templateOnly).toEqual([
+      { object: 'Deployment/shop/app', secret: 'cert' },
+    ]);
   });
 
   it('uses --token-ttl and quotes what a shell would split', () => {
