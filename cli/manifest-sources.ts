@@ -25,25 +25,31 @@ const byName = (a: Dirent, b: Dirent): number => (a.name < b.name ? -1 : a.name 
  * directories are not followed (as kubectl's walk does not), so a loop cannot recur forever.
  */
 async function directoryFiles(dir: string, recursive: boolean): Promise<string[]> {
-  let entries: Dirent[];
+  const out: string[] = [];
+  for (const entry of (await entriesOf(dir)).sort(byName)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (recursive) out.push(...(await directoryFiles(path, recursive)));
+    } else if (await isManifestFile(entry, path)) {
+      out.push(path);
+    }
+  }
+  return out;
+}
+
+async function entriesOf(dir: string): Promise<Dirent[]> {
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    return await readdir(dir, { withFileTypes: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
     const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code;
     throw new UsageError(`cannot read directory ${dir}: ${reason}`, 2);
   }
-  const out: string[] = [];
-  for (const entry of entries.sort(byName)) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (recursive) out.push(...(await directoryFiles(path, recursive)));
-      continue;
-    }
-    if (!MANIFEST_EXTENSIONS.has(extname(entry.name))) continue;
-    if (entry.isFile() || (entry.isSymbolicLink() && !(await isDirectory(path)))) out.push(path);
-  }
-  return out;
+}
+
+async function isManifestFile(entry: Dirent, path: string): Promise<boolean> {
+  if (!MANIFEST_EXTENSIONS.has(extname(entry.name))) return false;
+  return entry.isFile() || (entry.isSymbolicLink() && !(await isDirectory(path)));
 }
 
 /** The paths to read, in order; "-" stands for stdin, which can be read once. */

@@ -4,6 +4,7 @@
 import { Option, type Command } from 'commander';
 import { addConfigOptions } from '../config.js';
 import type { CliIO } from '../io.js';
+import { DEFAULT_REQUEST_TIMEOUT, parseRequestTimeout } from '../doctor/request-timeout.js';
 import { settingsAsFlags } from '../settings-as-flags.js';
 
 /** Kept equal to certs/cert-store.ts's DEFAULT_CERT_SECRET_NAME (a test checks it) without loading client-node here. */
@@ -13,6 +14,7 @@ export const DEFAULT_WEBHOOK_CONFIG = 'vault-agent-injector-cfg';
 interface DoctorFlags {
   kubeconfig?: string;
   context?: string;
+  requestTimeout: string;
   namespace?: string;
   webhookConfig: string;
   injectorNamespace?: string;
@@ -27,6 +29,11 @@ function addDoctorOptions(cmd: Command): Command {
       'kubeconfig file (default: KUBECONFIG, ~/.kube/config, then in-cluster)',
     )
     .option('--context <name>', 'kubeconfig context (default: the current one)')
+    .option(
+      '--request-timeout <duration>',
+      'how long to wait for each API request: seconds, or a duration such as 30s or 1m; 0 waits forever',
+      DEFAULT_REQUEST_TIMEOUT,
+    )
     .option('-n, --namespace <ns>', 'check only this namespace (default: all namespaces)')
     .option(
       '--webhook-config <name>',
@@ -62,12 +69,19 @@ export function registerDoctorCommand(
   addConfigOptions(addDoctorOptions(cmd)).action(async (opts: DoctorFlags): Promise<void> => {
     // The injector's settings decide what "would be denied" means; a bad one is a bad flag here.
     const config = settingsAsFlags(cmd, io);
+    const requestTimeoutMs = parseRequestTimeout(opts.requestTimeout);
     const [{ runDoctor }, { formatJson, formatText }] = await Promise.all([
       import('../doctor/run-doctor.js'),
       import('../doctor/format-report.js'),
     ]);
     const report = await runDoctor({
-      kube: { kubeconfig: opts.kubeconfig, context: opts.context },
+      kube: {
+        kubeconfig: opts.kubeconfig,
+        context: opts.context,
+        kubeconfigEnv: io.env.KUBECONFIG,
+      },
+      requestTimeoutMs,
+      requestTimeout: opts.requestTimeout,
       target: {
         namespace: opts.namespace,
         webhookConfigName: opts.webhookConfig,
