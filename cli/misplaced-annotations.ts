@@ -39,14 +39,17 @@ const isInjectorKey = (k: string): boolean =>
 export function lintWorkloadMetadata(
   obj: unknown,
   templateAnnotations: Readonly<Record<string, string>> = {},
+  /** How the message names the object; default "Kind/name". */
+  label?: string,
 ): Finding[] {
   if (!isRecord(obj) || !isRecord(obj.metadata)) return [];
   const kind = stringAt(obj, 'kind');
   if (kind === 'Pod' || !isRecord(obj.metadata.annotations)) return [];
   const name = stringAt(obj.metadata, 'name') || '(unnamed)';
+  const shown = label ?? `${kind || 'object'}/${name}`;
   const message = hasPodTemplate(obj)
-    ? `ignored on ${kind || 'object'}/${name}'s own metadata: move it to the pod template's annotations`
-    : `does nothing on ${kind || 'object'}/${name}: it has no pod template, and the injector reads only pods' annotations`;
+    ? `ignored on ${shown}'s own metadata: move it to the pod template's annotations`
+    : `does nothing on ${shown}: it has no pod template, and the injector reads only pods' annotations`;
   return Object.keys(obj.metadata.annotations)
     .filter((k) => isInjectorKey(k) && templateAnnotations[k] === undefined)
     .sort()
@@ -69,11 +72,11 @@ function hasPodTemplate(obj: Obj): boolean {
  */
 export function misplacedAnnotations(
   object: Obj,
-  /** How messages name the object (its name, else its generateName). */
+  /** How messages name the object: "Kind/namespace/name" (objectName). */
   name: string,
   templateAnnotations: Readonly<Record<string, string>>,
 ): Finding[] {
-  const found = lintWorkloadMetadata(object, templateAnnotations);
+  const found = lintWorkloadMetadata(object, templateAnnotations, name);
   const spec = object.spec;
   if (object.kind !== 'CronJob' || !isRecord(spec) || !isRecord(spec.jobTemplate)) return found;
   const jobMeta = spec.jobTemplate.metadata;
@@ -84,5 +87,8 @@ export function misplacedAnnotations(
     // Its pods come from the job's pod template: that is where the annotation belongs.
     spec: { template: {} },
   };
-  return [...found, ...lintWorkloadMetadata(jobTemplate, templateAnnotations)];
+  return [
+    ...found,
+    ...lintWorkloadMetadata(jobTemplate, templateAnnotations, `${name} jobTemplate`),
+  ];
 }

@@ -11,6 +11,7 @@ import { registerServeCommand } from './commands/serve.js';
 import { normaliseConfigArgv } from './config.js';
 import { toError } from '../patches/to-error.js';
 import { EXIT_INTERNAL_ERROR, UsageError, type CliIO } from './io.js';
+import { EXIT_USAGE } from './settings-as-flags.js';
 
 export function readVersion(): string {
   // dist/cli/program.js is two levels below package.json; cli/program.ts (tests, tsx) is one.
@@ -62,8 +63,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // --help and --version arrive here with exit code 0.
-      return err.exitCode;
+      // --help and --version arrive here with exit code 0; every other is a usage error (an
+      // unknown flag or command, a bad choice, a missing argument), which is 2 in every command:
+      // 1 means "found problems" to lint, mutate, policy and doctor.
+      return err.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     if (err instanceof UsageError) {
       io.stderr.write(`vault-injector: ${err.message}\n`);

@@ -8,6 +8,7 @@ import type { InjectorConfig } from '../patches/injector-config.js';
 import { inject } from '../patches/inject.js';
 import type { Finding, InjectionOutcome } from '../patches/outcome.js';
 import { misplacedAnnotations, stringAnnotations } from './misplaced-annotations.js';
+import { objectName } from './object-name.js';
 import { addServiceAccountToken, removeServiceAccountToken } from './service-account-admission.js';
 
 /** Where each workload kind keeps the template of the pods it creates. */
@@ -174,7 +175,11 @@ export function mutateObject(object: unknown, opts: MutateOptions): ObjectResult
   // Said before any injection, as `lint` says it: these annotations never reach a pod.
   const misplaced = isPod
     ? []
-    : misplacedAnnotations(object, identity.name, stringAnnotations(target));
+    : misplacedAnnotations(
+        object,
+        objectName(identity.kind, identity.namespace, identity.name),
+        stringAnnotations(target),
+      );
   if (target === undefined) return { status: 'unchanged', identity, object, warnings: misplaced };
   const { pod, simulated } = podAsAdmitted(target, identity);
   const outcome = inject(pod, { namespace: identity.namespace, kind: 'Pod', config: opts.config });

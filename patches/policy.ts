@@ -19,6 +19,8 @@ export interface AgentLogin {
   readonly usesConfigMap: boolean;
   /** The server's CLI the commands are written for: `vault`, or `bao` for OpenBao workloads. */
   readonly cli: string;
+  /** The Vault Enterprise namespace the agent logs in to ("" for none): policy and role live there. */
+  readonly vaultNamespace: string;
 }
 
 export interface PolicySecret {
@@ -73,6 +75,7 @@ export function agentLogin(spec: AgentSpec): AgentLogin {
     ],
     usesConfigMap: spec.configMap !== '',
     cli: spec.names.binary,
+    vaultNamespace: spec.vaultNamespace.trim(),
   };
 }
 
@@ -86,6 +89,8 @@ export interface RolePolicy {
   readonly name: string;
   /** `vault` or `bao`: the server the policy and role are written to. */
   readonly cli: string;
+  /** The Vault Enterprise namespace both are written in ("" for none): `-namespace=` on each command. */
+  readonly vaultNamespace: string;
   readonly namespace: string;
   readonly role: string;
   /** Sorted, de-duplicated Vault paths granted `read`. */
@@ -121,6 +126,7 @@ interface Binding {
 
 interface Group {
   readonly cli: string;
+  readonly vaultNamespace: string;
   readonly namespace: string;
   readonly role: string;
   readonly paths: Set<string>;
@@ -155,14 +161,18 @@ export function authMount(authPath: string): string {
     .replace(/\/+$/, '');
 }
 
-/** Grouped per server too: an OpenBao and a Vault workload never share a policy. */
+/**
+ * Grouped per server and Vault namespace too: an OpenBao and a Vault workload never share a
+ * policy, nor do two whose agents log in to different Vault namespaces.
+ */
 function groupFor(groups: Map<string, Group>, namespace: string, login: AgentLogin): Group {
-  const { role, cli } = login;
-  const id = JSON.stringify([cli, namespace, role]);
+  const { role, cli, vaultNamespace } = login;
+  const id = JSON.stringify([cli, vaultNamespace, namespace, role]);
   let group = groups.get(id);
   if (group === undefined) {
     group = {
       cli,
+      vaultNamespace,
       namespace,
       role,
       paths: new Set(),
@@ -245,7 +255,14 @@ function roleCommand(group: Group, name: string, binding: RoleBinding): string {
     `token_ttl=${ttl}`,
     ...(audience === '' ? [] : [`audience=${audience}`]),
   ];
-  return [group.cli, 'write', ...args.map(shellQuote)].join(' ');
+  return [group.cli, 'write', ...namespaceFlag(group.vaultNamespace), ...args]
+    .map(shellQuote)
+    .join(' ');
+}
+
+/** The CLI flag writing into a Vault Enterprise namespace; none for the root namespace. */
+function namespaceFlag(vaultNamespace: string): string[] {
+  return vaultNamespace === '' ? [] : [`-namespace=${vaultNamespace}`];
 }
 
 interface RoleCommands {
@@ -289,6 +306,7 @@ function finish(group: Group, opts: PolicyOptions): RolePolicy {
   return {
     name,
     cli: group.cli,
+    vaultNamespace: group.vaultNamespace,
     namespace: group.namespace,
     role: group.role,
     paths,
@@ -310,7 +328,9 @@ function clashes(policies: readonly RolePolicy[]): PolicyWarning[] {
   const out: PolicyWarning[] = [];
   for (let i = 1; i < policies.length; i++) {
     const [a, b] = [policies[i - 1], policies[i]];
-    if (a !== undefined && b !== undefined && a.name === b.name && a.cli === b.cli) {
+    const same = (x: RolePolicy, y: RolePolicy): boolean =>
+      x.name === y.name && x.cli === y.cli && x.vaultNamespace === y.vaultNamespace;
+    if (a !== undefined && b !== undefined && same(a, b)) {
       out.push({
         object: `policy ${b.name}`,
         message: `written for both ${a.namespace}/${a.role} and ${b.namespace}/${b.role}: rename one role`,
@@ -327,7 +347,7 @@ function unplannable(w: PolicyWorkload): string | undefined {
   return undefined;
 }
 
-/** Policies come out sorted by server (bao before vault), then name. */
+/** Policies come out sorted by server (bao before vault), Vault namespace, then name. */
 export function planPolicies(
   workloads: readonly PolicyWorkload[],
   opts: PolicyOptions,
@@ -347,6 +367,7 @@ export function planPolicies(
     .sort(
       (a, b) =>
         compareBy(a, b, 'cli') ||
+        compareBy(a, b, 'vaultNamespace') ||
         compareBy(a, b, 'name') ||
         compareBy(a, b, 'namespace') ||
         compareBy(a, b, 'role'),
@@ -357,10 +378,12 @@ export function planPolicies(
 /** The plan as a shell script: `vault policy write` (or `bao`) with a here-document, then the role. */
 export function formatPolicyScript(plan: PolicyPlan): string {
   const blocks = plan.policies.map((p) => {
+    const where = p.vaultNamespace === '' ? '' : ` (Vault namespace ${p.vaultNamespace})`;
+    const write = [p.cli, 'policy', 'write', ...namespaceFlag(p.vaultNamespace), p.name];
     const lines = [
-      `# Namespace ${p.namespace}, role ${p.role}: ${p.workloads.join(', ')}`,
+      `# Namespace ${p.namespace}, role ${p.role}${where}: ${p.workloads.join(', ')}`,
       ...p.warnings.map((w) => `# WARNING: ${w.object}: ${w.message}`),
-      `${p.cli} policy write ${shellQuote(p.name)} - <<'EOF'`,
+      `${write.map(shellQuote).join(' ')} - <<'EOF'`,
       p.hcl.trimEnd(),
       'EOF',
       ...p.roleCommands,

@@ -1,33 +1,25 @@
 // `vault-injector doctor`: checks a live cluster, read-only, for pods that should have been
 // injected and were not, and for every reason it will happen again. Exit 0 with no error
 // finding, 1 with one, 2 when the cluster cannot be reached or a flag is bad.
-import { CommanderError, Option, type Command } from 'commander';
-import { addConfigOptions, configFromCommand, type ResolvedConfig } from '../config.js';
-import { UsageError, type CliIO } from '../io.js';
+import { Option, type Command } from 'commander';
+import { addConfigOptions } from '../config.js';
+import type { CliIO } from '../io.js';
+import { DEFAULT_REQUEST_TIMEOUT, parseRequestTimeout } from '../doctor/request-timeout.js';
+import { settingsAsFlags } from '../settings-as-flags.js';
 
 /** Kept equal to certs/cert-store.ts's DEFAULT_CERT_SECRET_NAME (a test checks it) without loading client-node here. */
 export const DEFAULT_SECRET_NAME = 'vault-injector-certs';
 export const DEFAULT_WEBHOOK_CONFIG = 'vault-agent-injector-cfg';
-const EXIT_BAD_FLAG = 2;
 
 interface DoctorFlags {
   kubeconfig?: string;
   context?: string;
+  requestTimeout: string;
   namespace?: string;
   webhookConfig: string;
   injectorNamespace?: string;
   secretName: string;
   output: 'text' | 'json';
-}
-
-/** The injector's settings decide what "would be denied" means; a bad one is a bad flag here. */
-function injectorConfig(cmd: Command, io: CliIO): ResolvedConfig {
-  try {
-    return configFromCommand(cmd, io.env);
-  } catch (err) {
-    if (err instanceof UsageError) throw new UsageError(err.message, EXIT_BAD_FLAG);
-    throw err;
-  }
 }
 
 function addDoctorOptions(cmd: Command): Command {
@@ -37,6 +29,11 @@ function addDoctorOptions(cmd: Command): Command {
       'kubeconfig file (default: KUBECONFIG, ~/.kube/config, then in-cluster)',
     )
     .option('--context <name>', 'kubeconfig context (default: the current one)')
+    .option(
+      '--request-timeout <duration>',
+      'how long to wait for each API request: seconds, or a duration such as 30s or 1m; 0 waits forever',
+      DEFAULT_REQUEST_TIMEOUT,
+    )
     .option('-n, --namespace <ns>', 'check only this namespace (default: all namespaces)')
     .option(
       '--webhook-config <name>',
@@ -68,19 +65,23 @@ export function registerDoctorCommand(
         "injector's endpoints, failurePolicy, stuck Job sidecars, and workloads whose " +
         'annotations would be denied or do nothing. Exits 0 with no error finding, 1 with one, ' +
         '2 when the cluster cannot be reached or a flag is bad.',
-    )
-    // A bad flag exits 2 here (1 means "errors found"); --help still exits 0.
-    .exitOverride((err) => {
-      throw err.exitCode === 0 ? err : new CommanderError(EXIT_BAD_FLAG, err.code, err.message);
-    });
+    );
   addConfigOptions(addDoctorOptions(cmd)).action(async (opts: DoctorFlags): Promise<void> => {
-    const config = injectorConfig(cmd, io);
+    // The injector's settings decide what "would be denied" means; a bad one is a bad flag here.
+    const config = settingsAsFlags(cmd, io);
+    const requestTimeoutMs = parseRequestTimeout(opts.requestTimeout);
     const [{ runDoctor }, { formatJson, formatText }] = await Promise.all([
       import('../doctor/run-doctor.js'),
       import('../doctor/format-report.js'),
     ]);
     const report = await runDoctor({
-      kube: { kubeconfig: opts.kubeconfig, context: opts.context },
+      kube: {
+        kubeconfig: opts.kubeconfig,
+        context: opts.context,
+        kubeconfigEnv: io.env.KUBECONFIG,
+      },
+      requestTimeoutMs,
+      requestTimeout: opts.requestTimeout,
       target: {
         namespace: opts.namespace,
         webhookConfigName: opts.webhookConfig,

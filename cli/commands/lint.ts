@@ -13,17 +13,18 @@ import type { InjectorConfig } from '../../patches/injector-config.js';
 import { inject } from '../../patches/inject.js';
 import { isRecord } from '../../patches/is-record.js';
 import { lintPodAnnotations } from '../../patches/flavour-lint.js';
-import { addConfigOptions, configFromCommand } from '../config.js';
+import { addConfigOptions } from '../config.js';
 import type { CliIO } from '../io.js';
-import { isList, parseManifests } from '../manifests.js';
+import { addManifestOptions, objectsOf, readManifests } from '../manifest-input.js';
 import { misplacedAnnotations, stringAnnotations } from '../misplaced-annotations.js';
-import { readInput } from '../read-input.js';
+import { objectName } from '../object-name.js';
+import { settingsAsFlags } from '../settings-as-flags.js';
 import { identify, podAsAdmitted, templateOf } from '../workloads.js';
 
 /** One line of the report; also the JSON shape of `--output json`. */
 export interface ReportedFinding {
   readonly file: string;
-  /** "Kind/name". */
+  /** "Kind/namespace/name". */
   readonly object: string;
   readonly namespace: string;
   /** Annotation key, or a pod field or setting flag the engine names. */
@@ -36,7 +37,8 @@ export interface ReportedFinding {
 type Row = Omit<ReportedFinding, 'file' | 'object' | 'namespace'>;
 
 interface LintFlags {
-  file: string;
+  file: string[];
+  recursive?: boolean;
   output: 'text' | 'json';
   namespace?: string;
   strict?: boolean;
@@ -75,14 +77,11 @@ export interface LintContext {
 export function lintObject(object: unknown, ctx: LintContext): ReportedFinding[] {
   if (!isRecord(object)) return [];
   const id = identify(object, ctx.namespace);
-  const where = {
-    file: ctx.file,
-    object: `${id.kind || 'object'}/${id.name}`,
-    namespace: id.namespace,
-  };
+  const label = objectName(id.kind, id.namespace, id.name);
+  const where = { file: ctx.file, object: label, namespace: id.namespace };
   const template = id.kind === 'Pod' ? object : templateOf(object);
   const annotations = stringAnnotations(template);
-  const misplaced = id.kind === 'Pod' ? [] : misplacedAnnotations(object, id.name, annotations);
+  const misplaced = id.kind === 'Pod' ? [] : misplacedAnnotations(object, label, annotations);
   const found = template === undefined ? [] : lintPodAnnotations(annotations, ctx.config);
   const findings = [...misplaced, ...found];
   if (template !== undefined) {
@@ -118,37 +117,48 @@ export function registerLintCommand(
         'suggestions), per-secret settings for undeclared secrets, risky values, annotations on ' +
         'the wrong object, and anything the webhook would deny. Errors are what the webhook would ' +
         'deny, warnings what it admits. Exits 1 on errors (and, with --strict, on warnings), 2 ' +
-        'when the input cannot be read.',
-    )
-    .requiredOption('-f, --file <path>', 'manifest file to read ("-" for stdin)')
+        'when the input cannot be read or holds no object, or on a usage error.',
+    );
+  addManifestOptions(cmd)
     .addOption(
       new Option('-o, --output <format>', 'report format')
         .choices(['text', 'json'])
         .default('text'),
     )
-    .option('-n, --namespace <ns>', "namespace to check as (default: each object's, else default)")
+    .option(
+      '-n, --namespace <ns>',
+      'namespace of the objects that name none (default: default); one an object names must match',
+    )
     .option('--strict', 'exit 1 on warnings too');
   addConfigOptions(cmd).action(async (opts: LintFlags): Promise<void> => {
-    const config = configFromCommand(cmd, io.env);
-    const input = await readInput(opts.file, io);
-    const objects = parseManifests(input.text, input.source).flatMap((d) =>
-      isList(d) ? d.items : [d],
-    );
-    const ctx: LintContext = {
-      file: input.source,
-      namespace: opts.namespace,
-      config: config.injector,
-      settingName: config.settingName,
-    };
-    const findings = objects.flatMap((o) => lintObject(o, ctx));
+    const config = settingsAsFlags(cmd, io);
+    const files = (await readManifests(opts, io)).map((f) => ({
+      source: f.source,
+      objects: objectsOf(f.documents),
+    }));
+    const objects = files.reduce((n, f) => n + f.objects.length, 0);
+    const findings = files.flatMap((file) => {
+      const ctx: LintContext = {
+        file: file.source,
+        namespace: opts.namespace,
+        config: config.injector,
+        settingName: config.settingName,
+      };
+      return file.objects.flatMap((o) => lintObject(o, ctx));
+    });
     if (opts.output === 'json') io.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
     else for (const f of findings) io.stdout.write(formatLine(f));
     const errors = findings.filter((f) => f.severity === 'error').length;
     const warnings = findings.filter((f) => f.severity === 'warning').length;
     const notes = findings.length - errors - warnings;
-    if (findings.length > 0 && opts.output !== 'json') {
+    if (opts.output !== 'json') {
+      // A clean run says what it looked at: silence cannot be told apart from reading nothing.
       const info = notes === 0 ? '' : `, ${notes} info`;
-      io.stderr.write(`${plural(errors, 'error')}, ${plural(warnings, 'warning')}${info}\n`);
+      const summary =
+        findings.length === 0
+          ? `${plural(objects, 'object')} checked, no findings`
+          : `${plural(errors, 'error')}, ${plural(warnings, 'warning')}${info}`;
+      io.stderr.write(`${summary}\n`);
     }
     if (errors > 0 || (opts.strict === true && warnings > 0)) setExit(1);
   });

@@ -6,17 +6,20 @@ import {
   formatWarning,
   type SettingNamer,
 } from '../../admission/format-finding.js';
-import { addConfigOptions, configFromCommand } from '../config.js';
+import { addConfigOptions } from '../config.js';
 import type { CliIO } from '../io.js';
-import { formatJson, formatYamlStream, parseManifests } from '../manifests.js';
+import { addManifestOptions, readManifests } from '../manifest-input.js';
+import { formatJson, formatYamlStream } from '../manifests.js';
 import { mutateDocuments } from '../mutate-documents.js';
-import { readInput } from '../read-input.js';
+import { objectName } from '../object-name.js';
+import { settingsAsFlags } from '../settings-as-flags.js';
 import type { ObjectResult } from '../workloads.js';
 
 type OutputFormat = 'yaml' | 'json' | 'patch';
 
 interface MutateFlags {
-  file: string;
+  file: string[];
+  recursive?: boolean;
   output: OutputFormat;
   namespace?: string;
 }
@@ -37,13 +40,14 @@ function report(results: readonly ObjectResult[], io: CliIO, settingName: Settin
   for (const r of results) {
     const id = r.identity;
     if (id === undefined) continue;
+    const name = objectName(id.kind, id.namespace, id.name);
     for (const w of r.warnings) {
-      io.stderr.write(`Warning: ${id.kind}/${id.name}: ${formatWarning(w, settingName)}\n`);
+      io.stderr.write(`Warning: ${name}: ${formatWarning(w, settingName)}\n`);
     }
     if (r.status === 'denied') {
       denied = true;
       const message = formatProblems(r.problems, settingName);
-      io.stderr.write(`Error: ${id.kind}/${id.namespace}/${id.name} would be denied: ${message}\n`);
+      io.stderr.write(`Error: ${name} would be denied: ${message}\n`);
     }
   }
   return denied;
@@ -61,9 +65,9 @@ export function registerMutateCommand(
         'Pods and the pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, ' +
         'ReplicationControllers, Jobs, CronJobs and OpenShift DeploymentConfigs are injected, ' +
         'everything else passes through. Exits 1 when an object would be denied (the others are ' +
-        'still printed).',
-    )
-    .requiredOption('-f, --file <path>', 'manifest file to read ("-" for stdin)')
+        'still printed), 2 when the input cannot be read or holds no object, or on a usage error.',
+    );
+  addManifestOptions(cmd)
     .addOption(
       new Option('-o, --output <format>', 'what to print')
         .choices(['yaml', 'json', 'patch'])
@@ -71,12 +75,11 @@ export function registerMutateCommand(
     )
     .option(
       '-n, --namespace <ns>',
-      "namespace to inject as (default: each object's, else default)",
+      'namespace of the objects that name none (default: default); one an object names must match',
     );
   addConfigOptions(cmd).action(async (opts: MutateFlags): Promise<void> => {
-    const config = configFromCommand(cmd, io.env);
-    const input = await readInput(opts.file, io);
-    const documents = parseManifests(input.text, input.source);
+    const config = settingsAsFlags(cmd, io);
+    const documents = (await readManifests(opts, io)).flatMap((f) => f.documents);
     const stream = mutateDocuments(documents, {
       namespace: opts.namespace,
       config: config.injector,

@@ -12,21 +12,28 @@ import {
   planPolicies,
   type PolicyWorkload,
 } from '../../patches/policy.js';
-import { addConfigOptions, configFromCommand } from '../config.js';
+import { addConfigOptions } from '../config.js';
 import { UsageError, type CliIO } from '../io.js';
-import { isList, parseManifests } from '../manifests.js';
-import { readInput } from '../read-input.js';
+import {
+  addManifestOptions,
+  describeSources,
+  objectsOf,
+  readManifests,
+} from '../manifest-input.js';
+import { objectName } from '../object-name.js';
+import { EXIT_USAGE, settingsAsFlags } from '../settings-as-flags.js';
 import { identify, podAsAdmitted, templateOf } from '../workloads.js';
 
 interface PolicyFlags {
-  file: string;
+  file: string[];
+  recursive?: boolean;
   output: 'text' | 'json';
   namespace?: string;
   tokenTtl: string;
 }
 
 export interface PolicyContext {
-  /** Overrides every object's own namespace. */
+  /** The namespace of objects that name none (one they name matches it: readManifests checks). */
   readonly namespace: string | undefined;
   readonly config: InjectorConfig;
   readonly settingName: SettingNamer;
@@ -49,7 +56,11 @@ export function policyWorkload(object: unknown, ctx: PolicyContext): PolicyWorkl
   const spec = isRecord(pod.spec) ? pod.spec : {};
   // serviceAccount is the deprecated spelling the API server still fills from serviceAccountName.
   const serviceAccount = str(spec.serviceAccountName) || str(spec.serviceAccount) || 'default';
-  const where = { object: `${id.kind}/${id.name}`, namespace: id.namespace, serviceAccount };
+  const where = {
+    object: objectName(id.kind, id.namespace, id.name),
+    namespace: id.namespace,
+    serviceAccount,
+  };
   const outcome = inject(pod, { namespace: id.namespace, kind: 'Pod', config: ctx.config });
   if (outcome.decision === 'skip') return [];
   if (outcome.decision === 'deny')
@@ -62,6 +73,7 @@ function checkTtl(ttl: string): string {
   if (/^[0-9]+$/.test(ttl) || (isGoDuration(ttl) && !ttl.startsWith('-'))) return ttl;
   throw new UsageError(
     `invalid value ${JSON.stringify(ttl)} for --token-ttl: expected a duration such as 15m or 1h, or seconds`,
+    EXIT_USAGE,
   );
 }
 
@@ -72,9 +84,10 @@ export function registerPolicyCommand(program: Command, io: CliIO): void {
       'print, for the annotated Pods and pod templates of a manifest, the Vault policy granting ' +
         'read on exactly the secret paths they name (one per namespace and role) and the ' +
         '`vault write auth/.../role/...` command binding their service accounts to it (`bao` ' +
-        'policy write / `bao write` for OpenBao workloads)',
-    )
-    .requiredOption('-f, --file <path>', 'manifest file to read ("-" for stdin)')
+        'policy write / `bao write` for OpenBao workloads). Exits 2 when the input cannot be ' +
+        'read or holds no object, or on a usage error.',
+    );
+  addManifestOptions(cmd)
     .addOption(
       new Option('-o, --output <format>', 'text (a shell script) or json')
         .choices(['text', 'json'])
@@ -82,21 +95,21 @@ export function registerPolicyCommand(program: Command, io: CliIO): void {
     )
     .option(
       '-n, --namespace <ns>',
-      "namespace of the objects (default: each object's, else default)",
+      'namespace of the objects that name none (default: default); one an object names must match',
     )
     .option('--token-ttl <ttl>', 'token_ttl of the Vault role', '15m');
   addConfigOptions(cmd).action(async (opts: PolicyFlags): Promise<void> => {
-    const config = configFromCommand(cmd, io.env);
+    const config = settingsAsFlags(cmd, io);
     const options = { tokenTtl: checkTtl(opts.tokenTtl) };
     const ctx: PolicyContext = {
       namespace: opts.namespace,
       config: config.injector,
       settingName: config.settingName,
     };
-    const input = await readInput(opts.file, io);
-    const workloads = parseManifests(input.text, input.source)
-      .flatMap((d) => (isList(d) ? d.items : [d]))
-      .flatMap((o) => policyWorkload(o, ctx));
+    const files = await readManifests(opts, io);
+    const workloads = files.flatMap((f) =>
+      objectsOf(f.documents).flatMap((o) => policyWorkload(o, ctx)),
+    );
     const plan = planPolicies(workloads, options);
     const warnings = [...plan.warnings, ...plan.policies.flatMap((p) => p.warnings)];
     for (const w of warnings) io.stderr.write(`Warning: ${w.object}: ${w.message}\n`);
@@ -106,7 +119,7 @@ export function registerPolicyCommand(program: Command, io: CliIO): void {
     }
     if (plan.policies.length === 0) {
       io.stderr.write(
-        `${input.source}: no workloads with vault.hashicorp.com/agent-inject or openbao.org/agent-inject: "true"\n`,
+        `${describeSources(opts)}: no workloads with vault.hashicorp.com/agent-inject or openbao.org/agent-inject: "true"\n`,
       );
     }
     io.stdout.write(formatPolicyScript(plan));

@@ -52,7 +52,7 @@ function untrusted(input: CaBundleInput, pem: string): DoctorFinding[] {
     .map((w) =>
       finding('cabundle-mismatch', {
         object: objectName('MutatingWebhookConfiguration', undefined, input.configName),
-        message: `The serving certificate in Secret ${namespace}/${name} does not verify against the caBundle of webhook ${text(w, 'name')}, so the API server refuses the injector's TLS.`,
+        message: `The serving certificate in ${objectName('Secret', namespace, name)} does not verify against the caBundle of webhook ${text(w, 'name')}, so the API server refuses the injector's TLS.`,
         hint: HINT,
       }),
     );
@@ -68,7 +68,7 @@ export function checkCaBundle(input: CaBundleInput): DoctorFinding[] {
     return [
       finding('cabundle-mismatch', {
         object: objectName('Secret', namespace, name),
-        message: `Secret ${namespace}/${name} holds no readable PEM certificate under "cert".`,
+        message: `${objectName('Secret', namespace, name)} holds no readable PEM certificate under "cert".`,
         hint: HINT,
       }),
     ];

@@ -36,7 +36,7 @@ export function checkInjectorEndpoints(read: ServiceRead): DoctorFinding[] {
     return [
       finding('no-ready-injector', {
         object,
-        message: `Service ${read.namespace}/${read.name}, which the webhook calls, does not exist.`,
+        message: `${object}, which the webhook calls, does not exist.`,
         hint: 'apply the injector manifests, or point the webhook at the right Service',
       }),
     ];
@@ -46,7 +46,7 @@ export function checkInjectorEndpoints(read: ServiceRead): DoctorFinding[] {
   return [
     finding('no-ready-injector', {
       object,
-      message: `Service ${read.namespace}/${read.name} has no ready endpoint, so every call to the injector fails.`,
+      message: `${object} has no ready endpoint, so every call to the injector fails.`,
       hint: hint.replace('NS', read.namespace),
     }),
   ];

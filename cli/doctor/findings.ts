@@ -91,10 +91,7 @@ export function finding(
   return { code, severity: SEVERITY[code], ...given, object: f.object, message: f.message };
 }
 
-/** "Kind/namespace/name", or "Kind/name" when there is no namespace. */
-export function objectName(kind: string, namespace: string | undefined, name: string): string {
-  return namespace ? `${kind}/${namespace}/${name}` : `${kind}/${name}`;
-}
+export { objectName } from '../object-name.js';
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
 

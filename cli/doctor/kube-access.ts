@@ -1,17 +1,18 @@
-// The client-node side of doctor: which kubeconfig and context, the API clients, and how a failed
-// call is classified. A user's mistake here (a missing file, an unknown context) is a bad flag:
-// exit 2 with one line, like an unreachable cluster.
+// The client-node side of doctor: the API clients (each request with its deadline), and how a
+// failed call is classified. Which kubeconfig and context: kubeconfig.ts.
 import {
   AdmissionregistrationV1Api,
   ApiException,
   AppsV1Api,
   BatchV1Api,
   CoreV1Api,
+  createConfiguration,
   DiscoveryV1Api,
-  KubeConfig,
+  ServerConfiguration,
+  type KubeConfig,
 } from '@kubernetes/client-node';
 import { describeApiError } from '../../certs/kube-client.js';
-import { UsageError } from '../io.js';
+import { isTimeout, timeoutMiddleware } from './request-timeout.js';
 import type { ReadFailure } from './snapshot.js';
 import { toError } from '../../patches/to-error.js';
 
@@ -25,63 +26,29 @@ export interface DoctorApis {
   readonly discovery: DiscoveryV1Api;
 }
 
-export interface KubeConfigFlags {
-  readonly kubeconfig?: string;
-  readonly context?: string;
-}
-
-/** What loadFromDefault settles on when it finds nothing: plain HTTP to localhost:8080. */
-function isClientNodeFallback(kc: KubeConfig): boolean {
-  const [cluster] = kc.clusters;
-  return (
-    kc.clusters.length === 1 &&
-    cluster?.name === 'cluster' &&
-    cluster.server === 'http://localhost:8080' &&
-    kc.users[0]?.name === 'user'
-  );
-}
-
-/** --kubeconfig, else KUBECONFIG, else ~/.kube/config, else the pod's service account. */
-export function loadKubeConfig(flags: KubeConfigFlags): KubeConfig {
-  const kc = new KubeConfig();
-  try {
-    if (flags.kubeconfig !== undefined) kc.loadFromFile(flags.kubeconfig);
-    else kc.loadFromDefault();
-  } catch (err) {
-    const message = toError(err).message.split('\n')[0] ?? '';
-    throw new UsageError(`cannot load the kubeconfig: ${message}`, EXIT_UNREACHABLE);
-  }
-  if (isClientNodeFallback(kc)) {
-    throw new UsageError(
-      'no kubeconfig found (--kubeconfig, KUBECONFIG, ~/.kube/config) and not running in a pod',
-      EXIT_UNREACHABLE,
-    );
-  }
-  if (flags.context !== undefined) {
-    if (kc.getContextObject(flags.context) === null) {
-      throw new UsageError(
-        `--context ${JSON.stringify(flags.context)}: no such context in the kubeconfig`,
-        EXIT_UNREACHABLE,
-      );
-    }
-    kc.setCurrentContext(flags.context);
-  }
-  return kc;
-}
-
-export function createDoctorApis(kc: KubeConfig): DoctorApis {
+/** As kc.makeApiClient builds them, plus a deadline on every request (timeoutMs 0: none). */
+export function createDoctorApis(kc: KubeConfig, server: string, timeoutMs: number): DoctorApis {
+  const config = createConfiguration({
+    baseServer: new ServerConfiguration(server, {}),
+    authMethods: { default: kc },
+    promiseMiddleware: timeoutMs > 0 ? [timeoutMiddleware(timeoutMs)] : [],
+  });
   return {
-    core: kc.makeApiClient(CoreV1Api),
-    admission: kc.makeApiClient(AdmissionregistrationV1Api),
-    apps: kc.makeApiClient(AppsV1Api),
-    batch: kc.makeApiClient(BatchV1Api),
-    discovery: kc.makeApiClient(DiscoveryV1Api),
+    core: new CoreV1Api(config),
+    admission: new AdmissionregistrationV1Api(config),
+    apps: new AppsV1Api(config),
+    batch: new BatchV1Api(config),
+    discovery: new DiscoveryV1Api(config),
   };
 }
 
-/** The cluster cannot be asked anything: no connection, or credentials it refuses. */
+/** The cluster cannot be asked anything: no connection, no answer in time, or credentials it refuses. */
 export class ClusterUnreachableError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** A request went unanswered for --request-timeout. */
+    readonly timedOut = false,
+  ) {
     super(message);
     this.name = 'ClusterUnreachableError';
   }
@@ -94,6 +61,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 
 /** A failed call as data (403, 404, 5xx), or ClusterUnreachableError thrown for the rest. */
 export function classifyFailure(err: unknown, what: string, object: string): ReadFailure {
+  if (isTimeout(err)) throw new ClusterUnreachableError(`${what}: no answer`, true);
   if (!(err instanceof ApiException)) {
     const message = toError(err).message;
     throw new ClusterUnreachableError(message.split('\n')[0] ?? message);

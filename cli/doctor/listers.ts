@@ -1,6 +1,7 @@
 // One page of each collection doctor lists, across all namespaces or in one. Only list calls live
 // here: doctor never writes.
 import { isNotFoundError, type DoctorApis } from './kube-access.js';
+import { objectName } from '../object-name.js';
 import type { WorkloadKind } from './snapshot.js';
 
 export interface Page {
@@ -124,7 +125,10 @@ export function namespaceCollection(apis: DoctorApis): Collection {
     list: (ns, p) => (ns ? readOne(core, ns) : core.listNamespace(p)),
     describe: (ns) =>
       ns
-        ? { what: `get Namespace ${ns}`, object: `Namespace/${ns}` }
+        ? {
+            what: `get ${objectName('Namespace', undefined, ns)}`,
+            object: objectName('Namespace', undefined, ns),
+          }
         : { what: 'list namespaces', object: 'Namespace/*' },
   };
 }

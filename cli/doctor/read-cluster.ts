@@ -70,14 +70,16 @@ export async function listAll(
 async function readService(apis: DoctorApis, ref: ServiceRef): Promise<ServiceRead> {
   const { namespace, name } = ref;
   const [service, endpointSlices] = await Promise.all([
-    getOptional(`get Service ${namespace}/${name}`, objectName('Service', namespace, name), () =>
-      apis.core.readNamespacedService({ namespace, name }),
+    getOptional(
+      `get ${objectName('Service', namespace, name)}`,
+      objectName('Service', namespace, name),
+      () => apis.core.readNamespacedService({ namespace, name }),
     ),
     listAll(endpointSliceCollection(apis, name), namespace),
   ]);
   if (endpointSlices.status === 'ok') return { namespace, name, service, endpointSlices };
   const endpoints = await getOptional(
-    `get Endpoints ${namespace}/${name}`,
+    `get ${objectName('Endpoints', namespace, name)}`,
     objectName('Endpoints', namespace, name),
     () => apis.core.readNamespacedEndpoints({ namespace, name }),
   );
@@ -119,7 +121,7 @@ export async function readCluster(
   const secretRef = { namespace: target.injectorNamespace, name: target.secretName };
   const [certSecret, namespaces, pods, workloads, services] = await Promise.all([
     getOptional(
-      `get Secret ${secretRef.namespace}/${secretRef.name}`,
+      `get ${objectName('Secret', secretRef.namespace, secretRef.name)}`,
       objectName('Secret', secretRef.namespace, secretRef.name),
       () => apis.core.readNamespacedSecret(secretRef),
     ),

@@ -3,17 +3,16 @@
 import type { InjectorConfig } from '../../patches/injector-config.js';
 import { UsageError } from '../io.js';
 import { diagnose, type DoctorReport } from './diagnose.js';
-import {
-  ClusterUnreachableError,
-  createDoctorApis,
-  EXIT_UNREACHABLE,
-  loadKubeConfig,
-  type KubeConfigFlags,
-} from './kube-access.js';
+import { ClusterUnreachableError, createDoctorApis, EXIT_UNREACHABLE } from './kube-access.js';
+import { loadKubeConfig, type KubeConfigFlags } from './kubeconfig.js';
 import { readCluster, type DoctorTarget } from './read-cluster.js';
 
 export interface DoctorRun {
   readonly kube: KubeConfigFlags;
+  /** Per API request, in milliseconds; 0 for none. */
+  readonly requestTimeoutMs: number;
+  /** --request-timeout as given, for the message when it expires. */
+  readonly requestTimeout: string;
   readonly target: DoctorTarget;
   readonly config: InjectorConfig;
   readonly now: Date;
@@ -26,13 +25,14 @@ export async function runDoctor(run: DoctorRun): Promise<DoctorReport> {
     throw new UsageError('the kubeconfig names no current cluster', EXIT_UNREACHABLE);
   }
   try {
-    const snapshot = await readCluster(createDoctorApis(kc), run.target);
+    const apis = createDoctorApis(kc, server, run.requestTimeoutMs);
+    const snapshot = await readCluster(apis, run.target);
     return diagnose(snapshot, run.config, run.now);
   } catch (err) {
     if (!(err instanceof ClusterUnreachableError)) throw err;
-    throw new UsageError(
-      `cannot reach the Kubernetes API at ${server}: ${err.message}`,
-      EXIT_UNREACHABLE,
-    );
+    const why = err.timedOut
+      ? `${err.message} within ${run.requestTimeout} (--request-timeout)`
+      : err.message;
+    throw new UsageError(`cannot reach the Kubernetes API at ${server}: ${why}`, EXIT_UNREACHABLE);
   }
 }

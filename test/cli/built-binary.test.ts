@@ -66,7 +66,7 @@ describe.concurrent('node dist/cli/main.js', { timeout: 120_000 }, () => {
     expect(run.stdout).toContain("vault policy write shop-storefront - <<'EOF'\n");
   });
 
-  it('exits 2 with one line for unreadable input, 1 for a usage mistake', async () => {
+  it('exits 2 with one line for unreadable input and for a usage mistake', async () => {
     const [missing, usage] = await Promise.all([
       runCli(['mutate', '-f', 'missing.yaml']),
       runCli(['mutate']),
@@ -76,7 +76,7 @@ describe.concurrent('node dist/cli/main.js', { timeout: 120_000 }, () => {
       stdout: '',
       stderr: 'vault-injector: cannot read missing.yaml: no such file\n',
     });
-    expect(usage.code).toBe(1);
+    expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/required option '-f, --file <path>'/);
   });
 });

@@ -234,7 +234,7 @@ describe('vault-injector mutate', () => {
     const run = await runCli(['mutate', '-f', fixture('cli-deploymentconfig.yaml'), '-o', 'json']);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe(
-      "Warning: DeploymentConfig/api: vault.hashicorp.com/tls-skip-verify: the agent won't verify Vault's TLS certificate\n",
+      "Warning: DeploymentConfig/shop/api: vault.hashicorp.com/tls-skip-verify: the agent won't verify Vault's TLS certificate\n",
     );
     const tpl = (JSON.parse(run.stdout) as Obj).spec.template;
     expect(tpl.metadata.annotations['vault.hashicorp.com/agent-inject-status']).toBe('injected');
@@ -247,8 +247,8 @@ describe('vault-injector mutate', () => {
     const run = await runCli(['mutate', '-f', '-'], { input });
     expect(run.code).toBe(0);
     expect(run.stderr.split('\n')).toContain(
-      'Warning: Deployment/web: vault.hashicorp.com/agent-pre-populate-only: ' +
-        "ignored on Deployment/web's own metadata: move it to the pod template's annotations",
+      'Warning: Deployment/shop/web: vault.hashicorp.com/agent-pre-populate-only: ' +
+        "ignored on Deployment/shop/web's own metadata: move it to the pod template's annotations",
     );
   });
 
@@ -292,24 +292,14 @@ describe('vault-injector mutate', () => {
   });
 
   // Waits on the engine.
-  it('injects as --namespace when given', async () => {
-    const run = await runCli([
-      'mutate',
-      '-f',
-      fixture('cli-pod.yaml'),
-      '-o',
-      'patch',
-      '-n',
-      'other',
-    ]);
+  it('injects as --namespace when the object names none', async () => {
+    const input = readFileSync(`${ROOT}${fixture('cli-pod.yaml')}`, 'utf8').replace(
+      /^ {2}namespace: tools\n/m,
+      '',
+    );
+    const run = await runCli(['mutate', '-f', '-', '-o', 'patch', '-n', 'other'], { input });
     expect((JSON.parse(run.stdout) as Obj[])[0]).toMatchObject({ namespace: 'other' });
-    const sys = await runCli([
-      'mutate',
-      '-f',
-      fixture('cli-pod.yaml'),
-      '--namespace',
-      'kube-system',
-    ]);
+    const sys = await runCli(['mutate', '-f', '-', '--namespace', 'kube-system'], { input });
     expect(sys.code).toBe(1);
     expect(sys.stderr).toContain('Pod/kube-system/debug');
   });
@@ -318,7 +308,7 @@ describe('vault-injector mutate', () => {
   it('prints admission warnings as kubectl does', async () => {
     const run = await runCli(['mutate', '-f', fixture('cli-job.yaml')]);
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/^Warning: Job\/migrate: .*never complete/m);
+    expect(run.stderr).toMatch(/^Warning: Job\/shop\/migrate: .*never complete/m);
     expect(names(yamlDocs(run.stdout)[0]!.spec.template.spec.containers)).toContain('vault-agent');
   });
 
@@ -387,9 +377,13 @@ describe('vault-injector mutate', () => {
     [['mutate'], /required option '-f, --file <path>'/],
     [['mutate', '-f', 'x.yaml', '-o', 'xml'], /Allowed choices are yaml, json, patch/],
     [['mutate', '-f', 'x.yaml', '--no-such-flag'], /unknown option '--no-such-flag'/],
-  ])('exits 1 for the usage mistake %j', async (args, message) => {
+    [
+      ['mutate', '-f', 'x.yaml', '--sa-token-expiration-seconds=10'],
+      /--sa-token-expiration-seconds/,
+    ],
+  ])('exits 2 for the usage mistake %j', async (args, message) => {
     const run = await runCli(args);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expectNoStack(run);
   });

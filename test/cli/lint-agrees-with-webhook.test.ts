@@ -63,8 +63,16 @@ function admittedPod(object: Obj, namespace: string | undefined): Obj | undefine
   return pod;
 }
 
-async function check(object: Obj, namespace: string | undefined): Promise<void> {
+/** The object with no namespace of its own, so that -n places it (as kubectl lets -n do only then). */
+function withoutNamespace(object: Obj): Obj {
+  if (!isRecord(object.metadata)) return object;
+  const { namespace: _own, ...metadata } = object.metadata;
+  return { ...object, metadata };
+}
+
+async function check(original: Obj, namespace: string | undefined): Promise<void> {
   const ns = namespace === undefined ? [] : ['-n', namespace];
+  const object = namespace === undefined ? original : withoutNamespace(original);
   const linted = await runCli(['lint', '-o', 'json', '-f', '-', ...ns], {
     input: JSON.stringify(object),
   });

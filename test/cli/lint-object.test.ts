@@ -26,7 +26,7 @@ describe('lintObject on a CronJob', () => {
     });
     const row = rows.find((r) => r.annotation === 'vault.hashicorp.com/agent-inject');
     expect(row?.severity).toBe('warning');
-    expect(row?.message).toContain('CronJob/report jobTemplate');
+    expect(row?.message).toContain('CronJob/billing/report jobTemplate');
   });
 });
 

@@ -19,21 +19,21 @@ async function cli(args: readonly string[], input?: string): Promise<Run> {
 }
 
 describe('vault-injector lint', () => {
-  it('exits 0 and prints nothing for a clean manifest', async () => {
+  it('exits 0 for a clean manifest, saying on stderr how many objects it checked', async () => {
     expect(await cli(['lint', '-f', `${LINT}/clean.yaml`])).toEqual({
       status: 0,
       stdout: '',
-      stderr: '',
+      stderr: '1 object checked, no findings\n',
     });
   });
 
-  it('exits 0 on warnings, printing FILE: KIND/NAME: ANNOTATION: severity: message', async () => {
+  it('exits 0 on warnings, printing FILE: KIND/NAMESPACE/NAME: ANNOTATION: severity: message', async () => {
     const run = await cli(['lint', '-f', `${LINT}/warnings.yaml`]);
     expect(run.status).toBe(0);
     expect(run.stdout.split('\n')).toEqual([
-      `${LINT}/warnings.yaml: Deployment/web: vault.hashicorp.com/agent-pre-populate-only: warning: ` +
-        "ignored on Deployment/web's own metadata: move it to the pod template's annotations",
-      `${LINT}/warnings.yaml: Deployment/web: vault.hashicorp.com/agent-inject-token: warning: ` +
+      `${LINT}/warnings.yaml: Deployment/shop/web: vault.hashicorp.com/agent-pre-populate-only: warning: ` +
+        "ignored on Deployment/shop/web's own metadata: move it to the pod template's annotations",
+      `${LINT}/warnings.yaml: Deployment/shop/web: vault.hashicorp.com/agent-inject-token: warning: ` +
         'writes the Vault token into the app-readable secrets volume',
       '',
     ]);
@@ -53,14 +53,14 @@ describe('vault-injector lint', () => {
     expect(run.status).toBe(1);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).toEqual([
-      `${LINT}/errors.yaml: Deployment/api: vault.hashicorp.com/agent-inject-secrets-db: warning: ` +
+      `${LINT}/errors.yaml: Deployment/shop/api: vault.hashicorp.com/agent-inject-secrets-db: warning: ` +
         'unknown annotation, ignored (did you mean agent-inject-secret-db?)',
-      `${LINT}/errors.yaml: Deployment/api: vault.hashicorp.com/agent-requets-cpu: warning: ` +
+      `${LINT}/errors.yaml: Deployment/shop/api: vault.hashicorp.com/agent-requets-cpu: warning: ` +
         'unknown annotation, ignored (did you mean agent-requests-cpu?)',
       expect.stringMatching(
-        /^test\/fixtures\/lint\/errors\.yaml: Deployment\/api: vault\.hashicorp\.com\/agent-limits-cpu: error: "lots": expected /,
+        /^test\/fixtures\/lint\/errors\.yaml: Deployment\/shop\/api: vault\.hashicorp\.com\/agent-limits-cpu: error: "lots": expected /,
       ),
-      `${LINT}/errors.yaml: Pod/debug: vault.hashicorp.com/agent-inject-perms-conifg: warning: ` +
+      `${LINT}/errors.yaml: Pod/shop/debug: vault.hashicorp.com/agent-inject-perms-conifg: warning: ` +
         'secret not declared, ignored (did you mean agent-inject-perms-config?)',
     ]);
     expect(run.stderr).toBe('1 error, 3 warnings\n');
@@ -76,7 +76,7 @@ describe('vault-injector lint', () => {
     expect(plain).toEqual({
       status: 0,
       stdout:
-        '<stdin>: Pod/debug: vault.hashicorp.com/agent-inject-perms-conifg: warning: ' +
+        '<stdin>: Pod/shop/debug: vault.hashicorp.com/agent-inject-perms-conifg: warning: ' +
         'secret not declared, ignored (did you mean agent-inject-perms-config?)\n',
       stderr: '0 errors, 1 warning\n',
     });
@@ -99,7 +99,7 @@ describe('vault-injector lint', () => {
     const run = await cli(['lint', '-f', '-'], text);
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(
-      "<stdin>: Pod/p: vault.hashicorp.com/tls-skip-verify: warning: the agent won't verify Vault's TLS certificate\n",
+      "<stdin>: Pod/default/p: vault.hashicorp.com/tls-skip-verify: warning: the agent won't verify Vault's TLS certificate\n",
     );
   });
 
@@ -125,23 +125,31 @@ describe('vault-injector policy', () => {
         'bound_service_account_namespaces=shop policies=shop-storefront token_ttl=15m\n',
     );
     expect(run.stderr).toBe(
-      'Warning: Deployment/api: secret "certs" comes from a custom template: its Vault paths ' +
+      'Warning: Deployment/shop/api: secret "certs" comes from a custom template: its Vault paths ' +
         'cannot be inferred; add them to this policy by hand\n',
     );
   });
 
   it('applies --token-ttl, --vault-auth-path, --sa-token-audience and -n', async () => {
-    const run = await cli([
-      'policy',
-      '--token-ttl=1h',
-      '--vault-auth-path',
-      'auth/east',
-      '--sa-token-audience=vault',
-      '-n',
-      'other',
-      '-f',
-      `${POLICY}/two-workloads.yaml`,
-    ]);
+    // -n places the objects that name no namespace of their own.
+    const input = readFileSync(`${POLICY}/two-workloads.yaml`, 'utf8').replace(
+      /^ {2}namespace: \w+\n/gm,
+      '',
+    );
+    const run = await cli(
+      [
+        'policy',
+        '--token-ttl=1h',
+        '--vault-auth-path',
+        'auth/east',
+        '--sa-token-audience=vault',
+        '-n',
+        'other',
+        '-f',
+        '-',
+      ],
+      input,
+    );
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(
       'vault write auth/east/role/storefront bound_service_account_names=api,web ' +
@@ -156,7 +164,7 @@ describe('vault-injector policy', () => {
       cli(['policy', '-o', 'json', '-f', file]),
     ]);
     expect(lint.stdout).toBe(
-      `${file}: DeploymentConfig/api: vault.hashicorp.com/tls-skip-verify: warning: ` +
+      `${file}: DeploymentConfig/shop/api: vault.hashicorp.com/tls-skip-verify: warning: ` +
         "the agent won't verify Vault's TLS certificate\n",
     );
     const plan = JSON.parse(policy.stdout) as {
@@ -177,9 +185,9 @@ describe('vault-injector policy', () => {
     ]);
   });
 
-  it('rejects a bad --token-ttl with exit 1', async () => {
+  it('rejects a bad --token-ttl with exit 2, a usage error', async () => {
     const run = await cli(['policy', '--token-ttl', 'soon', '-f', `${POLICY}/two-workloads.yaml`]);
-    expect(run.status).toBe(1);
+    expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/invalid value "soon" for --token-ttl/);
   });
 

@@ -186,7 +186,7 @@ const lines = (r: { warnings: readonly Finding[] }): string[] =>
 
 describe('mutateObject warns about vault annotations the injector never sees', () => {
   const MISPLACED =
-    "vault.hashicorp.com/agent-pre-populate-only: ignored on Deployment/web's own metadata: " +
+    "vault.hashicorp.com/agent-pre-populate-only: ignored on Deployment/shop/web's own metadata: " +
     "move it to the pod template's annotations";
 
   it("warns about keys on a Deployment's own metadata, and still injects its template", () => {
@@ -215,7 +215,7 @@ describe('mutateObject warns about vault annotations the injector never sees', (
     jobTemplate.metadata = { annotations: { 'vault.hashicorp.com/agent-inject-token': 'true' } };
     expect(lines(run(cron))).toContainEqual(
       expect.stringMatching(
-        /^vault\.hashicorp\.com\/agent-inject-token: ignored on CronJob\/web jobTemplate's own metadata/,
+        /^vault\.hashicorp\.com\/agent-inject-token: ignored on CronJob\/shop\/web jobTemplate's own metadata/,
       ),
     );
     const cm = {
@@ -226,7 +226,7 @@ describe('mutateObject warns about vault annotations the injector never sees', (
     expect(r.status).toBe('unchanged');
     expect(lines(r)).toEqual([
       expect.stringContaining(
-        "does nothing on ConfigMap/c: it has no pod template, and the injector reads only pods' annotations",
+        "does nothing on ConfigMap/default/c: it has no pod template, and the injector reads only pods' annotations",
       ),
     ]);
   });

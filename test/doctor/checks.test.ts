@@ -92,7 +92,7 @@ describe('cabundle-mismatch', () => {
     expect(checkCaBundle(tls).map((f) => f.object)).toEqual(['MutatingWebhookConfiguration/cfg']);
     expect(checkCaBundle({ ...input(''), secret: { data: {} } })).toEqual([]);
     expect(checkCaBundle(input('not a certificate')).map((f) => f.message)).toEqual([
-      'Secret vault/vault-injector-certs holds no readable PEM certificate under "cert".',
+      'Secret/vault/vault-injector-certs holds no readable PEM certificate under "cert".',
     ]);
   });
 });
@@ -131,7 +131,7 @@ describe('no-ready-injector', () => {
         service: { status: 'ok', value: undefined },
         endpointSlices: forbidden,
       })[0]?.message,
-    ).toBe('Service vault/svc, which the webhook calls, does not exist.');
+    ).toBe('Service/vault/svc, which the webhook calls, does not exist.');
     expect(
       checkInjectorEndpoints({ ...base, endpointSlices: forbidden, endpoints: forbidden }),
     ).toEqual([]);

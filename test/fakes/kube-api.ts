@@ -111,6 +111,8 @@ export class FakeKubeApi {
   readonly token = 'fake-token';
   readonly requests: RequestRecord[] = [];
   mode: FakeMode = 'up';
+  /** Requests whose path matches are accepted and never answered (a server that hangs). */
+  stall: RegExp | undefined;
   rbac: RbacMode = 'all';
   /** The namespace vault-helm's Role is bound in (secrets and configmaps elsewhere are denied). */
   rbacNamespace = 'vault';
@@ -275,6 +277,8 @@ export class FakeKubeApi {
       req.socket.destroy();
       return;
     }
+    // Left open until the client gives up or close() ends every connection.
+    if (this.stall?.test(url.pathname) === true) return;
     if (this.mode === 'error') {
       send(res, 500, status(500, 'InternalError', 'fake API server is failing'));
       return;

@@ -139,6 +139,8 @@ export class FakeKubeCluster extends FakeKubeApi {
       req.socket.destroy();
       return false;
     }
+    // As the base fake: left open until the client gives up or close() ends the connection.
+    if (this.stall?.test(new URL(req.url ?? '/', 'https://fake').pathname) === true) return false;
     if (this.mode === 'error') {
       send(res, 500, failure(500, 'InternalError', 'fake API server is failing'));
       return false;

@@ -87,7 +87,7 @@ const workload = (annotations: Record<string, string>, over: Over = {}): Pending
   return { apiVersion: 'apps/v1', kind, metadata, spec: { template: pod } };
 };
 
-const GOLDEN = `# Namespace billing, role reporter: CronJob/report
+const GOLDEN = `# Namespace billing, role reporter: CronJob/billing/report
 vault policy write billing-reporter - <<'EOF'
 path "secret/data/billing/report" {
   capabilities = ["read"]
@@ -95,8 +95,8 @@ path "secret/data/billing/report" {
 EOF
 vault write auth/k8s-prod/role/reporter bound_service_account_names=default bound_service_account_namespaces=billing policies=billing-reporter token_ttl=15m audience=vault
 
-# Namespace shop, role storefront: Deployment/api, Deployment/web
-# WARNING: Deployment/api: secret "certs" comes from a custom template: its Vault paths cannot be inferred; add them to this policy by hand
+# Namespace shop, role storefront: Deployment/shop/api, Deployment/shop/web
+# WARNING: Deployment/shop/api: secret "certs" comes from a custom template: its Vault paths cannot be inferred; add them to this policy by hand
 vault policy write shop-storefront - <<'EOF'
 path "database/creds/web" {
   capabilities = ["read"]
@@ -125,8 +125,8 @@ describe('the two-workload fixture', () => {
       namespace: 'shop',
       role: 'storefront',
       serviceAccounts: ['api', 'web'],
-      workloads: ['Deployment/api', 'Deployment/web'],
-      templateOnly: [{ object: 'Deployment/api', secret: 'certs' }],
+      workloads: ['Deployment/shop/api', 'Deployment/shop/web'],
+      templateOnly: [{ object: 'Deployment/shop/api', secret: 'certs' }],
     });
   });
 
@@ -200,7 +200,7 @@ describe('rules', () => {
     const plan = planPolicies([noRole, configRole], OPTS);
     expect(plan.warnings).toEqual([
       {
-        object: 'Deployment/app',
+        object: 'Deployment/shop/app',
         message: expect.stringMatching(
           /webhook would deny it: vault.hashicorp.com\/role: no Vault role/,
         ),
@@ -339,7 +339,9 @@ describe('rules', () => {
       [workload({ [`${A.PREFIX_TEMPLATE_FILE}cert`]: '/vault/custom/cert.tmpl' })],
       OPTS,
     );
-    expect(plan.policies[0]?.templateOnly).toEqual([{ object: 'Deployment/app', secret: 'cert' }]);
+    expect(plan.policies[0]?.templateOnly).toEqual([
+      { object: 'Deployment/shop/app', secret: 'cert' },
+    ]);
   });
 
   it('uses --token-ttl and quotes what a shell would split', () => {
@@ -377,7 +379,7 @@ describe('OpenBao workloads', () => {
       [bao({ 'openbao.org/agent-inject-secret-db': 'secret/data/shop/db' })],
       OPTS,
     );
-    expect(formatPolicyScript(plan)).toBe(`# Namespace shop, role app: Deployment/app
+    expect(formatPolicyScript(plan)).toBe(`# Namespace shop, role app: Deployment/shop/app
 bao policy write shop-app - <<'EOF'
 path "secret/data/shop/db" {
   capabilities = ["read"]
@@ -396,8 +398,8 @@ bao write auth/kubernetes/role/app bound_service_account_names=app bound_service
       OPTS,
     );
     expect(plan.policies.map((p) => [p.cli, p.workloads])).toEqual([
-      ['bao', ['Deployment/b']],
-      ['vault', ['Deployment/v']],
+      ['bao', ['Deployment/shop/b']],
+      ['vault', ['Deployment/shop/v']],
     ]);
     // Same name, different servers: no clash to report.
     expect(plan.warnings).toEqual([]);
