@@ -3,11 +3,11 @@
 // down on its own, so it has stopped acting before any follower can see the lease as expired.
 import type { CertLogger } from './cert-logger.js';
 import { describeApiError } from './kube-client.js';
-import type { LeaderLock } from './leader-lock.js';
+import type { ElectionLock } from './leader-lock.js';
 import { OutageLog } from './outage-log.js';
 
 export interface LeaderElectorOptions {
-  readonly lock: LeaderLock;
+  readonly lock: ElectionLock;
   readonly retryPeriodMs: number;
   readonly renewDeadlineMs: number;
   readonly logger: CertLogger;

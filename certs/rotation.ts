@@ -12,6 +12,15 @@ export const RENEW_FRACTION = 2 / 3;
 export const DEFAULT_LEAF_VALIDITY_DAYS = DEFAULT_SERVING_VALIDITY_DAYS;
 export { DEFAULT_CA_VALIDITY_DAYS };
 
+/**
+ * CAs taken over from another injector (vault-k8s) with the leaf it left in the Secret: they stay
+ * in the caBundle beside ours until `until` (that leaf's notAfter, ISO 8601).
+ */
+export interface InheritedCas {
+  readonly casPem: string;
+  readonly until: string;
+}
+
 /** Everything the auto-TLS source keeps, in memory or in the certificate Secret. */
 export interface CertMaterial {
   readonly caCertPem: string;
@@ -20,6 +29,8 @@ export interface CertMaterial {
   readonly caBundlePem: string;
   readonly certPem: string;
   readonly keyPem: string;
+  /** Present while caBundlePem also holds CAs inherited from another injector. */
+  readonly inherited?: InheritedCas;
 }
 
 export interface CertGenerator {
@@ -68,7 +79,8 @@ export function coversExactly(certPem: string, hosts: readonly string[]): boolea
   return allMatch && sanCount === wanted.length;
 }
 
-function keyMatches(certPem: string, keyPem: string): boolean {
+/** True when `keyPem` is the private key of `certPem`. */
+export function keyMatches(certPem: string, keyPem: string): boolean {
   try {
     return new X509Certificate(certPem).checkPrivateKey(createPrivateKey(keyPem));
   } catch {

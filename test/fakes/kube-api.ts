@@ -14,7 +14,7 @@ import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import { generateCA, generateServingCert, type PemPair } from '../../certs/generate.js';
 
-export type Kind = 'mutatingwebhookconfigurations' | 'secrets' | 'configmaps';
+export type Kind = 'mutatingwebhookconfigurations' | 'secrets' | 'configmaps' | 'pods';
 /** up: normal; error: every request gets a 500; down: connections are dropped unanswered. */
 export type FakeMode = 'up' | 'error' | 'down';
 
@@ -40,6 +40,8 @@ const VAULT_HELM_GRANTS: Readonly<Record<Kind, readonly string[]>> = {
   mutatingwebhookconfigurations: ['get', 'list', 'watch', 'patch'],
   secrets: ['create', 'get', 'watch', 'list', 'update'],
   configmaps: ['create', 'get', 'watch', 'list', 'update'],
+  // Read to tell whether vault-k8s's "leader for life" owner Pod still runs; tests seed pods.
+  pods: ['get', 'patch', 'delete'],
 };
 
 function verbOf(method: string, named: boolean, watch: boolean): string {
@@ -67,7 +69,7 @@ interface Route {
 
 const MWC =
   /^\/apis\/admissionregistration\.k8s\.io\/v1\/mutatingwebhookconfigurations(?:\/([^/]+))?$/;
-const CORE = /^\/api\/v1\/namespaces\/([^/]+)\/(secrets|configmaps)(?:\/([^/]+))?$/;
+const CORE = /^\/api\/v1\/namespaces\/([^/]+)\/(secrets|configmaps|pods)(?:\/([^/]+))?$/;
 
 function parseRoute(pathname: string): Route | undefined {
   const m = MWC.exec(pathname);
