@@ -1,20 +1,26 @@
 // Another writer that replaces the caBundle on every change of the webhook configuration (a
-// vault-k8s replica still running beside ours) would turn our watch-driven repair into a loop of
-// patches at API speed, each undone within milliseconds. So the bundle is put back at once only the
-// first time it differs from what we wrote; if it keeps being rewritten soon after, each re-patch
-// waits twice as long (up to a cap) after our last write. An isolated edit (a `kubectl apply` that
-// empties caBundle long after our write) is still repaired immediately.
+// vault-k8s replica still running beside ours) turns our watch-driven repair into a loop: each of
+// our patches is undone within one round trip, and ours is trusted only between its patch and the
+// other's. During a rollout that overlap lasts a second or two, and answering at once keeps ours
+// trusted for as much of it as possible (measured: README "Migrating from vault-k8s"). A contest
+// that goes on longer is not a rollout: from then on each re-patch waits twice as long after our
+// last one (up to a cap), so two injectors cannot keep the API server busy indefinitely. An
+// isolated edit (a `kubectl apply` emptying caBundle long after our write) is repaired at once.
 
 export interface BundleContestOptions {
+  /** Re-patch at once while the contest is younger than this. */
+  readonly graceMs: number;
+  /** After the grace: the first wait after our last patch, doubled at each further overwrite. */
   readonly initialMs: number;
   readonly maxMs: number;
-  /** The bundle left as we wrote it this long: the contest is over, the delay resets. */
+  /** The bundle left as we wrote it this long: the contest is over. */
   readonly quietMs: number;
 }
 
 export const DEFAULT_BUNDLE_CONTEST: BundleContestOptions = Object.freeze({
-  initialMs: 1_000,
-  maxMs: 5_000,
+  graceMs: 5_000,
+  initialMs: 500,
+  maxMs: 2_000,
   quietMs: 30_000,
 });
 
@@ -22,6 +28,8 @@ export class BundleContest {
   private wroteAt = Number.NEGATIVE_INFINITY;
   /** The object's resourceVersion after our last patch: unchanged means nobody else wrote. */
   private writtenVersion: string | undefined;
+  /** When the current contest began (its first overwrite); undefined while there is none. */
+  private since: number | undefined;
   private delayMs = 0;
   /** Whether the overwrite since our last write has been counted. */
   private counted = false;
@@ -30,7 +38,7 @@ export class BundleContest {
 
   constructor(private readonly opts: BundleContestOptions = DEFAULT_BUNDLE_CONTEST) {}
 
-  /** The delay the last overwrite set (0 while there is no contest). */
+  /** The wait the last overwrite set (0 while re-patching at once). */
   get currentDelayMs(): number {
     return this.delayMs;
   }
@@ -45,16 +53,20 @@ export class BundleContest {
     if (!this.counted) {
       this.counted = true;
       this.overwrites += 1;
-      // The first overwrite after a quiet spell costs nothing: wroteAt is long past.
-      this.delayMs =
-        this.delayMs === 0 ? this.opts.initialMs : Math.min(this.opts.maxMs, this.delayMs * 2);
+      this.since ??= now;
+      if (now - this.since >= this.opts.graceMs) {
+        this.delayMs =
+          this.delayMs === 0 ? this.opts.initialMs : Math.min(this.opts.maxMs, this.delayMs * 2);
+      }
     }
     return Math.max(0, this.wroteAt + this.delayMs - now);
   }
 
   /** A round found the bundle as we want it. */
   intact(now: number): void {
-    if (now - this.wroteAt >= this.opts.quietMs) this.delayMs = 0;
+    if (now - this.wroteAt < this.opts.quietMs) return;
+    this.since = undefined;
+    this.delayMs = 0;
   }
 
   /** We patched the bundle; the object is now at `version`. */

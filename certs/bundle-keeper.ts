@@ -15,15 +15,11 @@ export interface BundleKeeperOptions {
   readonly monotonicNow?: () => number;
 }
 
-function isPowerOfTwo(n: number): boolean {
-  return n > 0 && (n & (n - 1)) === 0;
-}
-
 export class BundleKeeper {
   private readonly contest: BundleContest;
   private readonly mono: () => number;
   private warnedNoWebhooks = false;
-  private loggedOverwrites = 0;
+  private loggedDelayMs = 0;
 
   constructor(private readonly opts: BundleKeeperOptions) {
     this.contest = new BundleContest(opts.contest);
@@ -56,18 +52,24 @@ export class BundleKeeper {
       logger.info({ mwc: bundle.name, webhooks: result.patched, cas }, 'updated caBundle');
     } else {
       this.contest.intact(this.mono());
+      if (this.contest.currentDelayMs === 0) this.loggedDelayMs = 0;
     }
     return 0;
   }
 
-  /** The 1st, 2nd, 4th, 8th… overwrite is logged: a long contest costs a few lines, not thousands. */
+  /** Logged when the wait grows: a contest of any length costs a few lines, not thousands. */
   private reportContest(waitMs: number): void {
-    const n = this.contest.overwrites;
-    if (n === this.loggedOverwrites || !isPowerOfTwo(n)) return;
-    this.loggedOverwrites = n;
+    const delayMs = this.contest.currentDelayMs;
+    if (delayMs === this.loggedDelayMs) return;
+    this.loggedDelayMs = delayMs;
     this.opts.logger.warn(
-      { mwc: this.opts.bundle.name, overwrites: n, waitMs: Math.round(waitMs) },
-      'caBundle rewritten by another writer soon after ours (a vault-k8s replica still running?); waiting before patching it again',
+      {
+        mwc: this.opts.bundle.name,
+        overwrites: this.contest.overwrites,
+        delayMs,
+        waitMs: Math.round(waitMs),
+      },
+      'caBundle keeps being rewritten by another writer soon after ours (a vault-k8s replica still running?); waiting before patching it again',
     );
   }
 }

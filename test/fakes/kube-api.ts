@@ -26,6 +26,8 @@ export interface RequestRecord {
   readonly contentType: string;
   /** Which client sent it (the identity behind its bearer token). */
   readonly who: string;
+  /** performance.now() when the request arrived. */
+  readonly at?: number;
   /** The HTTP status answered (0 when the connection was dropped). */
   status: number;
 }
@@ -268,6 +270,7 @@ export class FakeKubeApi {
       path: url.pathname,
       contentType: req.headers['content-type'] ?? '',
       who,
+      at: performance.now(),
       status: 0,
     };
     this.requests.push(record);

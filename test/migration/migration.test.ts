@@ -6,6 +6,7 @@ import { ensureBuilt } from '../fault/support.js';
 import { MigrationCluster } from './migration-cluster.js';
 import { OPENBAO_HELM, VAULT_HELM, type ChartProfile } from './profiles.js';
 import { rollingMigration } from './rolling-migration.js';
+import { describeSingleMode, singleModeBeside } from './single-mode.js';
 
 const clusters: MigrationCluster[] = [];
 
@@ -33,5 +34,15 @@ describe.concurrent('in-place migration from vault-k8s', () => {
 
   it('openbao-helm: the same under its env block, old leader deleted and its lock collected', async () => {
     console.log(await rollingMigration(await cluster(OPENBAO_HELM), 'deleted'));
+  }, 90_000);
+
+  it('leader election off: a vault-k8s pod beside ours for a rollout’s overlap', async () => {
+    const c = await cluster(VAULT_HELM, { AGENT_INJECT_USE_LEADER_ELECTOR: 'false' });
+    console.log(describeSingleMode(await singleModeBeside(c, 'rollout')));
+  }, 90_000);
+
+  it('leader election off: a vault-k8s pod beside ours until ours backs off', async () => {
+    const c = await cluster(VAULT_HELM, { AGENT_INJECT_USE_LEADER_ELECTOR: 'false' });
+    console.log(describeSingleMode(await singleModeBeside(c, 'stuck')));
   }, 90_000);
 });

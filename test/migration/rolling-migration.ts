@@ -126,22 +126,25 @@ export async function rollingMigration(
     await load.stop();
   }
   const bundleWrites = cluster.writes('mutatingwebhookconfigurations', from);
+  const ours = bundleWrites.filter((w) => cluster.isOurs(w.who)).length;
+  const summary =
+    `${cluster.profile.chart}, old leader ${exit}: ours ready as followers of vault-k8s after ` +
+    `${ready.map(seconds).join(', ')}; handover ${seconds(handoverMs)} after the old leader went; ` +
+    `${load.sent} admissions, ${load.failures.length} failed; ${bundleWrites.length} caBundle ` +
+    `writes (ours ${ours}, vault-k8s ${bundleWrites.length - ours}); ${sampler.samples} Secret samples, ` +
+    `${sampler.violations.length} untrusted; scenario ${seconds(performance.now() - started)}`;
   const before = cluster.api.requests.slice(from, coexistence).filter((r) => cluster.isOurs(r.who));
-  expect(before.filter((r) => r.method !== 'GET')).toEqual([]);
-  expect(load.failures).toEqual([]);
-  expect(bundleWrites.length).toBeLessThanOrEqual(3);
-  expect(sampler.violations).toEqual([]);
+  expect(
+    before.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`),
+    summary,
+  ).toEqual([]);
+  expect(load.failures, summary).toEqual([]);
+  expect(bundleWrites.length, summary).toBeLessThanOrEqual(3);
+  expect(sampler.violations, summary).toEqual([]);
   expect(sampler.samples).toBeGreaterThan(100);
   expect(cluster.forbidden()).toEqual([]);
   // The vault-k8s CA stays next to ours: the leaf vault-k8s left (24 h) has not expired.
   const cas = splitPemCertificates(cluster.bundle()).map(fingerprint);
   expect(cas).toContain(fingerprint(vaultK8sCa));
-  return (
-    `${cluster.profile.chart}, old leader ${exit}: ours ready as followers of vault-k8s after ` +
-    `${ready.map(seconds).join(', ')}; handover ${seconds(handoverMs)} after the old leader went; ` +
-    `${load.sent} admissions, ${load.failures.length} failed; ${bundleWrites.length} caBundle writes ` +
-    `(${bundleWrites.map((w) => (cluster.isOurs(w.who) ? 'ours' : 'vault-k8s')).join(', ')}); ` +
-    `${sampler.samples} Secret samples, ${sampler.violations.length} untrusted; ` +
-    `scenario ${seconds(performance.now() - started)}`
-  );
+  return summary;
 }

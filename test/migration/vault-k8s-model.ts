@@ -132,6 +132,8 @@ export class VaultK8sModel {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     this.watchAbort?.abort();
+    // A dead process writes nothing more: wait out a patch already sent.
+    await this.patching;
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) =>
       this.server ? this.server.close(() => resolve()) : resolve(),
