@@ -207,10 +207,13 @@ describe('replicas beside a vault-k8s leader', () => {
       10_000,
       'vault-k8s CA dropped',
     );
-    const after = materialFromSecretData(
-      (api.get('secrets', NS, DEFAULT_CERT_SECRET_NAME) as { data: Record<string, string> }).data,
+    // The Secret follows the bundle.
+    await waitFor(
+      () => storedNow()?.inherited === undefined,
+      10_000,
+      'Secret without inherited CAs',
     );
-    expect(after?.inherited).toBeUndefined();
+    const after = storedNow();
     expect(after?.certPem).toBe(stored?.certPem);
   }, 40_000);
 });
