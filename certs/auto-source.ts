@@ -4,36 +4,47 @@
 // generates and patches; it shares the material through a Secret that every replica serves from.
 //
 // Invariant: a certificate is handed to the server (onCertificate) only once the caBundle the API
-// server uses trusts it. The leader patches the bundle first; followers check it before serving.
+// server uses trusts it, and the Secret holds a leaf only once the bundle trusts it: the leader
+// patches the bundle before it stores new material; followers check the bundle before serving.
+//
+// In-place migration from vault-k8s: while a vault-k8s leader runs (certs/foreign-leader.ts) no
+// replica leads; followers serve the `cert`/`key` it stores in the same Secret. The first leader
+// after it keeps the CAs clients trust next to its own until the leaf vault-k8s left expires
+// (certs/inherited-cas.ts).
 import { X509Certificate } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Backoff } from './backoff.js';
 import { SYSTEM_CLOCK, type CertLogger, type Clock } from './cert-logger.js';
 import { MemoryCertStore, SecretCertStore, type CertStore } from './cert-store.js';
-import type { LoadedMaterial } from './cert-store.js';
+import type { LoadedMaterial, ServingPair } from './cert-store.js';
+import type { BundleContestOptions } from './bundle-contest.js';
+import { BundleKeeper } from './bundle-keeper.js';
+import { DeferringLock } from './deferring-lock.js';
+import { checkForeignLeader, VAULT_K8S_LOCK_NAME } from './foreign-leader.js';
+import { inheritFrom, inheritedExpired, withInherited } from './inherited-cas.js';
 import { splitPemCertificates } from './bundle.js';
-import { generateCA, generateRsaKeyPair, generateServingCert } from './generate.js';
+import { rotateLogged } from './rotate.js';
 import { createKubeClients } from './kube-client.js';
 import { LeaderElector } from './leader-elector.js';
 import { LeaderLock } from './leader-lock.js';
 import { OutageLog } from './outage-log.js';
 import {
-  applyRotation,
   isConsistent,
+  keyMatches,
   nextRenewal,
   planRotation,
-  renewalTime,
   type CertGenerator,
   type CertMaterial,
+  type InheritedCas,
   type RotationPlan,
 } from './rotation.js';
 import type { CertificateSource, ServingCertificate } from './source.js';
 import { WebhookCaBundle } from './webhook-ca-bundle.js';
+import { isOwn, pairMaterial, sameMaterial } from './material.js';
 import { WebhookWatch } from './webhook-watch.js';
 import { DEFAULT_AUTO_SOURCE_TIMING, type AutoSourceTiming } from './auto-source-timing.js';
 
-export type { AutoSourceTiming } from './auto-source-timing.js';
-export { DEFAULT_AUTO_SOURCE_TIMING } from './auto-source-timing.js';
+export { DEFAULT_AUTO_SOURCE_TIMING, type AutoSourceTiming } from './auto-source-timing.js';
 
 export interface AutoCertificateSourceOptions {
   readonly kubeConfig: KubeConfig;
@@ -51,6 +62,10 @@ export interface AutoCertificateSourceOptions {
   readonly caValidityDays?: number;
   readonly secretName?: string;
   readonly lockName?: string;
+  /** vault-k8s's leader-for-life ConfigMap: while its owner Pod runs, we follow it. */
+  readonly foreignLockName?: string;
+  /** How patches are held back while another writer keeps rewriting the caBundle. */
+  readonly bundleContest?: BundleContestOptions;
   readonly timing?: Partial<AutoSourceTiming>;
   readonly clock?: Clock;
   /**
@@ -64,6 +79,7 @@ export interface AutoCertificateSourceOptions {
 interface Parts {
   readonly store: CertStore;
   readonly bundle: WebhookCaBundle;
+  readonly keeper: BundleKeeper;
   readonly watch: WebhookWatch;
   readonly elector: LeaderElector | undefined;
 }
@@ -74,29 +90,6 @@ function validate(opts: AutoCertificateSourceOptions): void {
   if (opts.useLeaderElector && !opts.podName) {
     throw new Error('--use-leader-elector needs POD_NAME (the lock holder identity)');
   }
-}
-
-function sameMaterial(a: CertMaterial | undefined, b: CertMaterial): boolean {
-  return a?.certPem === b.certPem && a.keyPem === b.keyPem && a.caBundlePem === b.caBundlePem;
-}
-
-/**
- * The default generator with its RSA keys made off the event loop first (generateRsaKeyPair), so
- * a rotation does not stall the /mutate requests this process is serving.
- */
-async function pregeneratedKeys(
-  m: CertMaterial | undefined,
-  plan: RotationPlan,
-): Promise<CertGenerator> {
-  const needCa = !m || plan.renewCa;
-  const [caKeys, leafKeys] = await Promise.all([
-    needCa ? generateRsaKeyPair() : Promise.resolve(undefined),
-    generateRsaKeyPair(),
-  ]);
-  return {
-    generateCA: (o) => generateCA({ ...o, ...(caKeys ? { keyPair: caKeys } : {}) }),
-    generateServingCert: (ca, o) => generateServingCert(ca, { ...o, keyPair: leafKeys }),
-  };
 }
 
 export class AutoCertificateSource implements CertificateSource {
@@ -183,11 +176,18 @@ export class AutoCertificateSource implements CertificateSource {
     const { core, admission } = createKubeClients(kubeConfig);
     const name = this.opts.webhookConfigName;
     const elector = this.opts.useLeaderElector ? this.buildElector(core) : undefined;
+    const bundle = new WebhookCaBundle(admission, name);
     return {
       store: elector
         ? new SecretCertStore(core, namespace, this.opts.secretName)
         : new MemoryCertStore(),
-      bundle: new WebhookCaBundle(admission, name),
+      bundle,
+      keeper: new BundleKeeper({
+        bundle,
+        merge: !this.opts.useLeaderElector,
+        logger: this.log,
+        contest: this.opts.bundleContest,
+      }),
       watch: new WebhookWatch({
         kubeConfig,
         name,
@@ -202,14 +202,21 @@ export class AutoCertificateSource implements CertificateSource {
   }
 
   private buildElector(core: ReturnType<typeof createKubeClients>['core']): LeaderElector {
-    const lock = new LeaderLock({
-      core,
-      namespace: this.opts.namespace ?? 'default',
-      name: this.opts.lockName,
-      identity: this.opts.podName ?? '',
-      leaseDurationMs: this.t.leaseDurationMs,
-      observeBackdateMs: this.t.retryPeriodMs,
-      monotonicNow: this.mono,
+    const namespace = this.opts.namespace ?? 'default';
+    const foreignLock = this.opts.foreignLockName ?? VAULT_K8S_LOCK_NAME;
+    const lock = new DeferringLock({
+      inner: new LeaderLock({
+        core,
+        namespace,
+        name: this.opts.lockName,
+        identity: this.opts.podName ?? '',
+        leaseDurationMs: this.t.leaseDurationMs,
+        observeBackdateMs: this.t.retryPeriodMs,
+        monotonicNow: this.mono,
+      }),
+      foreignLock,
+      check: () => checkForeignLeader(core, namespace, foreignLock),
+      logger: this.log,
     });
     return new LeaderElector({
       lock,
@@ -271,7 +278,8 @@ export class AutoCertificateSource implements CertificateSource {
     // The caBundle patch has no compare-and-swap: a replica whose lease lapsed during this
     // round must not overwrite the bundle a new leader may already have changed.
     if (!this.stillLeading()) return this.t.retryPeriodMs;
-    await this.ensureBundle(material);
+    const heldMs = await this.ensureBundle(material);
+    if (heldMs > 0) return Math.min(heldMs, this.untilNextRound(material, this.leaderInterval()));
     this.handOut(material);
     return this.untilNextRound(material, this.leaderInterval());
   }
@@ -294,11 +302,21 @@ export class AutoCertificateSource implements CertificateSource {
     const { store } = this.requireParts();
     const loaded = await store.load();
     // A deleted or emptied Secret is re-stored from what this replica serves: a new CA would make
-    // every replica and the caBundle change for nothing.
-    const material = loaded.material ?? this.served;
+    // every replica and the caBundle change for nothing. A pair vault-k8s stored is not ours to
+    // re-store: it has no CA we could rotate with.
+    const material =
+      loaded.material ?? (this.served && isOwn(this.served) ? this.served : undefined);
     const now = this.clock.now();
     const plan = planRotation(material, { hosts: this.opts.hosts, now });
     if (material && !plan.renewCa && !plan.renewLeaf) {
+      if (inheritedExpired(material, now)) {
+        const dropped = withInherited(material, undefined, now);
+        this.log.info(
+          {},
+          'the leaf vault-k8s left has expired: dropping its CAs from the caBundle',
+        );
+        return this.write(store, dropped, loaded.version);
+      }
       return loaded.material ? material : this.restore(store, material, loaded.version);
     }
     return this.renew(store, loaded, plan, now);
@@ -324,14 +342,60 @@ export class AutoCertificateSource implements CertificateSource {
     plan: RotationPlan,
     now: Date,
   ): Promise<CertMaterial | undefined> {
-    const material = loaded.material ?? this.served;
+    const material =
+      loaded.material ?? (this.served && isOwn(this.served) ? this.served : undefined);
     const { bundle } = this.requireParts();
     const previousBundlePem = material?.caBundlePem ?? (await bundle.currentBundle());
-    const next = await this.rotate(material, plan, previousBundlePem, now);
-    // Key generation blocks for a while; if another replica took over meanwhile, the
-    // compare-and-swap on the store's version rejects our write and we re-read theirs.
+    const rotated = await rotateLogged(material, plan, {
+      hosts: this.opts.hosts,
+      now,
+      previousBundlePem,
+      leafValidityDays: this.opts.leafValidityDays,
+      caValidityDays: this.opts.caValidityDays,
+      generator: this.opts.generator,
+      logger: this.log,
+    });
+    const inherited = material
+      ? material.inherited
+      : this.takeover(previousBundlePem, loaded.pair, now);
+    return this.write(store, withInherited(rotated, inherited, now), loaded.version);
+  }
+
+  /**
+   * Taking over from vault-k8s: its leaf (in the Secret, or the one we served as its follower) may
+   * still be served for a while, so the CAs clients trust now stay until it expires.
+   */
+  private takeover(
+    currentBundlePem: string,
+    storedPair: ServingPair | undefined,
+    now: Date,
+  ): InheritedCas | undefined {
+    const served = this.served && !isOwn(this.served) ? this.served : undefined;
+    const inherited = inheritFrom(currentBundlePem, (storedPair ?? served)?.certPem, now);
+    if (inherited) {
+      this.log.info(
+        { cas: splitPemCertificates(inherited.casPem).length, until: inherited.until },
+        'taking over from vault-k8s: keeping the CAs clients trust now until its leaf expires',
+      );
+    }
+    return inherited;
+  }
+
+  /**
+   * Bundle first, then the store: a leaf in the Secret is always trusted already, also by the
+   * vault-k8s followers that may still be running (they serve whatever `cert` says, unchecked).
+   * Key generation blocks for a while; if another replica took over meanwhile, the
+   * compare-and-swap on the store's version rejects our write and we re-read theirs.
+   */
+  private async write(
+    store: CertStore,
+    next: CertMaterial,
+    version: string | undefined,
+  ): Promise<CertMaterial | undefined> {
     if (!this.stillLeading()) return undefined;
-    if (!(await store.save(next, loaded.version))) {
+    if ((await this.ensureBundle(next)) > 0) return undefined;
+    if (!this.stillLeading()) return undefined;
+    if (!(await store.save(next, version))) {
       this.log.info({}, 'certificate store changed under us; re-reading');
       return undefined;
     }
@@ -345,69 +409,23 @@ export class AutoCertificateSource implements CertificateSource {
     return false;
   }
 
-  private async rotate(
-    m: CertMaterial | undefined,
-    plan: RotationPlan,
-    previousBundlePem: string,
-    now: Date,
-  ): Promise<CertMaterial> {
-    const started = performance.now();
-    const next = applyRotation(m, plan, {
-      hosts: this.opts.hosts,
-      now,
-      previousBundlePem,
-      leafValidityDays: this.opts.leafValidityDays,
-      caValidityDays: this.opts.caValidityDays,
-      generator: this.opts.generator ?? (await pregeneratedKeys(m, plan)),
-    });
-    const leaf = new X509Certificate(next.certPem);
-    this.log.info(
-      {
-        reasons: plan.reasons,
-        newCa: plan.renewCa,
-        caSerial: new X509Certificate(next.caCertPem).serialNumber,
-        serial: leaf.serialNumber,
-        notAfter: leaf.validTo,
-        renewAt: renewalTime(next.certPem).toISOString(),
-        bundleCas: splitPemCertificates(next.caBundlePem).length,
-        generateMs: Math.round(performance.now() - started),
-      },
-      plan.renewCa ? 'generated new CA and serving certificate' : 'rotated serving certificate',
-    );
-    return next;
-  }
-
-  private async ensureBundle(m: CertMaterial): Promise<void> {
-    const { bundle } = this.requireParts();
-    // Without leader election every replica has its own CA: add ours to the bundle, never replace it.
-    const result = await bundle.ensure(m.caBundlePem, { merge: !this.opts.useLeaderElector });
-    if (result.webhooks === 0) {
-      this.logOnce(
-        'no-webhooks',
-        'warn',
-        { mwc: bundle.name },
-        'webhook configuration has no webhooks',
-      );
-    }
-    if (result.patched.length > 0) {
-      this.log.info(
-        {
-          mwc: bundle.name,
-          webhooks: result.patched,
-          cas: splitPemCertificates(m.caBundlePem).length,
-        },
-        'updated caBundle',
-      );
-    }
+  /** Puts `m`'s bundle in place; > 0: held back that many ms by a contest over the bundle. */
+  private ensureBundle(m: CertMaterial): Promise<number> {
+    return this.requireParts().keeper.ensure(m);
   }
 
   private async followerRound(): Promise<number> {
     const { store, bundle } = this.requireParts();
-    const { material } = await store.load();
+    const loaded = await store.load();
+    // Our leader's material, else the bare pair a vault-k8s leader stores.
+    const material = loaded.material ?? (loaded.pair && pairMaterial(loaded.pair));
     if (!material) {
       this.logOnce('no-secret', 'info', {}, 'waiting for the leader to store a certificate');
     } else if (!sameMaterial(this.served, material)) {
-      if (!isConsistent(material)) {
+      const usable = isOwn(material)
+        ? isConsistent(material)
+        : keyMatches(material.certPem, material.keyPem);
+      if (!usable) {
         this.logOnce('inconsistent', 'warn', {}, 'stored certificate is inconsistent; waiting');
       } else if (!(await bundle.trusts(material.certPem))) {
         this.logOnce(
@@ -439,8 +457,9 @@ export class AutoCertificateSource implements CertificateSource {
   }
 
   private untilNextRound(m: CertMaterial, intervalMs: number): number {
-    const untilRenewal = nextRenewal(m).getTime() - this.clock.now().getTime();
-    return Math.max(0, Math.min(intervalMs, untilRenewal));
+    const inheritedUntil = m.inherited ? new Date(m.inherited.until).getTime() : Infinity;
+    const due = Math.min(nextRenewal(m).getTime(), inheritedUntil);
+    return Math.max(0, Math.min(intervalMs, due - this.clock.now().getTime()));
   }
 
   private role(): string {

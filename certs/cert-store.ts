@@ -14,11 +14,22 @@ export const SECRET_KEYS = Object.freeze({
   caCert: 'ca.crt',
   caKey: 'ca.key',
   caBundle: 'ca-bundle.crt',
+  /** Only while CAs taken over from vault-k8s stay in the bundle (certs/inherited-cas.ts). */
+  inheritedCas: 'inherited-ca.crt',
+  inheritedUntil: 'inherited-until',
 });
+
+/** A serving pair without our CA: what vault-k8s stores (only `cert` and `key`). */
+export interface ServingPair {
+  readonly certPem: string;
+  readonly keyPem: string;
+}
 
 export interface LoadedMaterial {
   /** Undefined when the store exists but holds no (complete) material, e.g. a pre-created Secret. */
   readonly material: CertMaterial | undefined;
+  /** `cert`/`key` when the store holds them but not our complete material (vault-k8s wrote it). */
+  readonly pair?: ServingPair;
   /** Opaque version for the next save's compare-and-swap; undefined = does not exist yet. */
   readonly version: string | undefined;
 }
@@ -64,7 +75,19 @@ export function materialFromSecretData(
     caKeyPem: get(SECRET_KEYS.caKey),
     caBundlePem: get(SECRET_KEYS.caBundle) || get(SECRET_KEYS.caCert),
   };
-  return Object.values(m).every((v) => v !== '') ? m : undefined;
+  if (!Object.values(m).every((v) => v !== '')) return undefined;
+  const casPem = get(SECRET_KEYS.inheritedCas);
+  const until = get(SECRET_KEYS.inheritedUntil);
+  return casPem !== '' && until !== '' ? { ...m, inherited: { casPem, until } } : m;
+}
+
+/** The bare `cert`/`key` of a Secret that lacks the rest of our material, if both are there. */
+export function pairFromSecretData(
+  data: Record<string, string> | undefined,
+): ServingPair | undefined {
+  const certPem = unb64(data?.[SECRET_KEYS.cert]);
+  const keyPem = unb64(data?.[SECRET_KEYS.key]);
+  return certPem !== '' && keyPem !== '' ? { certPem, keyPem } : undefined;
 }
 
 export function secretDataFromMaterial(m: CertMaterial): Record<string, string> {
@@ -74,6 +97,12 @@ export function secretDataFromMaterial(m: CertMaterial): Record<string, string> 
     [SECRET_KEYS.caCert]: b64(m.caCertPem),
     [SECRET_KEYS.caKey]: b64(m.caKeyPem),
     [SECRET_KEYS.caBundle]: b64(m.caBundlePem),
+    ...(m.inherited
+      ? {
+          [SECRET_KEYS.inheritedCas]: b64(m.inherited.casPem),
+          [SECRET_KEYS.inheritedUntil]: b64(m.inherited.until),
+        }
+      : {}),
   };
 }
 
@@ -90,10 +119,9 @@ export class SecretCertStore implements CertStore {
         name: this.name,
         namespace: this.namespace,
       });
-      return {
-        material: materialFromSecretData(s.data),
-        version: s.metadata?.resourceVersion ?? '',
-      };
+      const material = materialFromSecretData(s.data);
+      const pair = material ? undefined : pairFromSecretData(s.data);
+      return { material, ...(pair ? { pair } : {}), version: s.metadata?.resourceVersion ?? '' };
     } catch (err) {
       if (isNotFound(err)) return { material: undefined, version: undefined };
       throw err;

@@ -3,12 +3,12 @@
 // down on its own, so it has stopped acting before any follower can see the lease as expired.
 import type { CertLogger } from './cert-logger.js';
 import { describeApiError } from './kube-client.js';
-import type { LeaderLock } from './leader-lock.js';
+import type { ElectionLock } from './leader-lock.js';
 import { OutageLog } from './outage-log.js';
 
 export interface LeaderElectorOptions {
   /** What the elector uses of the lock (tests pass a fake). */
-  readonly lock: Pick<LeaderLock, 'name' | 'identity' | 'tryAcquireOrRenew' | 'release'>;
+  readonly lock: ElectionLock;
   readonly retryPeriodMs: number;
   readonly renewDeadlineMs: number;
   readonly logger: CertLogger;

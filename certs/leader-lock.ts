@@ -16,6 +16,14 @@ export interface LeaderRecord {
   readonly leaderTransitions: number;
 }
 
+/** What the elector needs of a lock: LeaderLock, or a wrapper deferring to another injector. */
+export interface ElectionLock {
+  readonly name: string;
+  readonly identity: string;
+  tryAcquireOrRenew(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
 export interface LeaderLockOptions {
   readonly core: CoreV1Api;
   readonly namespace: string;
@@ -64,7 +72,7 @@ function recordKey(cm: V1ConfigMap): string {
   return `${cm.metadata?.resourceVersion ?? ''}|${annotation}`;
 }
 
-export class LeaderLock {
+export class LeaderLock implements ElectionLock {
   readonly name: string;
   private observedKey = '';
   private observedAt = 0;

@@ -10,6 +10,15 @@ import { DEFAULT_SERVING_VALIDITY_DAYS } from './lifetimes.js';
 export const RENEW_FRACTION = 2 / 3;
 // One source for the defaults: what `certs generate` and auto-TLS make must agree.
 
+/**
+ * CAs taken over from another injector (vault-k8s) with the leaf it left in the Secret: they stay
+ * in the caBundle beside ours until `until` (that leaf's notAfter, ISO 8601).
+ */
+export interface InheritedCas {
+  readonly casPem: string;
+  readonly until: string;
+}
+
 /** Everything the auto-TLS source keeps, in memory or in the certificate Secret. */
 export interface CertMaterial {
   readonly caCertPem: string;
@@ -18,6 +27,8 @@ export interface CertMaterial {
   readonly caBundlePem: string;
   readonly certPem: string;
   readonly keyPem: string;
+  /** Present while caBundlePem also holds CAs inherited from another injector. */
+  readonly inherited?: InheritedCas;
 }
 
 export interface CertGenerator {
@@ -66,7 +77,8 @@ export function coversExactly(certPem: string, hosts: readonly string[]): boolea
   return allMatch && sanCount === wanted.length;
 }
 
-function keyMatches(certPem: string, keyPem: string): boolean {
+/** True when `keyPem` is the private key of `certPem`. */
+export function keyMatches(certPem: string, keyPem: string): boolean {
   try {
     return new X509Certificate(certPem).checkPrivateKey(createPrivateKey(keyPem));
   } catch {

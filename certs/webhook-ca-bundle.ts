@@ -35,10 +35,28 @@ export function caBundlePatch(
   });
 }
 
+/** Each webhook's caBundle with `bundlePem`'s CAs added (unchanged when it has them all). */
+function mergeInto(bundlePem: string, now: Date): BundleFor {
+  return (current) => {
+    const merged = unionCaBundle(decodeCaBundle(current), bundlePem, now);
+    return merged === decodeCaBundle(current) && current ? current : encodeCaBundle(merged);
+  };
+}
+
+function patchedNames(mwc: V1MutatingWebhookConfiguration, ops: JsonPatchOp[]): string[] {
+  return (mwc.webhooks ?? [])
+    .filter((w, i) => ops.some((op) => op.op === 'add' && op.path.startsWith(`/webhooks/${i}/`)))
+    .map((w) => w.name);
+}
+
 export interface EnsureResult {
   /** Names of the webhooks that were patched; empty when all already matched. */
   readonly patched: readonly string[];
   readonly webhooks: number;
+  /** > 0 when a patch was needed but `holdMs` asked to wait this long first (nothing written). */
+  readonly heldMs?: number;
+  /** The object's resourceVersion after our patch (undefined when nothing was patched). */
+  readonly writtenVersion?: string;
 }
 
 export class WebhookCaBundle {
@@ -60,37 +78,40 @@ export class WebhookCaBundle {
   /**
    * Sets every webhook's caBundle to `bundlePem`, or with `merge` adds its CAs to what each webhook
    * already trusts (replicas without leader election). A no-op (no PATCH) when all already match.
+   * `holdMs`, asked only when a patch is needed (with the object's current resourceVersion), may
+   * postpone it (see certs/bundle-contest.ts).
    */
   async ensure(
     bundlePem: string,
-    opts: { merge?: boolean; now?: Date } = {},
+    opts: { merge?: boolean; now?: Date; holdMs?: (version: string | undefined) => number } = {},
   ): Promise<EnsureResult> {
-    const encoded = encodeCaBundle(bundlePem);
-    const target: string | BundleFor = opts.merge
-      ? (current) => {
-          const merged = unionCaBundle(decodeCaBundle(current), bundlePem, opts.now ?? new Date());
-          return merged === decodeCaBundle(current) && current ? current : encodeCaBundle(merged);
-        }
-      : encoded;
+    const target = opts.merge
+      ? mergeInto(bundlePem, opts.now ?? new Date())
+      : encodeCaBundle(bundlePem);
     const mwc = await this.read();
     const ops = caBundlePatch(mwc, target);
     const webhooks = mwc.webhooks?.length ?? 0;
     if (ops.length === 0) return { patched: [], webhooks };
-    const patched = (mwc.webhooks ?? [])
-      .filter((w, i) => ops.some((op) => op.op === 'add' && op.path.startsWith(`/webhooks/${i}/`)))
-      .map((w) => w.name);
+    const rv = mwc.metadata?.resourceVersion;
+    const heldMs = opts.holdMs ? opts.holdMs(rv) : 0;
+    if (heldMs > 0) return { patched: [], webhooks, heldMs };
+    const patched = patchedNames(mwc, ops);
+    return { patched, webhooks, writtenVersion: await this.patch(ops, rv) };
+  }
+
+  /** Sends `ops`; returns the object's resourceVersion afterwards. */
+  private async patch(ops: JsonPatchOp[], rv: string | undefined): Promise<string | undefined> {
     // Compare-and-swap: a write by anyone else since our read fails the patch (422), and the next
     // round starts from a fresh read instead of overwriting what the other writer added.
-    const rv = mwc.metadata?.resourceVersion;
     const guarded: JsonPatchOp[] =
       rv === undefined
         ? ops
         : [{ op: 'test', path: '/metadata/resourceVersion', value: rv }, ...ops];
-    await this.admission.patchMutatingWebhookConfiguration(
+    const updated = await this.admission.patchMutatingWebhookConfiguration(
       { name: this.name, body: guarded },
       setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
     );
-    return { patched, webhooks };
+    return updated.metadata?.resourceVersion;
   }
 
   /** True when every webhook's caBundle trusts `leafPem` (vacuously true with no webhooks). */

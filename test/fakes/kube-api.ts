@@ -15,7 +15,7 @@ import type { Operation } from 'fast-json-patch';
 import { generateCA, generateServingCert, type PemPair } from '../../certs/generate.js';
 import { toError } from '../../patches/to-error.js';
 
-export type Kind = 'mutatingwebhookconfigurations' | 'secrets' | 'configmaps';
+export type Kind = 'mutatingwebhookconfigurations' | 'secrets' | 'configmaps' | 'pods';
 /** up: normal; error: every request gets a 500; down: connections are dropped unanswered. */
 export type FakeMode = 'up' | 'error' | 'down';
 
@@ -27,6 +27,8 @@ export interface RequestRecord {
   readonly contentType: string;
   /** Which client sent it (the identity behind its bearer token). */
   readonly who: string;
+  /** performance.now() when the request arrived. */
+  readonly at?: number;
   /** The HTTP status answered (0 when the connection was dropped). */
   status: number;
 }
@@ -41,6 +43,8 @@ const VAULT_HELM_GRANTS: Readonly<Record<Kind, readonly string[]>> = {
   mutatingwebhookconfigurations: ['get', 'list', 'watch', 'patch'],
   secrets: ['create', 'get', 'watch', 'list', 'update'],
   configmaps: ['create', 'get', 'watch', 'list', 'update'],
+  // Read to tell whether vault-k8s's "leader for life" owner Pod still runs; tests seed pods.
+  pods: ['get', 'patch', 'delete'],
 };
 
 function verbOf(method: string, named: boolean, watch: boolean): string {
@@ -68,7 +72,7 @@ interface Route {
 
 const MWC =
   /^\/apis\/admissionregistration\.k8s\.io\/v1\/mutatingwebhookconfigurations(?:\/([^/]+))?$/;
-const CORE = /^\/api\/v1\/namespaces\/([^/]+)\/(secrets|configmaps)(?:\/([^/]+))?$/;
+const CORE = /^\/api\/v1\/namespaces\/([^/]+)\/(secrets|configmaps|pods)(?:\/([^/]+))?$/;
 
 function parseRoute(pathname: string): Route | undefined {
   const m = MWC.exec(pathname);
@@ -269,6 +273,7 @@ export class FakeKubeApi {
       path: url.pathname,
       contentType: req.headers['content-type'] ?? '',
       who,
+      at: performance.now(),
       status: 0,
     };
     this.requests.push(record);
