@@ -74,7 +74,7 @@ describe('vault annotations on objects without a pod template', () => {
     const deployment = found.filter((l) => l.includes(': Deployment/'));
     expect(deployment).toHaveLength(1);
     expect(deployment[0]).toContain(
-      "vault.hashicorp.com/agent-inject-token: warning: ignored on Deployment/web's own metadata: move it to the pod template's annotations",
+      "vault.hashicorp.com/agent-inject-token: warning: ignored on Deployment/default/web's own metadata: move it to the pod template's annotations",
     );
   });
 
