@@ -26,7 +26,9 @@ function parseJson(raw: string): { ok: true; doc: unknown } | { ok: false; messa
   try {
     return { ok: true, doc: JSON.parse(raw) as unknown };
   } catch (err) {
-    const why = toError(err).message;
+    // Node 20's V8 adds " (line 1 column 14)" after the position and Node 22's does not: cut it,
+    // so the denial reads the same on every supported Node.
+    const why = toError(err).message.replace(/ \(line \d+ column \d+\)/, '');
     return { ok: false, message: `not valid JSON (${why}); expected an RFC 6902 JSON patch array` };
   }
 }
