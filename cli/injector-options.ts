@@ -1,8 +1,16 @@
 // The configuration table's injector settings: the defaults behind the annotations.
-import { DEFAULT_BAO_IMAGE, DEFAULT_VAULT_IMAGE } from '../patches/injector-config.js';
+import { defaultFlavour, FLAVOURS, prefixedFlavours } from '../patches/flavours.js';
 import { bao, injector, P, type ConfigOption } from './config-option.js';
 import * as a from './agent-values.js';
 import * as v from './config-values.js';
+
+/** "hashicorp/vault:2.0.4; quay.io/openbao/openbao:2.6.2 for OpenBao pods": each flavour's own. */
+function defaultImages(): string {
+  const others = prefixedFlavours(FLAVOURS).map(
+    (f) => `${f.names.defaultImage} for ${f.names.product} pods`,
+  );
+  return [defaultFlavour(FLAVOURS).names.defaultImage, ...others].join('; ');
+}
 
 export function injectorOptions(): ConfigOption[] {
   return [
@@ -23,7 +31,7 @@ export function injectorOptions(): ConfigOption[] {
         ...bao('image', 'IMAGE'),
         placeholder: '<image>',
         description: 'image of the injected agent',
-        defaultText: `${DEFAULT_VAULT_IMAGE}; ${DEFAULT_BAO_IMAGE} for OpenBao pods`,
+        defaultText: defaultImages(),
       },
       a.parseImage,
     ),
