@@ -43,9 +43,7 @@ function signalWarning(name: string): Finding {
 
 /** The agent reads its own settings from variables of its environment with its flavour's prefixes. */
 function agentEnvWarning(c: Container, name: string, prefixes: readonly string[]): Finding[] {
-  const own = (c.env ?? [])
-    .map((e) => e.name)
-    .filter((n) => prefixes.some((p) => n.startsWith(p)));
+  const own = (c.env ?? []).map((e) => e.name).filter((n) => prefixes.some((p) => n.startsWith(p)));
   if (own.length === 0) return [];
   return [
     warning(

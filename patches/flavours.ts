@@ -3,7 +3,11 @@
 // one record here: its names, the prefix its users write, its product word, its agent image and
 // binary, and what its agent can and cannot do. The engine reads a flavour, never asks which
 // product it serves; a new flavour is a new record in FLAVOURS.
-import { ANNOTATION_AGENT_INJECT_STATUS, ANNOTATION_PREFIX, PREFIX_ENV_CONFIG } from './annotations.js';
+import {
+  ANNOTATION_AGENT_INJECT_STATUS,
+  ANNOTATION_PREFIX,
+  PREFIX_ENV_CONFIG,
+} from './annotations.js';
 import type { InjectorConfig } from './injector-config.js';
 import type { InjectorNames } from './injector-names.js';
 

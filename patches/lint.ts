@@ -132,7 +132,10 @@ const SUSPICIOUS: ReadonlyArray<readonly [string, (product: string) => string]> 
     A.ANNOTATION_AGENT_INJECT_TOKEN,
     (product) => `writes the ${product} token into the app-readable secrets volume`,
   ],
-  [A.ANNOTATION_TLS_SKIP_VERIFY, (product) => `the agent won't verify ${product}'s TLS certificate`],
+  [
+    A.ANNOTATION_TLS_SKIP_VERIFY,
+    (product) => `the agent won't verify ${product}'s TLS certificate`,
+  ],
 ];
 
 function suspiciousValues(
@@ -267,7 +270,10 @@ export function lintAnnotations(
     const finding = lintKey(key, annotations[key] ?? '', declared, names);
     if (finding !== undefined) findings.push(finding);
   }
-  findings.push(...suspiciousValues(annotations, served.names.product), ...unusedEnvSettings(annotations, vaultKeys));
+  findings.push(
+    ...suspiciousValues(annotations, served.names.product),
+    ...unusedEnvSettings(annotations, vaultKeys),
+  );
   if (annotations[A.ANNOTATION_AGENT_INJECT] === undefined) {
     findings.push({
       severity: 'warning',

@@ -344,7 +344,10 @@ function readEnv(input: ParseInput, flavour: Flavour): Reading<'envSecrets'> {
   const { env } = found;
   return {
     part: { envSecrets: env },
-    warnings: [...found.warnings, ...(env === undefined ? [] : envWarnings(env, pod, flavour.envPrefixes))],
+    warnings: [
+      ...found.warnings,
+      ...(env === undefined ? [] : envWarnings(env, pod, flavour.envPrefixes)),
+    ],
   };
 }
 
