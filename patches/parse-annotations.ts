@@ -95,7 +95,7 @@ function validateRequired(r: AnnotationReader, spec: SpecWithoutToken, role: str
     r,
     A.ANNOTATION_AGENT_IMAGE,
     spec.image,
-    `no ${spec.names.product} Agent image: expected an image reference such as hashicorp/vault:2.0.4`,
+    `no ${spec.names.product} Agent image: expected an image reference such as ${spec.names.defaultImage}`,
   );
   if (!spec.secretVolumePath.startsWith('/')) {
     r.problem(

@@ -189,6 +189,13 @@ describe('a third flavour defined by its record alone', () => {
         message: `no Acme role: set ${X}role to the Acme Kubernetes auth role for this service account`,
       }),
     );
+    const noImage = denied(run(acmePod({ [`${X}agent-image`]: '' })));
+    expect(noImage.problems).toContainEqual(
+      expect.objectContaining({
+        key: `${X}agent-image`,
+        message: `no Acme Agent image: expected an image reference such as registry.example/acme/acme:3.1`,
+      }),
+    );
     const linted = injected(
       run(
         acmePod({
