@@ -1,6 +1,6 @@
 // The configuration table's injector settings: the defaults behind the annotations.
 import { defaultFlavour, FLAVOURS, prefixedFlavours } from '../patches/flavours.js';
-import { bao, injector, P, type ConfigOption } from './config-option.js';
+import { flavourSpellings, injector, P, type ConfigOption } from './config-option.js';
 import * as a from './agent-values.js';
 import * as v from './config-values.js';
 
@@ -18,7 +18,7 @@ export function injectorOptions(): ConfigOption[] {
       'vaultAddress',
       {
         flag: 'vault-address',
-        ...bao('address', 'ADDR'),
+        ...flavourSpellings('address', 'ADDR'),
         placeholder: '<url>',
         description: 'address of the Vault server',
       },
@@ -28,7 +28,7 @@ export function injectorOptions(): ConfigOption[] {
       'vaultImage',
       {
         flag: 'vault-image',
-        ...bao('image', 'IMAGE'),
+        ...flavourSpellings('image', 'IMAGE'),
         placeholder: '<image>',
         description: 'image of the injected agent',
         defaultText: defaultImages(),
@@ -39,7 +39,7 @@ export function injectorOptions(): ConfigOption[] {
       'authType',
       {
         flag: 'vault-auth-type',
-        ...bao('auth-type', 'AUTH_TYPE'),
+        ...flavourSpellings('auth-type', 'AUTH_TYPE'),
         placeholder: '<type>',
         description: 'Vault auth method type',
       },
@@ -49,7 +49,7 @@ export function injectorOptions(): ConfigOption[] {
       'authPath',
       {
         flag: 'vault-auth-path',
-        ...bao('auth-path', 'AUTH_PATH'),
+        ...flavourSpellings('auth-path', 'AUTH_PATH'),
         placeholder: '<path>',
         description: 'mount path of the Vault auth method',
       },
@@ -59,7 +59,7 @@ export function injectorOptions(): ConfigOption[] {
       'vaultNamespace',
       {
         flag: 'vault-namespace',
-        ...bao('namespace', 'NAMESPACE'),
+        ...flavourSpellings('namespace', 'NAMESPACE'),
         placeholder: '<ns>',
         description: 'Vault Enterprise namespace',
       },
@@ -275,7 +275,7 @@ export function injectorOptions(): ConfigOption[] {
       'vaultCACertBytes',
       {
         flag: 'vault-cacert-bytes',
-        ...bao('cacert-bytes', 'CACERT_BYTES'),
+        ...flavourSpellings('cacert-bytes', 'CACERT_BYTES'),
         placeholder: '<pem>',
         description: 'CA bundle the agents trust for Vault (PEM, optionally base64)',
       },

@@ -44,6 +44,8 @@ export interface Flavour {
   readonly takesRewrittenPods: boolean;
   /** Prefixes its users may find in unpublished docs, which no injector reads. */
   readonly draftPrefixes: readonly string[];
+  /** The word its own injector names settings with: -vault-address, AGENT_INJECT_BAO_ADDR. */
+  readonly settingsWord: string;
   /** Move vault.hashicorp.com/* annotations to this prefix in the stored pod. */
   readonly rewrite: boolean;
 }
@@ -99,6 +101,7 @@ export const VAULT_FLAVOUR: Flavour = Object.freeze<Flavour>({
   envPrefixes: ['VAULT_'],
   takesRewrittenPods: false,
   draftPrefixes: [],
+  settingsWord: 'vault',
   rewrite: false,
 });
 
@@ -167,6 +170,8 @@ export const OPENBAO_FLAVOUR: Flavour = Object.freeze<Flavour>({
   takesRewrittenPods: true,
   // OpenBao's unpublished injector docs show these; neither injector ever read them.
   draftPrefixes: ['openbao.openbao.org/', 'openbao.openbao.com/'],
+  // openbao-k8s renamed six settings: -bao-address, AGENT_INJECT_BAO_ADDR.
+  settingsWord: 'bao',
   rewrite: false,
 });
 

@@ -70,6 +70,7 @@ const ACME: Flavour = {
   envPrefixes: ['ACME_'],
   takesRewrittenPods: false,
   draftPrefixes: ['acme.acme.example/'],
+  settingsWord: 'acme',
   rewrite: false,
 };
 
