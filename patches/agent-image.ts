@@ -50,7 +50,8 @@ export function binaryPathInImage(image: AgentImage): string {
   const paths = image.flavour.binaryPaths;
   const { version } = image;
   const hit = version === undefined ? paths[0] : paths.find((p) => atLeast(version, p.since));
-  return (hit ?? paths[paths.length - 1])?.path ?? image.flavour.names.binary;
+  // A record listing no place (or none old enough) gets the usual one.
+  return (hit ?? paths[paths.length - 1])?.path ?? `bin/${image.flavour.names.binary}`;
 }
 
 /** Process supervisor mode (exec + env_template): from the flavour's first release with it. */
