@@ -1,5 +1,6 @@
 // One row of the configuration table and the helpers that build rows: a setting's flag, the
 // environment variables read for it (in lookup order), the field it fills and its grammar.
+import { defaultFlavour, FLAVOURS, prefixedFlavours } from '../patches/flavours.js';
 import type { Parsed } from '../patches/go-values.js';
 import type { InjectorConfig } from '../patches/injector-config.js';
 import type { ServerConfig } from '../webhook/server-config.js';
@@ -73,12 +74,17 @@ export const P = 'AGENT_INJECT_';
 
 /**
  * openbao-k8s renamed six settings (`-bao-address`, AGENT_INJECT_BAO_ADDR) and reads its variable
- * before the Vault one, so both charts' environments configure us the same way.
+ * before the Vault one, so both charts' environments configure us the same way: each flavour's
+ * spelling, from its settings word, forks' variables first. `flag`/`env` are the part after it.
  */
-export const bao = (flag: string, env: string): Pick<Described, 'aliases' | 'env'> => ({
-  aliases: [`bao-${flag}`],
-  env: [`${P}BAO_${env}`, `${P}VAULT_${env}`],
-});
+export function flavourSpellings(flag: string, env: string): Pick<Described, 'aliases' | 'env'> {
+  const forks = prefixedFlavours(FLAVOURS).map((f) => f.settingsWord);
+  const words = [...forks, defaultFlavour(FLAVOURS).settingsWord];
+  return {
+    aliases: forks.map((w) => `${w}-${flag}`),
+    env: words.map((w) => `${P}${w.toUpperCase()}_${env}`),
+  };
+}
 
 /** vault-k8s's envconfig also reads these unprefixed names: kept so existing deployments work. */
 export const tls = (name: string): readonly string[] => [`${P}${name}`, name];

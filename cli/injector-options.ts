@@ -1,8 +1,16 @@
 // The configuration table's injector settings: the defaults behind the annotations.
-import { DEFAULT_BAO_IMAGE, DEFAULT_VAULT_IMAGE } from '../patches/injector-config.js';
-import { bao, injector, P, type ConfigOption } from './config-option.js';
+import { defaultFlavour, FLAVOURS, prefixedFlavours } from '../patches/flavours.js';
+import { flavourSpellings, injector, P, type ConfigOption } from './config-option.js';
 import * as a from './agent-values.js';
 import * as v from './config-values.js';
+
+/** "hashicorp/vault:2.0.4; quay.io/openbao/openbao:2.6.2 for OpenBao pods": each flavour's own. */
+function defaultImages(): string {
+  const others = prefixedFlavours(FLAVOURS).map(
+    (f) => `${f.names.defaultImage} for ${f.names.product} pods`,
+  );
+  return [defaultFlavour(FLAVOURS).names.defaultImage, ...others].join('; ');
+}
 
 export function injectorOptions(): ConfigOption[] {
   return [
@@ -10,7 +18,7 @@ export function injectorOptions(): ConfigOption[] {
       'vaultAddress',
       {
         flag: 'vault-address',
-        ...bao('address', 'ADDR'),
+        ...flavourSpellings('address', 'ADDR'),
         placeholder: '<url>',
         description: 'address of the Vault server',
       },
@@ -20,10 +28,10 @@ export function injectorOptions(): ConfigOption[] {
       'vaultImage',
       {
         flag: 'vault-image',
-        ...bao('image', 'IMAGE'),
+        ...flavourSpellings('image', 'IMAGE'),
         placeholder: '<image>',
         description: 'image of the injected agent',
-        defaultText: `${DEFAULT_VAULT_IMAGE}; ${DEFAULT_BAO_IMAGE} for OpenBao pods`,
+        defaultText: defaultImages(),
       },
       a.parseImage,
     ),
@@ -31,7 +39,7 @@ export function injectorOptions(): ConfigOption[] {
       'authType',
       {
         flag: 'vault-auth-type',
-        ...bao('auth-type', 'AUTH_TYPE'),
+        ...flavourSpellings('auth-type', 'AUTH_TYPE'),
         placeholder: '<type>',
         description: 'Vault auth method type',
       },
@@ -41,7 +49,7 @@ export function injectorOptions(): ConfigOption[] {
       'authPath',
       {
         flag: 'vault-auth-path',
-        ...bao('auth-path', 'AUTH_PATH'),
+        ...flavourSpellings('auth-path', 'AUTH_PATH'),
         placeholder: '<path>',
         description: 'mount path of the Vault auth method',
       },
@@ -51,7 +59,7 @@ export function injectorOptions(): ConfigOption[] {
       'vaultNamespace',
       {
         flag: 'vault-namespace',
-        ...bao('namespace', 'NAMESPACE'),
+        ...flavourSpellings('namespace', 'NAMESPACE'),
         placeholder: '<ns>',
         description: 'Vault Enterprise namespace',
       },
@@ -267,7 +275,7 @@ export function injectorOptions(): ConfigOption[] {
       'vaultCACertBytes',
       {
         flag: 'vault-cacert-bytes',
-        ...bao('cacert-bytes', 'CACERT_BYTES'),
+        ...flavourSpellings('cacert-bytes', 'CACERT_BYTES'),
         placeholder: '<pem>',
         description: 'CA bundle the agents trust for Vault (PEM, optionally base64)',
       },

@@ -1,7 +1,7 @@
 // Vault annotations on a workload's own metadata, or on a CronJob's jobTemplate, do nothing: the
 // injector only ever sees pods. `lint` reports them and `mutate` warns about them, from this rule.
 import { ANNOTATION_PREFIX } from '../patches/annotations.js';
-import { OPENBAO_PREFIX } from '../patches/flavours.js';
+import { FLAVOURS } from '../patches/flavours.js';
 import type { Finding } from '../patches/finding.js';
 import { isRecord } from '../patches/is-record.js';
 
@@ -30,7 +30,7 @@ export function stringAnnotations(podLike: Obj | undefined): Record<string, stri
 }
 
 const isInjectorKey = (k: string): boolean =>
-  k.startsWith(ANNOTATION_PREFIX) || k.startsWith(OPENBAO_PREFIX);
+  k.startsWith(ANNOTATION_PREFIX) || FLAVOURS.some((f) => k.startsWith(f.prefix));
 
 /**
  * Vault (or OpenBao) annotations on a non-Pod object's own metadata. Keys also present on the pod template

@@ -1,10 +1,12 @@
 // What the injector can tell about the agent image from its reference alone (no registry lookup):
 // which agent it is, its version when the tag says, where the binary lives, whether it has a shell.
+import { FLAVOURS, type AgentVersion, type Flavour } from './flavours.js';
 import type { AgentBinarySource } from './injector-config.js';
 import type { InjectorNames } from './injector-names.js';
 
 export interface AgentImage {
-  readonly flavour: 'vault' | 'openbao';
+  /** The flavour whose agent the image holds. */
+  readonly flavour: Flavour;
   /** [major, minor] from a version-like tag, undefined for latest, digests and the like. */
   readonly version: readonly [number, number] | undefined;
   /** Images without /bin/sh cannot run the copy init container. */
@@ -20,15 +22,18 @@ function tagOf(reference: string): string {
 }
 
 /** The image's own name decides; an unknown (mirrored, renamed) image is the pod's flavour's. */
-function imageFlavour(repository: string, names: InjectorNames): AgentImage['flavour'] {
-  if (/(^|\/)openbao$/.test(repository)) return 'openbao';
-  if (/(^|\/)vault(-enterprise)?$/.test(repository)) return 'vault';
-  return names.binary === 'bao' ? 'openbao' : 'vault';
+function imageFlavour(repository: string, pods: Flavour, flavours: readonly Flavour[]): Flavour {
+  return [pods, ...flavours].find((f) => f.images.test(repository)) ?? pods;
 }
 
-export function describeAgentImage(reference: string, names: InjectorNames): AgentImage {
+/** `pods`: the flavour of the pod naming the image; `flavours`: every flavour an image may be. */
+export function describeAgentImage(
+  reference: string,
+  pods: Flavour,
+  flavours: readonly Flavour[] = FLAVOURS,
+): AgentImage {
   const repository = (reference.split('@')[0] ?? '').replace(/:[^/]*$/, '');
-  const flavour = imageFlavour(repository, names);
+  const flavour = imageFlavour(repository, pods, flavours);
   const m = /^v?(\d+)\.(\d+)/.exec(tagOf(reference));
   return {
     flavour,
@@ -37,19 +42,21 @@ export function describeAgentImage(reference: string, names: InjectorNames): Age
   };
 }
 
-const atLeast = (v: readonly [number, number], major: number, minor: number): boolean =>
-  v[0] > major || (v[0] === major && v[1] >= minor);
+const atLeast = (v: AgentVersion, since: AgentVersion): boolean =>
+  v[0] > since[0] || (v[0] === since[0] && v[1] >= since[1]);
 
-/** Vault keeps its binary in /bin; OpenBao moved it to /usr/bin in 2.6 (unknown tags: the new place). */
+/** The flavour's place for the binary at the image's version (unknown tags: the newest place). */
 export function binaryPathInImage(image: AgentImage): string {
-  if (image.flavour === 'vault') return 'bin/vault';
-  return image.version === undefined || atLeast(image.version, 2, 6) ? 'usr/bin/bao' : 'bin/bao';
+  const paths = image.flavour.binaryPaths;
+  const { version } = image;
+  const hit = version === undefined ? paths[0] : paths.find((p) => atLeast(version, p.since));
+  // A record listing no place (or none old enough) gets the usual one.
+  return (hit ?? paths[paths.length - 1])?.path ?? `bin/${image.flavour.names.binary}`;
 }
 
-/** Process supervisor mode (exec + env_template) arrived in Vault 1.14 and is in every OpenBao 2.x. */
+/** Process supervisor mode (exec + env_template): from the flavour's first release with it. */
 export function supportsSupervisorMode(image: AgentImage): boolean {
-  if (image.version === undefined) return true;
-  return image.flavour === 'vault' ? atLeast(image.version, 1, 14) : atLeast(image.version, 2, 0);
+  return image.version === undefined || atLeast(image.version, image.flavour.supervisorSince);
 }
 
 /** The binary's path inside a wrapped container. */

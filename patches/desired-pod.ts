@@ -130,14 +130,14 @@ function ownedNameClashes(pod: Pod, names: InjectorNames): Problem[] {
     problems.push({
       key: 'spec.containers[].name',
       value: c.name,
-      message: 'this container name is reserved for the injected Vault Agent; rename the container',
+      message: `this container name is reserved for the injected ${names.product} Agent; rename the container`,
     });
   }
   for (const v of (spec.volumes ?? []).filter((x) => isInjectorVolumeName(names, x.name))) {
     problems.push({
       key: 'spec.volumes[].name',
       value: v.name,
-      message: 'this volume name is reserved for the injected Vault Agent; rename the volume',
+      message: `this volume name is reserved for the injected ${names.product} Agent; rename the volume`,
     });
   }
   return problems;

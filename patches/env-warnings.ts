@@ -41,9 +41,9 @@ function signalWarning(name: string): Finding {
   );
 }
 
-/** The agent reads its own settings from VAULT_* (BAO_* for OpenBao) variables of its environment. */
-function agentEnvWarning(c: Container, name: string): Finding[] {
-  const own = (c.env ?? []).map((e) => e.name).filter((n) => /^(VAULT|BAO)_/.test(n));
+/** The agent reads its own settings from variables of its environment with its flavour's prefixes. */
+function agentEnvWarning(c: Container, name: string, prefixes: readonly string[]): Finding[] {
+  const own = (c.env ?? []).map((e) => e.name).filter((n) => prefixes.some((p) => n.startsWith(p)));
   if (own.length === 0) return [];
   return [
     warning(
@@ -53,17 +53,22 @@ function agentEnvWarning(c: Container, name: string): Finding[] {
   ];
 }
 
+interface Acknowledged {
+  readonly signalSet: boolean;
+  readonly containersNamed: boolean;
+}
+
 function containerWarnings(
   env: EnvSecrets,
   pod: Pod,
-  signalSet: boolean,
-  containersNamed: boolean,
+  { signalSet, containersNamed }: Acknowledged,
+  envPrefixes: readonly string[],
 ): Finding[] {
   return env.containers.flatMap((w) => {
     const c = pod.spec?.containers[w.index] ?? { name: w.name };
     return [
       ...shadowWarnings(env, c, w.name),
-      ...agentEnvWarning(c, w.name),
+      ...agentEnvWarning(c, w.name, envPrefixes),
       memoryWarning(c, w.name, containersNamed),
       ...(signalSet ? [] : [signalWarning(w.name)]),
     ];
@@ -77,7 +82,12 @@ function containerWarnings(
  * the unknown STOPSIGNAL, which is then not said at all. The others (a shadowed env entry, VAULT_*
  * variables in the container) are fixed in the pod and stay warnings.
  */
-export function envWarnings(env: EnvSecrets, pod: Pod): Finding[] {
+export function envWarnings(
+  env: EnvSecrets,
+  pod: Pod,
+  /** The prefixes of the variables the pod's agent reads (its flavour's envPrefixes). */
+  envPrefixes: readonly string[],
+): Finding[] {
   const annotations = pod.metadata?.annotations ?? {};
   const signalSet = annotations[ANNOTATION_AGENT_ENV_RESTART_SIGNAL] !== undefined;
   const containersNamed = (annotations[ANNOTATION_AGENT_ENV_CONTAINERS] ?? '').trim() !== '';
@@ -91,6 +101,6 @@ export function envWarnings(env: EnvSecrets, pod: Pod): Finding[] {
             'env secrets exist only in the environment of the process the agent starts: kubectl exec, exec probes and lifecycle hooks do not see them',
           ),
         ]),
-    ...containerWarnings(env, pod, signalSet, containersNamed),
+    ...containerWarnings(env, pod, { signalSet, containersNamed }, envPrefixes),
   ];
 }

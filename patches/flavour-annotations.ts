@@ -33,9 +33,15 @@ function userKey(engineKey: string, annotations: Annotations, flavour: Flavour):
   return annotations[engineKey] !== undefined ? engineKey : own;
 }
 
-const ENGINE_KEYS = /vault\.hashicorp\.com\/[A-Za-z0-9._-]+/g;
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** A finding in the user's terms: their annotation keys and the product's name. */
+/** Engine keys named in a message: ANNOTATION_PREFIX and the rest of a key. */
+const ENGINE_KEYS = new RegExp(`${escape(ANNOTATION_PREFIX)}[A-Za-z0-9._-]+`, 'g');
+
+/**
+ * A finding in the user's terms: their annotation keys. The product word is the flavour's
+ * already: every message is worded with it where it is made.
+ */
 export function presentFinding(
   finding: Finding,
   annotations: Annotations,
@@ -43,9 +49,7 @@ export function presentFinding(
 ): Finding {
   if (flavour.prefix === ANNOTATION_PREFIX) return finding;
   const rename = (text: string): string =>
-    text
-      .replace(ENGINE_KEYS, (k) => userKey(k, annotations, flavour))
-      .replace(/\bVault\b/g, flavour.names.product);
+    text.replace(ENGINE_KEYS, (k) => userKey(k, annotations, flavour));
   const out: Finding = { ...finding, key: userKey(finding.key, annotations, flavour) };
   return {
     ...out,

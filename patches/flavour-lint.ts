@@ -1,10 +1,11 @@
 // The one lint entry point: the webhook's engine, `lint`, `mutate` and `doctor` all lint a pod's
 // annotations here, in the pod's own flavour. An OpenBao pod's keys are checked under either
-// prefix and reported as the user wrote them, with suggestions in openbao.org/ spelling.
+// prefix and reported as the user wrote them, with suggestions in openbao.org/ spelling; so are
+// any other flavour's.
 // lint.ts's rules know only the engine's spelling and are not called from anywhere else.
 import { ANNOTATION_AGENT_INJECT, ANNOTATION_PREFIX } from './annotations.js';
 import { annotationView, presentFinding } from './flavour-annotations.js';
-import { chooseFlavour, OPENBAO_FLAVOUR, OPENBAO_PREFIX, type Flavour } from './flavours.js';
+import { chooseFlavour, FLAVOURS, prefixedFlavours, type Flavour } from './flavours.js';
 import type { InjectorConfig } from './injector-config.js';
 import { lintAnnotations, type LintFinding } from './lint.js';
 
@@ -19,12 +20,16 @@ type Annotations = Readonly<Record<string, string>>;
 function lintFlavour(
   annotations: Annotations,
   cfg: Pick<InjectorConfig, 'rewriteVaultAnnotations'>,
+  flavours: readonly Flavour[],
 ): Flavour {
-  const chosen = chooseFlavour(annotations, cfg);
+  const chosen = chooseFlavour(annotations, cfg, flavours);
   if (chosen.prefix !== ANNOTATION_PREFIX || annotations[ANNOTATION_AGENT_INJECT] !== undefined)
     return chosen;
-  const forOpenBao = Object.keys(annotations).some((k) => k.startsWith(OPENBAO_PREFIX));
-  return forOpenBao ? OPENBAO_FLAVOUR : chosen;
+  const keys = Object.keys(annotations);
+  const writtenFor = prefixedFlavours(flavours).find((f) =>
+    keys.some((k) => k.startsWith(f.prefix)),
+  );
+  return writtenFor ?? chosen;
 }
 
 /**
@@ -37,8 +42,12 @@ export function lintPodAnnotations(
   cfg: Pick<InjectorConfig, 'rewriteVaultAnnotations'>,
   /** The declared secrets when the caller has them already (the engine's parse). */
   known?: ReadonlySet<string>,
+  /** The flavours served (the engine's InjectContext.flavours). */
+  flavours: readonly Flavour[] = FLAVOURS,
 ): LintFinding[] {
-  const flavour = lintFlavour(annotations, cfg);
+  const flavour = lintFlavour(annotations, cfg, flavours);
   const view = annotationView(annotations, flavour);
-  return lintAnnotations(view, known).map((f) => presentFinding(f, annotations, flavour));
+  return lintAnnotations(view, known, flavour, flavours).map((f) =>
+    presentFinding(f, annotations, flavour),
+  );
 }

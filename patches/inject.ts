@@ -30,6 +30,8 @@ export interface InjectContext {
   /** Where the object sits in what the user sent (`request.object`), for naming its fields. */
   readonly objectPath?: string | undefined;
   readonly config: InjectorConfig;
+  /** The flavours served, the default first (flavours.ts's FLAVOURS when absent). */
+  readonly flavours?: readonly Flavour[] | undefined;
 }
 
 function deny(
@@ -60,11 +62,12 @@ function jobWarning(pod: Pod, spec: AgentSpec, namespace: string): Finding[] {
 }
 
 /** Typos and misplaced annotations are silently ignored by vault-k8s; here kubectl shows them. */
-function annotationWarnings(pod: Pod, cfg: InjectorConfig, spec: AgentSpec | undefined): Finding[] {
+function annotationWarnings(pod: Pod, ctx: InjectContext, spec: AgentSpec | undefined): Finding[] {
   const declared = spec && new Set(spec.secrets.map((s) => s.rawName));
   const annotations = pod.metadata?.annotations ?? {};
+  const found = lintPodAnnotations(annotations, ctx.config, declared, ctx.flavours);
   // The webhook admits the pod anyway, so to its user every lint finding is a warning.
-  return lintPodAnnotations(annotations, cfg, declared).map((f) => ({ ...f, severity: 'warning' }));
+  return found.map((f) => ({ ...f, severity: 'warning' }));
 }
 
 type Annotations = Readonly<Record<string, string>>;
@@ -95,10 +98,10 @@ function buildInjection(
   const shape = checkPodSpecShape(pod, ctx.objectPath);
   if (shape.length > 0) return deny('invalid_configuration', shape);
   const viewPod = { ...pod, metadata: { ...pod.metadata, annotations: { ...view } } };
-  const parsed = parseAgentSpec(viewPod, ctx.namespace, ctx.config, flavour.names);
+  const parsed = parseAgentSpec(viewPod, ctx.namespace, ctx.config, flavour);
   const spec = parsed.ok ? parsed.spec : undefined;
   const refused = agentProblems(view, ctx.config, flavour);
-  const warnings = [...parsed.warnings, ...annotationWarnings(pod, ctx.config, spec)];
+  const warnings = [...parsed.warnings, ...annotationWarnings(pod, ctx, spec)];
   if (!parsed.ok || refused.length > 0) {
     return deny(
       'invalid_annotations',
@@ -173,7 +176,7 @@ function presented(
 /** Chooses the pod's flavour and reads it; findings come back in the pod's own spelling. */
 function injectInFlavour(pod: Pod, ctx: InjectContext): InjectionOutcome {
   const annotations = pod.metadata?.annotations ?? {};
-  const flavour = chooseFlavour(annotations, ctx.config);
+  const flavour = chooseFlavour(annotations, ctx.config, ctx.flavours);
   const reading = { flavour, view: annotationView(annotations, flavour) };
   return presented(injectPod(pod, ctx, reading), annotations, flavour);
 }

@@ -62,10 +62,6 @@ export interface InjectorConfig {
 
 export type AgentBinarySource = 'copy' | 'image-volume';
 
-export const DEFAULT_VAULT_IMAGE = 'hashicorp/vault:2.0.4';
-/** The agent image openbao-helm 0.29.2 configures: OpenBao's own release, pulled from quay.io. */
-export const DEFAULT_BAO_IMAGE = 'quay.io/openbao/openbao:2.6.2';
-
 /** The defaults of vault-k8s's flags, except the Vault address, which vault-k8s requires. */
 export const DEFAULT_INJECTOR_CONFIG: InjectorConfig = Object.freeze({
   vaultAddress: 'https://vault.vault.svc:8200',

@@ -1,9 +1,6 @@
-// The injector's own names and paths in one table: the containers, volumes and mount paths it
-// adds, where the agent finds its token, and the status annotation. A second product built on the
-// same engine (OpenBao's agent, say) supplies another table instead of branching in the builders.
-import { ANNOTATION_AGENT_INJECT_STATUS, PREFIX_ENV_CONFIG } from './annotations.js';
-import { DEFAULT_BAO_IMAGE, DEFAULT_VAULT_IMAGE } from './injector-config.js';
-
+// The shape of the injector's own names and paths: the containers, volumes and mount paths it
+// adds, where the agent finds its token, and the status annotation. Each flavour (flavours.ts)
+// supplies one table, so the builders never branch on the product.
 export interface InjectorNames {
   readonly initContainer: string;
   readonly sidecarContainer: string;
@@ -63,93 +60,6 @@ export interface InjectorNames {
   /** Written by the injector: the env agent config of the container at an index is `${prefix}${index}`. */
   readonly envConfigAnnotationPrefix: string;
 }
-
-export const VAULT_NAMES: InjectorNames = Object.freeze({
-  initContainer: 'vault-agent-init',
-  sidecarContainer: 'vault-agent',
-  binaryInitContainer: 'vault-agent-bin',
-  volumes: Object.freeze({
-    homeInit: 'home-init',
-    homeSidecar: 'home-sidecar',
-    secrets: 'vault-secrets',
-    customSecretsPrefix: 'vault-secrets-custom-',
-    agentToken: 'vault-agent-token',
-    config: 'vault-config',
-    extraSecrets: 'extra-secrets',
-    tlsSecrets: 'vault-tls-secrets',
-    cache: 'vault-agent-cache',
-    agentBinary: 'vault-agent-bin',
-    envConfig: 'vault-env-config',
-  }),
-  paths: Object.freeze({
-    home: '/home/vault',
-    configMap: '/vault/configs',
-    extraSecrets: '/vault/custom',
-    tls: '/vault/tls',
-    cache: '/vault/agent-cache',
-    agentToken: '/var/run/secrets/vault.hashicorp.com/serviceaccount',
-    secrets: '/vault/secrets',
-    agentBinary: '/vault/agent-bin',
-    envConfig: '/vault/env-config',
-  }),
-  tokenFile: 'token',
-  statusAnnotation: ANNOTATION_AGENT_INJECT_STATUS,
-  binary: 'vault',
-  envConfigAnnotationPrefix: PREFIX_ENV_CONFIG,
-  product: 'Vault',
-  envPrefix: 'VAULT_',
-  tokenSink: '.vault-token',
-  // vault-k8s's absolute path: the Vault image's HOME is /home/vault, where the sink is.
-  revokeCli: '/bin/vault',
-  revokeTokenEnv: '',
-  defaultImage: DEFAULT_VAULT_IMAGE,
-});
-
-/**
- * OpenBao's agent as openbao-k8s injects it: `bao agent`, BAO_* variables, its own home and sink,
- * openbao-* volume names and the openbao.org status annotation. The shared secrets keep their
- * /vault/* paths, as openbao-k8s keeps them, so app manifests need no change.
- */
-export const OPENBAO_NAMES: InjectorNames = Object.freeze({
-  initContainer: 'openbao-agent-init',
-  sidecarContainer: 'openbao-agent',
-  binaryInitContainer: 'openbao-agent-bin',
-  volumes: Object.freeze({
-    homeInit: 'home-init',
-    homeSidecar: 'home-sidecar',
-    secrets: 'openbao-secrets',
-    customSecretsPrefix: 'openbao-secrets-custom-',
-    agentToken: 'openbao-agent-token',
-    config: 'openbao-config',
-    extraSecrets: 'extra-secrets',
-    tlsSecrets: 'openbao-tls-secrets',
-    cache: 'openbao-agent-cache',
-    agentBinary: 'openbao-agent-bin',
-    envConfig: 'openbao-env-config',
-  }),
-  paths: Object.freeze({
-    home: '/home/openbao',
-    configMap: '/vault/configs',
-    extraSecrets: '/vault/custom',
-    tls: '/vault/tls',
-    cache: '/vault/agent-cache',
-    agentToken: '/var/run/secrets/openbao.org/serviceaccount',
-    secrets: '/vault/secrets',
-    agentBinary: '/openbao/agent-bin',
-    envConfig: '/openbao/env-config',
-  }),
-  tokenFile: 'token',
-  statusAnnotation: 'openbao.org/agent-inject-status',
-  binary: 'bao',
-  product: 'OpenBao',
-  envPrefix: 'BAO_',
-  tokenSink: '.openbao-token',
-  // Found on PATH: /bin/bao exists in OpenBao's images only where /bin is merged into /usr/bin.
-  revokeCli: 'bao',
-  revokeTokenEnv: 'BAO_TOKEN',
-  defaultImage: DEFAULT_BAO_IMAGE,
-  envConfigAnnotationPrefix: 'openbao.org/agent-env-config-',
-});
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

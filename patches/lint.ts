@@ -3,7 +3,7 @@
 // computed only for names that are not known.
 import * as A from './annotations.js';
 import type { Finding } from './finding.js';
-import { OPENBAO_PREFIX } from './flavours.js';
+import { FLAVOURS, prefixedFlavours, VAULT_FLAVOUR, type Flavour } from './flavours.js';
 import { parseGoBool } from './go-values.js';
 import { declaredSecretNames } from './secrets.js';
 import { suggest } from './suggest.js';
@@ -126,16 +126,27 @@ function isTrue(value: string): boolean {
   return parsed.ok && parsed.value;
 }
 
-const SUSPICIOUS: ReadonlyArray<readonly [string, string]> = [
-  [A.ANNOTATION_AGENT_INJECT_TOKEN, 'writes the Vault token into the app-readable secrets volume'],
-  [A.ANNOTATION_TLS_SKIP_VERIFY, "the agent won't verify Vault's TLS certificate"],
+/** Worded with the pod's product. */
+const SUSPICIOUS: ReadonlyArray<readonly [string, (product: string) => string]> = [
+  [
+    A.ANNOTATION_AGENT_INJECT_TOKEN,
+    (product) => `writes the ${product} token into the app-readable secrets volume`,
+  ],
+  [
+    A.ANNOTATION_TLS_SKIP_VERIFY,
+    (product) => `the agent won't verify ${product}'s TLS certificate`,
+  ],
 ];
 
-function suspiciousValues(annotations: Readonly<Record<string, string>>): LintFinding[] {
+function suspiciousValues(
+  annotations: Readonly<Record<string, string>>,
+  product: string,
+): LintFinding[] {
   const out: LintFinding[] = [];
-  for (const [key, message] of SUSPICIOUS) {
+  for (const [key, wording] of SUSPICIOUS) {
     const value = annotations[key];
-    if (value !== undefined && isTrue(value)) out.push({ severity: 'warning', key, message });
+    if (value !== undefined && isTrue(value))
+      out.push({ severity: 'warning', key, message: wording(product) });
   }
   return out;
 }
@@ -170,24 +181,40 @@ function vaultSpelling(engineKey: string): string | undefined {
   return cachedUnknownKey(engineKey, names).suggestion;
 }
 
-/** Prefixes of unpublished OpenBao documentation drafts that no injector has ever read. */
-const DRAFT_PREFIXES = ['openbao.openbao.org/', 'openbao.openbao.com/'];
+/** Which flavour's drafts or prefix a key is written in, and the prefix found. */
+function foreignPrefix(
+  key: string,
+  flavours: readonly Flavour[],
+): { flavour: Flavour; prefix: string; draft: boolean } | undefined {
+  for (const flavour of flavours) {
+    const draft = flavour.draftPrefixes.find((p) => key.startsWith(p));
+    if (draft !== undefined) return { flavour, prefix: draft, draft: true };
+  }
+  const other = prefixedFlavours(flavours).find((f) => key.startsWith(f.prefix));
+  return other && { flavour: other, prefix: other.prefix, draft: false };
+}
 
 /**
- * Keys no flavour reads: the drafts' prefixes, and openbao.org keys on a pod served as a Vault pod
- * (an OpenBao pod's arrive here already under the engine's prefix).
+ * Keys no flavour reads: the flavours' unpublished drafts' prefixes, and another flavour's keys on
+ * a pod served by `served` (a pod's own keys arrive here already under the engine's prefix).
  */
-function foreignPrefixes(annotations: Readonly<Record<string, string>>): LintFinding[] {
+function foreignPrefixes(
+  annotations: Readonly<Record<string, string>>,
+  served: Flavour,
+  flavours: readonly Flavour[],
+): LintFinding[] {
   const out: LintFinding[] = [];
   for (const key of Object.keys(annotations)) {
-    const draft = DRAFT_PREFIXES.find((p) => key.startsWith(p));
-    if (draft !== undefined) {
-      const suggestion = OPENBAO_PREFIX + key.slice(draft.length);
-      const message = `ignored: ${draft} comes from unpublished OpenBao docs; the prefix is ${OPENBAO_PREFIX}`;
-      out.push({ severity: 'warning', key, message, suggestion });
-    } else if (key.startsWith(OPENBAO_PREFIX)) {
-      const message = `ignored: without ${OPENBAO_PREFIX}agent-inject this pod gets Vault's agent and reads only ${A.ANNOTATION_PREFIX} keys`;
-      const suggestion = vaultSpelling(A.ANNOTATION_PREFIX + key.slice(OPENBAO_PREFIX.length));
+    const found = foreignPrefix(key, flavours);
+    if (found === undefined) continue;
+    const { flavour: f, prefix } = found;
+    const rest = key.slice(prefix.length);
+    if (found.draft) {
+      const message = `ignored: ${prefix} comes from unpublished ${f.names.product} docs; the prefix is ${f.prefix}`;
+      out.push({ severity: 'warning', key, message, suggestion: f.prefix + rest });
+    } else {
+      const message = `ignored: without ${prefix}agent-inject this pod gets ${served.names.product}'s agent and reads only ${served.prefix} keys`;
+      const suggestion = vaultSpelling(A.ANNOTATION_PREFIX + rest);
       out.push({ severity: 'warning', key, message, ...(suggestion && { suggestion }) });
     }
   }
@@ -228,8 +255,11 @@ export function lintAnnotations(
   annotations: Readonly<Record<string, string>>,
   /** The declared secrets when the caller has them already (the engine's parse), saving a pass. */
   known?: ReadonlySet<string>,
+  /** The pod's flavour, whose product the findings name. */
+  served: Flavour = VAULT_FLAVOUR,
+  flavours: readonly Flavour[] = FLAVOURS,
 ): LintFinding[] {
-  const foreign = foreignPrefixes(annotations);
+  const foreign = foreignPrefixes(annotations, served, flavours);
   const vaultKeys = Object.keys(annotations).filter((k) => k.startsWith(A.ANNOTATION_PREFIX));
   if (vaultKeys.length === 0) return byKey(foreign);
   const names = knownNames();
@@ -240,13 +270,15 @@ export function lintAnnotations(
     const finding = lintKey(key, annotations[key] ?? '', declared, names);
     if (finding !== undefined) findings.push(finding);
   }
-  findings.push(...suspiciousValues(annotations), ...unusedEnvSettings(annotations, vaultKeys));
+  findings.push(
+    ...suspiciousValues(annotations, served.names.product),
+    ...unusedEnvSettings(annotations, vaultKeys),
+  );
   if (annotations[A.ANNOTATION_AGENT_INJECT] === undefined) {
     findings.push({
       severity: 'warning',
       key: A.ANNOTATION_AGENT_INJECT,
-      message:
-        'missing, so no other annotation takes effect and the pod gets no Vault agent (set it to "true")',
+      message: `missing, so no other annotation takes effect and the pod gets no ${served.names.product} agent (set it to "true")`,
     });
   }
   return byKey(findings);

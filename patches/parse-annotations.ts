@@ -6,7 +6,8 @@ import { AnnotationReader } from './annotation-reader.js';
 import type { AgentSpec } from './agent-spec.js';
 import { warning, type Finding, type Problem } from './finding.js';
 import type { InjectorConfig } from './injector-config.js';
-import { VAULT_NAMES, type InjectorNames } from './injector-names.js';
+import { VAULT_FLAVOUR, type Flavour } from './flavours.js';
+import type { InjectorNames } from './injector-names.js';
 import { parseJsonPatchAnnotation } from './json-patch-annotation.js';
 import type { Pod } from './k8s-types.js';
 import { envWarnings } from './env-warnings.js';
@@ -53,30 +54,31 @@ function requireSet(r: AnnotationReader, key: string, value: string, message: st
 /** Settings without which no agent config can be generated (a ConfigMap carries its own). */
 function validateGenerated(r: AnnotationReader, spec: SpecWithoutToken, role: string): void {
   if (spec.configMap !== '') return;
+  const { product } = spec.names;
   requireSet(
     r,
     A.ANNOTATION_AUTH_TYPE,
     spec.authType,
-    'no Vault auth type: expected e.g. kubernetes, jwt, aws',
+    `no ${product} auth type: expected e.g. kubernetes, jwt, aws`,
   );
   if (spec.authType === 'kubernetes' && role === '' && (spec.authConfig.role ?? '') === '') {
     r.problem(
       A.ANNOTATION_ROLE,
       undefined,
-      'no Vault role: set vault.hashicorp.com/role to the Vault Kubernetes auth role for this service account',
+      `no ${product} role: set ${A.ANNOTATION_ROLE} to the ${product} Kubernetes auth role for this service account`,
     );
   }
   requireSet(
     r,
     A.ANNOTATION_AUTH_PATH,
     spec.authPath,
-    'no Vault auth path: expected a mount path such as auth/kubernetes',
+    `no ${product} auth path: expected a mount path such as auth/kubernetes`,
   );
   if (spec.vault.address === '') {
     r.problems.push({
       key: A.ANNOTATION_SERVICE,
       value: '',
-      message: 'no Vault address: set vault.hashicorp.com/service',
+      message: `no ${product} address: set ${A.ANNOTATION_SERVICE}`,
       orSetting: 'vaultAddress',
     });
   }
@@ -93,7 +95,7 @@ function validateRequired(r: AnnotationReader, spec: SpecWithoutToken, role: str
     r,
     A.ANNOTATION_AGENT_IMAGE,
     spec.image,
-    'no Vault Agent image: expected an image reference such as hashicorp/vault:2.0.4',
+    `no ${spec.names.product} Agent image: expected an image reference such as ${spec.names.defaultImage}`,
   );
   if (!spec.secretVolumePath.startsWith('/')) {
     r.problem(
@@ -329,37 +331,41 @@ function readExtras({ r, cfg }: ParseInput): Reading<ExtraKeys> {
 }
 
 /** Env secrets, read before the layout: a pod with env secrets alone gets no file agents. */
-function readEnv(input: ParseInput, names: InjectorNames): Reading<'envSecrets'> {
+function readEnv(input: ParseInput, flavour: Flavour): Reading<'envSecrets'> {
   const { r, pod, cfg, index } = input;
   const found = readEnvSecrets(
     { r, pod, cfg, index },
     {
-      names,
-      image: r.string(A.ANNOTATION_AGENT_IMAGE, cfg.vaultImage || names.defaultImage),
+      flavour,
+      image: r.string(A.ANNOTATION_AGENT_IMAGE, cfg.vaultImage || flavour.names.defaultImage),
       configMap: r.string(A.ANNOTATION_AGENT_CONFIGMAP, ''),
     },
   );
   const { env } = found;
   return {
     part: { envSecrets: env },
-    warnings: [...found.warnings, ...(env === undefined ? [] : envWarnings(env, pod))],
+    warnings: [
+      ...found.warnings,
+      ...(env === undefined ? [] : envWarnings(env, pod, flavour.envPrefixes)),
+    ],
   };
 }
 
-/** `names` selects the injector's own container, volume and path names (Vault's by default). */
+/** `flavour` selects the injector's own names and the agent's product (Vault's by default). */
 export function parseAgentSpec(
   pod: Pod,
   namespace: string,
   cfg: InjectorConfig,
-  names: InjectorNames = VAULT_NAMES,
+  flavour: Flavour = VAULT_FLAVOUR,
 ): ParseResult {
+  const { names } = flavour;
   const annotations = pod.metadata?.annotations ?? {};
   const r = new AnnotationReader(annotations);
   // One pass groups every family annotation (secrets, auth-config, telemetry) by prefix.
   const input: ParseInput = { r, pod, namespace, cfg, index: A.indexFamilies(annotations) };
   // Called in this order so problems are listed as the annotations are usually read.
   const secrets = readSecrets(input, names);
-  const env = readEnv(input, names);
+  const env = readEnv(input, flavour);
   const envOnly = env.part.envSecrets !== undefined && secrets.part.secrets.length === 0;
   const layout = readLayout(input, envOnly);
   const serviceAccount = readServiceAccount(r, pod, cfg, names);

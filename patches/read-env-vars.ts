@@ -39,14 +39,14 @@ export function defaultEnvTemplate(path: string, field: string): string {
   return `{{ with secret "${path}" }}{{ ${data}.${field} }}{{ end }}`;
 }
 
-function parseReference(value: string): { path: string; field: string } | string {
+function parseReference(value: string, product: string): { path: string; field: string } | string {
   const hash = value.indexOf('#');
   if (hash < 0 || hash !== value.lastIndexOf('#'))
     return 'expected "<path>#<field>", e.g. secret/data/web#password';
   const path = value.slice(0, hash);
   const field = value.slice(hash + 1);
   if (!PATH.test(path))
-    return 'expected a Vault path before # (no spaces, quotes, backslashes or braces)';
+    return `expected a ${product} path before # (no spaces, quotes, backslashes or braces)`;
   if (!FIELD.test(field)) {
     return 'expected a field name after # (letters, digits, _); for other fields use agent-inject-env-template-<VAR> with {{ index .Data.data "the-field" }}';
   }
@@ -57,11 +57,11 @@ function referenceVar(
   key: string,
   name: string,
   value: string,
-  problems: Problem[],
+  out: { readonly problems: Problem[]; readonly product: string },
 ): EnvVarSpec | undefined {
-  const ref = parseReference(value);
+  const ref = parseReference(value, out.product);
   if (typeof ref === 'string') {
-    problems.push({ key, value, message: ref });
+    out.problems.push({ key, value, message: ref });
     return undefined;
   }
   return { name, key, path: ref.path, contents: defaultEnvTemplate(ref.path, ref.field) };
@@ -85,14 +85,18 @@ const byName = (a: EnvVarSpec, b: EnvVarSpec): number =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 
 /** Every declared variable, sorted by name; a template annotation overrides the path#field one. */
-export function readEnvVars(index: FamilyIndex): { vars: EnvVarSpec[]; problems: Problem[] } {
+/** `product`: the flavour's word for the server whose paths the variables name. */
+export function readEnvVars(
+  index: FamilyIndex,
+  product: string,
+): { vars: EnvVarSpec[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const vars = new Map<string, EnvVarSpec>();
   for (const [name, value] of index.get(PREFIX_ENV) ?? []) {
     const key = `${PREFIX_ENV}${name}`;
     const bad = nameProblem(key, name);
     if (bad !== undefined) problems.push({ key, message: bad });
-    const v = referenceVar(key, name, value, problems);
+    const v = referenceVar(key, name, value, { problems, product });
     if (bad === undefined && v !== undefined) vars.set(name, v);
   }
   for (const [name, contents] of index.get(PREFIX_ENV_TEMPLATE) ?? []) {

@@ -11,7 +11,7 @@ import {
 import type { EnvSecrets } from './env-spec.js';
 import { warning, type Finding } from './finding.js';
 import type { InjectorConfig } from './injector-config.js';
-import type { InjectorNames } from './injector-names.js';
+import type { Flavour } from './flavours.js';
 import type { Pod } from './k8s-types.js';
 import { readEnvVars } from './read-env-vars.js';
 import { STOP_SIGNALS } from './signals.js';
@@ -25,7 +25,7 @@ export interface EnvInput {
 }
 
 interface EnvContext {
-  readonly names: InjectorNames;
+  readonly flavour: Flavour;
   readonly image: string;
   readonly configMap: string;
 }
@@ -58,7 +58,7 @@ function readBinary(
 ): { binary: EnvSecrets['binary']; warnings: Finding[] } {
   const { r, cfg } = input;
   const source = cfg.agentBinarySource;
-  const image = describeAgentImage(ctx.image, ctx.names);
+  const image = describeAgentImage(ctx.image, ctx.flavour);
   if (source === 'copy' && image.distroless) {
     r.problemWithDefault(
       A.ANNOTATION_AGENT_IMAGE,
@@ -69,7 +69,7 @@ function readBinary(
   }
   const warnings: Finding[] = [];
   if (!supportsSupervisorMode(image)) {
-    const min = image.flavour === 'vault' ? 'Vault 1.14' : 'OpenBao 2.0';
+    const min = `${image.flavour.names.product} ${image.flavour.supervisorSince.join('.')}`;
     warnings.push(
       warning(
         A.ANNOTATION_AGENT_IMAGE,
@@ -81,7 +81,7 @@ function readBinary(
     binary: {
       source,
       imagePath: binaryPathInImage(image),
-      runPath: agentRunPath(image, source, ctx.names),
+      runPath: agentRunPath(image, source, ctx.flavour.names),
     },
     warnings,
   };
@@ -92,7 +92,7 @@ export function readEnvSecrets(
   ctx: EnvContext,
 ): { env: EnvSecrets | undefined; warnings: Finding[] } {
   const { r, pod, index } = input;
-  const found = readEnvVars(index);
+  const found = readEnvVars(index, ctx.flavour.names.product);
   r.problems.push(...found.problems);
   if (found.vars.length === 0 && found.problems.length === 0)
     return { env: undefined, warnings: [] };
@@ -103,7 +103,7 @@ export function readEnvSecrets(
       'cannot be combined with agent-inject-env-* annotations: the env agent config is generated; remove one of them',
     );
   }
-  const containers = planWrappedContainers(r, pod, ctx.names);
+  const containers = planWrappedContainers(r, pod, ctx.flavour.names);
   const restart = readRestart(r);
   const stopSignal = readSignal(r);
   const { binary, warnings } = readBinary(input, ctx);

@@ -2,6 +2,7 @@
 // annotated workloads of a manifest stream, as a script to review and run, or as JSON for tooling.
 import { Option, type Command } from 'commander';
 import { formatProblems, type SettingNamer } from '../../admission/format-finding.js';
+import { FLAVOURS } from '../../patches/flavours.js';
 import { isGoDuration } from '../../patches/go-values.js';
 import type { InjectorConfig } from '../../patches/injector-config.js';
 import { inject } from '../../patches/inject.js';
@@ -77,6 +78,9 @@ function checkTtl(ttl: string): string {
   );
 }
 
+/** Every flavour's agent-inject key, for the "nothing to plan" note. */
+const injectKeys = (): string => FLAVOURS.map((f) => `${f.prefix}agent-inject`).join(' or ');
+
 export function registerPolicyCommand(program: Command, io: CliIO): void {
   const cmd = program
     .command('policy')
@@ -118,9 +122,7 @@ export function registerPolicyCommand(program: Command, io: CliIO): void {
       return;
     }
     if (plan.policies.length === 0) {
-      io.stderr.write(
-        `${describeSources(opts)}: no workloads with vault.hashicorp.com/agent-inject or openbao.org/agent-inject: "true"\n`,
-      );
+      io.stderr.write(`${describeSources(opts)}: no workloads with ${injectKeys()}: "true"\n`);
     }
     io.stdout.write(formatPolicyScript(plan));
   });

@@ -1,7 +1,8 @@
 // Live pods whose containers the injector wrapped for env secrets but whose agent cannot start: the
 // config annotation or one of the two volumes is gone. The usual cause is an image volume dropped
 // without error by an API server whose ImageVolume feature gate is off.
-import { OPENBAO_NAMES, VAULT_NAMES, type InjectorNames } from '../../patches/injector-names.js';
+import { FLAVOURS } from '../../patches/flavours.js';
+import type { InjectorNames } from '../../patches/injector-names.js';
 import { finding, objectName, type DoctorFinding } from './findings.js';
 import { annotationsOf, field, list, nameOf, namespaceOf, text, type Obj } from './k8s-objects.js';
 import { topOwner, type OwnerIndex } from './owners.js';
@@ -12,7 +13,7 @@ function wrappedContainers(pod: Obj): Array<{ index: number; names: InjectorName
     const command = (c as { command?: unknown }).command;
     const argv = Array.isArray(command) ? command : [];
     const first = typeof argv[0] === 'string' ? argv[0] : '';
-    const names = [VAULT_NAMES, OPENBAO_NAMES].find((n) =>
+    const names = FLAVOURS.map((f) => f.names).find((n) =>
       first.startsWith(`${n.paths.agentBinary}/`),
     );
     return names !== undefined && argv[1] === 'agent' ? [{ index, names }] : [];

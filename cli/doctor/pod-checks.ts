@@ -5,12 +5,7 @@ import {
   ANNOTATION_AGENT_INJECT_STATUS,
 } from '../../patches/annotations.js';
 import { annotationView } from '../../patches/flavour-annotations.js';
-import {
-  chooseFlavour,
-  OPENBAO_FLAVOUR,
-  VAULT_FLAVOUR,
-  type Flavour,
-} from '../../patches/flavours.js';
+import { chooseFlavour, FLAVOURS, type Flavour } from '../../patches/flavours.js';
 import { parseGoBool } from '../../patches/go-values.js';
 import { finding, objectName, type DoctorFinding } from './findings.js';
 import { explainNotInjected, phaseOf, type CauseContext } from './injection-cause.js';
@@ -26,7 +21,6 @@ import {
 } from './k8s-objects.js';
 import { topOwner, type OwnerIndex } from './owners.js';
 
-const FLAVOURS = [VAULT_FLAVOUR, OPENBAO_FLAVOUR];
 const FLAVOUR_NAMES = FLAVOURS.map((f) => f.names);
 const AGENT_NAMES: ReadonlySet<string> = new Set(
   FLAVOUR_NAMES.flatMap((n) => [n.initContainer, n.sidecarContainer]),

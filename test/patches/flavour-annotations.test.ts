@@ -62,12 +62,14 @@ describe('presentFinding', () => {
     expect(f.key).toBe(shown);
   });
 
-  it('renames keys and the product inside the message and the suggestion', () => {
+  // The product word is the flavour's where the message is made (parse-annotations, lint...): a
+  // "Vault" left in a message names Vault itself, e.g. an image or a Vault Enterprise namespace.
+  it('renames keys inside the message and the suggestion, never the words around them', () => {
     const f = presentFinding(
       {
         key: 'vault.hashicorp.com/agent-limit-cpu',
         severity: 'error',
-        message: 'no Vault role: set vault.hashicorp.com/role',
+        message: 'no OpenBao role: set vault.hashicorp.com/role (hashicorp/vault is Vault 1.13)',
         suggestion: 'vault.hashicorp.com/agent-limits-cpu',
       },
       pod,
@@ -76,7 +78,7 @@ describe('presentFinding', () => {
     expect(f).toEqual({
       key: 'openbao.org/agent-limit-cpu',
       severity: 'error',
-      message: 'no OpenBao role: set openbao.org/role',
+      message: 'no OpenBao role: set openbao.org/role (hashicorp/vault is Vault 1.13)',
       suggestion: 'openbao.org/agent-limits-cpu',
     });
   });
