@@ -32,6 +32,6 @@ export function admittedFromRequest(request: AdmissionRequest): AdmittedPod {
 }
 
 export function engineOutcome(admitted: AdmittedPod, config: InjectorConfig): InjectionOutcome {
-  const { object, ...request } = admitted;
-  return inject(object, { ...request, config });
+  const { object, namespace, kind, operation, objectPath } = admitted;
+  return inject(object, { namespace, kind, operation, objectPath, config });
 }
