@@ -2,7 +2,7 @@
 // mutate's `-o patch` comes from the engine's own diff: an inserted container is one `add`, and the
 // patch turns the input into exactly the object `-o json` prints.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsonpatch, { type Operation } from 'fast-json-patch';
@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { checkWorkload } from '../../cli/doctor/workload-checks.js';
 import { DEFAULT_INJECTOR_CONFIG } from '../../patches/injector-config.js';
 import { hasKubectl } from '../helpers/kubectl.js';
+import { ROOT } from './built-cli.js';
 import { runCli } from './in-process.js';
 
 type Obj = Record<string, unknown>;
@@ -124,5 +125,34 @@ describe('every command states the same denial, in the workload’s own flavour'
     const wouldDeny = doctor.filter((f) => f.code === 'would-deny');
     expect(wouldDeny).toHaveLength(1);
     expect(wouldDeny[0]!.message).toBe(`The injector would deny its pods: ${denial!}.`);
+  });
+});
+
+describe('one pipeline, one diff, in the sources', () => {
+  const sources = (dirs: readonly string[]): [string, string][] =>
+    dirs.flatMap((dir) =>
+      (readdirSync(join(ROOT, dir), { recursive: true }) as string[])
+        .filter((f) => f.endsWith('.ts'))
+        .map((f): [string, string] => [join(dir, f), readFileSync(join(ROOT, dir, f), 'utf8')]),
+    );
+  const outside = sources(['admission', 'cli', 'webhook', 'certs']);
+
+  it('outside the engine, only admission/admitted-pod.ts calls it; review and the pipeline go through it', () => {
+    const engine = /from '(\.\.\/)+patches\/inject\.js'/;
+    expect(outside.filter(([, text]) => engine.test(text)).map(([f]) => f)).toEqual([
+      'admission/admitted-pod.ts',
+    ]);
+    const step = outside.filter(([, text]) => /\bengineOutcome\(/.test(text)).map(([f]) => f);
+    expect(step.sort()).toEqual([
+      'admission/admitted-pod.ts',
+      'admission/review.ts',
+      'cli/pipeline.ts',
+    ]);
+  });
+
+  it('no source diffs with fast-json-patch: patches come from patches/diff.ts', () => {
+    const all = [...outside, ...sources(['patches'])];
+    const compare = /\bjsonpatch\.compare\b|\bcompare\b[^;]*from 'fast-json-patch'/;
+    expect(all.filter(([, text]) => compare.test(text)).map(([f]) => f)).toEqual([]);
   });
 });
