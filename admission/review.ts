@@ -1,11 +1,11 @@
 // The whole admission path, shared by `POST /mutate` and `vault-injector review` so the two can
-// never disagree: envelope → engine → response envelope echoing apiVersion and uid.
+// never disagree: envelope → the admitted pod → engine → response envelope echoing apiVersion and
+// uid.
 import type { InjectorConfig } from '../patches/injector-config.js';
-import { inject } from '../patches/inject.js';
 import type { InjectionOutcome } from '../patches/outcome.js';
+import { admittedFromRequest, engineOutcome } from './admitted-pod.js';
 import {
   parseAdmissionReview,
-  requestNamespace,
   type AdmissionReviewRequest,
   type AdmissionReviewResponse,
 } from './envelope.js';
@@ -34,19 +34,13 @@ export function answerReview(
   ctx: AdmissionContext,
 ): AnsweredReview {
   const { request } = review;
-  const namespace = requestNamespace(request);
-  const outcome = inject(request.object, {
-    namespace,
-    kind: request.kind?.kind,
-    operation: request.operation,
-    objectPath: 'request.object',
-    config: ctx.config,
-  });
+  const admitted = admittedFromRequest(request);
+  const outcome = engineOutcome(admitted, ctx.config);
   const response = toAdmissionResponse(request.uid, outcome, ctx.settingName);
   return {
     ok: true,
     outcome,
-    summary: summarize(request, namespace),
+    summary: summarize(request, admitted.namespace),
     response: toReview(review.apiVersion, response),
   };
 }

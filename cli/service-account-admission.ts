@@ -1,8 +1,9 @@
 // The API server's ServiceAccount admission plugin runs before mutating webhooks and mounts the
 // kube-api-access token volume into every container; the injector finds that mount and shares it
-// with the agent. A manifest's pod template has not been through that plugin yet, so `mutate` adds
-// the same volume before injecting and takes it out again afterwards: the API server adds the real
-// one (to the agent containers too) when it creates the pods.
+// with the agent. A manifest's pod has not been through that plugin yet, so the workload pipeline
+// (cli/pipeline.ts) adds the same volume before injecting, and `mutate` takes it out again
+// afterwards: the API server adds the real one (to the agent containers too) when it creates the
+// pods.
 import { isRecord } from '../patches/is-record.js';
 
 type Obj = Record<string, unknown>;

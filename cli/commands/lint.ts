@@ -10,16 +10,14 @@ import {
 } from '../../admission/format-finding.js';
 import type { Finding } from '../../patches/finding.js';
 import type { InjectorConfig } from '../../patches/injector-config.js';
-import { inject } from '../../patches/inject.js';
 import { isRecord } from '../../patches/is-record.js';
-import { lintPodAnnotations } from '../../patches/flavour-lint.js';
+import type { InjectionOutcome } from '../../patches/outcome.js';
 import { addConfigOptions } from '../config.js';
 import type { CliIO } from '../io.js';
 import { addManifestOptions, objectsOf, readManifests } from '../manifest-input.js';
-import { misplacedAnnotations, stringAnnotations } from '../misplaced-annotations.js';
 import { objectName } from '../object-name.js';
+import { runPipeline } from '../pipeline.js';
 import { settingsAsFlags } from '../settings-as-flags.js';
-import { identify, podAsAdmitted, templateOf } from '../workloads.js';
 
 /** One line of the report; also the JSON shape of `--output json`. */
 export interface ReportedFinding {
@@ -54,13 +52,7 @@ function toRow(f: Finding, settingName: SettingNamer): Row {
 const identityOf = (f: Finding): string => `${f.key}\0${f.message}`;
 
 /** The engine's verdict: denial problems are errors, its warnings warnings, each listed once. */
-function engineFindings(
-  pod: unknown,
-  namespace: string,
-  config: InjectorConfig,
-  seen: readonly Finding[],
-): Finding[] {
-  const outcome = inject(pod, { namespace, kind: 'Pod', config });
+function engineFindings(outcome: InjectionOutcome, seen: readonly Finding[]): Finding[] {
   const already = new Set(seen.map(identityOf));
   const problems = outcome.decision === 'deny' ? outcome.problems : [];
   return [...problems, ...outcome.warnings.filter((w) => !already.has(identityOf(w)))];
@@ -76,19 +68,15 @@ export interface LintContext {
 /** Findings for one object; objects with no pods of their own only get the metadata check. */
 export function lintObject(object: unknown, ctx: LintContext): ReportedFinding[] {
   if (!isRecord(object)) return [];
-  const id = identify(object, ctx.namespace);
-  const label = objectName(id.kind, id.namespace, id.name);
-  const where = { file: ctx.file, object: label, namespace: id.namespace };
-  const template = id.kind === 'Pod' ? object : templateOf(object);
-  const annotations = stringAnnotations(template);
-  const misplaced = id.kind === 'Pod' ? [] : misplacedAnnotations(object, label, annotations);
-  const found = template === undefined ? [] : lintPodAnnotations(annotations, ctx.config);
-  const findings = [...misplaced, ...found];
-  if (template !== undefined) {
-    // The pod as the webhook would receive it, exactly as `mutate` builds it.
-    const { pod } = podAsAdmitted(template, id);
-    findings.push(...engineFindings(pod, id.namespace, ctx.config, found));
-  }
+  // The pod as the webhook would receive it, exactly as `mutate` builds it.
+  const { identity: id, misplaced, annotationFindings, run } = runPipeline(object, ctx);
+  const where = {
+    file: ctx.file,
+    object: objectName(id.kind, id.namespace, id.name),
+    namespace: id.namespace,
+  };
+  const findings = [...misplaced, ...annotationFindings];
+  if (run !== undefined) findings.push(...engineFindings(run.outcome, annotationFindings));
   return findings.map((f) => ({ ...where, ...toRow(f, ctx.settingName) }));
 }
 

@@ -5,7 +5,6 @@ import { formatProblems, type SettingNamer } from '../../admission/format-findin
 import { FLAVOURS } from '../../patches/flavours.js';
 import { isGoDuration } from '../../patches/go-values.js';
 import type { InjectorConfig } from '../../patches/injector-config.js';
-import { inject } from '../../patches/inject.js';
 import { isRecord } from '../../patches/is-record.js';
 import {
   agentLogin,
@@ -22,8 +21,8 @@ import {
   readManifests,
 } from '../manifest-input.js';
 import { objectName } from '../object-name.js';
+import { runPipeline } from '../pipeline.js';
 import { EXIT_USAGE, settingsAsFlags } from '../settings-as-flags.js';
-import { identify, podAsAdmitted, templateOf } from '../workloads.js';
 
 interface PolicyFlags {
   file: string[];
@@ -50,11 +49,9 @@ function str(v: unknown): string {
  */
 export function policyWorkload(object: unknown, ctx: PolicyContext): PolicyWorkload[] {
   if (!isRecord(object)) return [];
-  const id = identify(object, ctx.namespace);
-  const template = id.kind === 'Pod' ? object : templateOf(object);
-  if (template === undefined) return [];
-  const { pod } = podAsAdmitted(template, id);
-  const spec = isRecord(pod.spec) ? pod.spec : {};
+  const { identity: id, run } = runPipeline(object, ctx);
+  if (run === undefined) return [];
+  const spec = isRecord(run.pod.spec) ? run.pod.spec : {};
   // serviceAccount is the deprecated spelling the API server still fills from serviceAccountName.
   const serviceAccount = str(spec.serviceAccountName) || str(spec.serviceAccount) || 'default';
   const where = {
@@ -62,7 +59,7 @@ export function policyWorkload(object: unknown, ctx: PolicyContext): PolicyWorkl
     namespace: id.namespace,
     serviceAccount,
   };
-  const outcome = inject(pod, { namespace: id.namespace, kind: 'Pod', config: ctx.config });
+  const { outcome } = run;
   if (outcome.decision === 'skip') return [];
   if (outcome.decision === 'deny')
     return [{ ...where, denial: formatProblems(outcome.problems, ctx.settingName) }];

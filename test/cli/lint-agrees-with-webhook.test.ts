@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isList, parseManifests } from '../../cli/manifests.js';
 import { addServiceAccountToken } from '../../cli/service-account-admission.js';
-import { identify, podFromTemplate, templateOf } from '../../cli/workloads.js';
+import { identify, podFromTemplate, templateOf } from '../../cli/pipeline.js';
 import { isRecord } from '../../patches/is-record.js';
 import { makeReview } from '../helpers/pods.js';
 import { ROOT } from './built-cli.js';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { reviewAdmission } from '../../admission/review.js';
 import { policyWorkload } from '../../cli/commands/policy.js';
 import { settingName } from '../../cli/setting-names.js';
-import { identify, podAsAdmitted, templateOf } from '../../cli/workloads.js';
+import { identify, podAsAdmitted, templateOf } from '../../cli/pipeline.js';
 import * as A from '../../patches/annotations.js';
 import { DEFAULT_INJECTOR_CONFIG, type InjectorConfig } from '../../patches/injector-config.js';
 import type { Container, Pod, Volume } from '../../patches/k8s-types.js';

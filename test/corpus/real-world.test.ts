@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifests } from '../../cli/manifests.js';
-import { podFromTemplate, templateOf } from '../../cli/workloads.js';
+import { podFromTemplate, templateOf } from '../../cli/pipeline.js';
 import { isRecord } from '../../patches/is-record.js';
 import type { Pod } from '../../patches/k8s-types.js';
 import { checkPodShape } from '../../patches/pod-shape.js';

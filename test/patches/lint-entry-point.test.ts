@@ -24,13 +24,12 @@ describe('the lint entry point', () => {
     expect(callers.sort()).toEqual(['patches/flavour-lint.ts', 'patches/lint.ts']);
   });
 
-  it('the engine and doctor lint through lintPodAnnotations', () => {
+  it('the engine and the workload pipeline (lint, mutate, policy, doctor) lint through lintPodAnnotations', () => {
     const callers = sources().filter((f) =>
       /\blintPodAnnotations\(/.test(readFileSync(join(ROOT, f), 'utf8')),
     );
     expect(callers.sort()).toEqual([
-      'cli/commands/lint.ts',
-      'cli/doctor/workload-checks.ts',
+      'cli/pipeline.ts',
       'patches/flavour-lint.ts',
       'patches/inject.ts',
     ]);
