@@ -9,7 +9,7 @@ import { expect } from 'vitest';
 import { splitPemCertificates } from '../../certs/bundle.js';
 import type { Replica } from '../replicas/cluster.js';
 import { fingerprint, type MigrationCluster } from './migration-cluster.js';
-import { ServiceLoad } from './service-load.js';
+import { AdmissionLoad } from '../replicas/load.js';
 
 /** How the old leader goes: its Pod marked terminating first, or deleted at once (lock GC'd). */
 export type LeaderExit = 'terminating' | 'deleted';
@@ -79,11 +79,7 @@ export async function rollingMigration(
   cluster.addEndpoint(leader);
   cluster.addEndpoint(follower);
   const vaultK8sCa = cluster.bundle();
-  const load = new ServiceLoad({
-    endpoints: () => cluster.endpoints,
-    bundle: () => cluster.bundle(),
-    serviceHost: cluster.profile.serviceHost,
-  });
+  const load = new AdmissionLoad(cluster, { pauseMs: 20, pollMs: 20 });
   const sampler = new TrustSampler(cluster);
   load.start();
   sampler.start();

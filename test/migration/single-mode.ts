@@ -10,7 +10,7 @@ import { expect } from 'vitest';
 import { DEFAULT_BUNDLE_CONTEST } from '../../certs/bundle-contest.js';
 import type { RequestRecord } from '../fakes/kube-api.js';
 import type { MigrationCluster } from './migration-cluster.js';
-import { ServiceLoad } from './service-load.js';
+import { AdmissionLoad } from '../replicas/load.js';
 
 const { graceMs, initialMs, maxMs } = DEFAULT_BUNDLE_CONTEST;
 /** The wait after the second back-off, as logged: delayMs=N (standard) or "delayMs":N (json). */
@@ -78,11 +78,7 @@ export async function singleModeBeside(
 ): Promise<SingleModeFigures> {
   const old = await cluster.startVaultK8s('single');
   cluster.addEndpoint(old);
-  const load = new ServiceLoad({
-    endpoints: () => cluster.endpoints,
-    bundle: () => cluster.bundle(),
-    serviceHost: cluster.profile.serviceHost,
-  });
+  const load = new AdmissionLoad(cluster, { pauseMs: 20, pollMs: 20 });
   load.start();
   let figures: SingleModeFigures;
   try {
