@@ -7,9 +7,9 @@
 // Secret never holds a leaf the bundle of that moment does not trust (sampled every 10 ms).
 import { expect } from 'vitest';
 import { splitPemCertificates } from '../../certs/bundle.js';
-import type { Replica } from '../replicas/cluster.js';
-import { fingerprint, type MigrationCluster } from './migration-cluster.js';
+import { until, type Replica } from '../replicas/cluster.js';
 import { AdmissionLoad } from '../replicas/load.js';
+import { fingerprint, type MigrationCluster } from './migration-cluster.js';
 
 /** How the old leader goes: its Pod marked terminating first, or deleted at once (lock GC'd). */
 export type LeaderExit = 'terminating' | 'deleted';
@@ -43,19 +43,6 @@ export class TrustSampler {
   stop(): void {
     clearInterval(this.timer);
   }
-}
-
-async function until(
-  cond: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<number> {
-  const started = performance.now();
-  while (!(await cond())) {
-    if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return performance.now() - started;
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

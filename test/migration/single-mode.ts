@@ -9,25 +9,13 @@
 import { expect } from 'vitest';
 import { DEFAULT_BUNDLE_CONTEST } from '../../certs/bundle-contest.js';
 import type { RequestRecord } from '../fakes/kube-api.js';
-import type { MigrationCluster } from './migration-cluster.js';
+import { until } from '../replicas/cluster.js';
 import { AdmissionLoad } from '../replicas/load.js';
+import type { MigrationCluster } from './migration-cluster.js';
 
 const { graceMs, initialMs, maxMs } = DEFAULT_BUNDLE_CONTEST;
 /** The wait after the second back-off, as logged: delayMs=N (standard) or "delayMs":N (json). */
 const SECOND_BACKOFF = new RegExp(`delayMs.{1,2}${initialMs * 4}\\b`);
-
-async function until(
-  cond: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<number> {
-  const started = performance.now();
-  while (!(await cond())) {
-    if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return performance.now() - started;
-}
 
 export interface SingleModeFigures {
   readonly overlapMs: number;

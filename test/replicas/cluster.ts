@@ -64,9 +64,13 @@ export async function freePort(): Promise<number> {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `cond` every 25 ms; resolves with the ms it took, throws naming `what` after `timeoutMs`. */
-export async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<number> {
+export async function until(
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<number> {
   const start = performance.now();
-  while (!cond()) {
+  while (!(await cond())) {
     if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await sleep(25);
   }
