@@ -9,7 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/built-cli.js';
 import { httpsRequest } from '../helpers/https-client.js';
 import { makePod, makeReview } from '../helpers/pods.js';
-import { buildOnce, runCliSync, startServe } from '../helpers/serve-process.js';
+import {
+  buildOnce,
+  runCliSync,
+  startServeTls,
+  tlsFilesIn,
+  waitForLine,
+} from '../helpers/serve-process.js';
 
 const INJECT = { 'vault.hashicorp.com/agent-inject': 'true', 'vault.hashicorp.com/role': 'app' };
 const LEAKS = /undefined|request\.namespace|metadata\.ownerReferences|runAsSameUser|cpuLimit/;
@@ -82,19 +88,9 @@ describe('serve: the decision log names an injector setting by its flag', () => 
   });
 
   it('a denial caused by --run-as-same-user is logged as --run-as-same-user', async () => {
-    const srv = await startServe(
-      [
-        'serve',
-        '--listen',
-        '127.0.0.1:0',
-        '--tls-cert-file',
-        join(dir, 'tls.crt'),
-        '--tls-key-file',
-        join(dir, 'tls.key'),
-        '--run-as-same-user',
-      ],
-      { AGENT_INJECT_VAULT_ADDR: 'https://vault.vault.svc:8200' },
-    );
+    const srv = await startServeTls(tlsFilesIn(dir), ['--run-as-same-user'], {
+      AGENT_INJECT_VAULT_ADDR: 'https://vault.vault.svc:8200',
+    });
     try {
       const res = await httpsRequest(srv.url, {
         ca: await readFile(join(dir, 'ca.crt'), 'utf8'),
@@ -105,14 +101,7 @@ describe('serve: the decision log names an injector setting by its flag', () => 
       });
       const response = (JSON.parse(res.body) as { response: Response }).response;
       expect(response.status?.message).toMatch(/^--run-as-same-user="true": /);
-      let line: string | undefined;
-      for (let i = 0; i < 50 && line === undefined; i++) {
-        line = srv
-          .output()
-          .split('\n')
-          .find((l) => l.includes('decision=deny'));
-        if (line === undefined) await new Promise((r) => setTimeout(r, 20));
-      }
+      const line = await waitForLine(srv, (l) => l.includes('decision=deny'));
       expect(line, srv.output()).toContain('--run-as-same-user=\\"true\\": container \\"app\\"');
       expect(line).not.toMatch(LEAKS);
     } finally {

@@ -3,32 +3,25 @@
 // agent-env-containers; then they are info, and `lint --strict` passes. Caveats the pod can fix
 // stay warnings.
 import { describe, expect, it } from 'vitest';
+import { podYaml } from '../helpers/pods.js';
 import { runCli } from './built-cli.js';
 
 function pod(annotations: Record<string, string>, env = ''): string {
-  const lines = Object.entries({
+  const withEnv = {
     'vault.hashicorp.com/agent-inject': 'true',
     'vault.hashicorp.com/role': 'web',
     'vault.hashicorp.com/agent-inject-env-DB_PASSWORD': 'secret/data/web#password',
     'vault.hashicorp.com/agent-env-restart-signal': 'SIGTERM',
     ...annotations,
-  }).map(([k, v]) => `    ${k}: ${JSON.stringify(v)}`);
-  return [
-    'apiVersion: v1',
-    'kind: Pod',
-    'metadata:',
-    '  name: web',
-    '  annotations:',
-    ...lines,
-    'spec:',
-    '  containers:',
-    '    - name: app',
-    '      image: example/web:1',
-    '      command: ["/app/server"]',
-    '      resources: { limits: { memory: 256Mi } }',
-    ...(env === '' ? [] : [`      env: [${env}]`]),
-    '',
-  ].join('\n');
+  };
+  return podYaml(withEnv, {
+    image: 'example/web:1',
+    containerLines: [
+      '      command: ["/app/server"]',
+      '      resources: { limits: { memory: 256Mi } }',
+      ...(env === '' ? [] : [`      env: [${env}]`]),
+    ],
+  });
 }
 
 interface Row {

@@ -2,32 +2,29 @@
 // checked in, "default" when it names none), so a line of `lint` can be matched with one of
 // `mutate`, `policy` or `doctor`. Through the built binary.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { deploymentYaml } from '../helpers/pods.js';
 import { buildCli, runCli } from './built-cli.js';
 
 beforeAll(buildCli, 180_000);
 
 /** A Deployment whose pods get an admission warning, lint findings and a policy warning. */
 function deployment(namespace?: string): string {
-  return [
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    'metadata:',
-    '  name: web',
-    ...(namespace === undefined ? [] : [`  namespace: ${namespace}`]),
-    '  annotations:',
-    '    vault.hashicorp.com/agent-pre-populate-only: "true"',
-    'spec:',
-    '  template:',
-    '    metadata:',
-    '      annotations:',
-    '        vault.hashicorp.com/agent-inject: "true"',
-    '        vault.hashicorp.com/role: web',
-    '        vault.hashicorp.com/tls-skip-verify: "true"',
-    '        vault.hashicorp.com/agent-inject-template-cfg: "{{ with secret \\"kv/x\\" }}{{ end }}"',
-    '    spec:',
-    '      containers: [{name: web, image: nginx}]',
-    '',
-  ].join('\n');
+  return deploymentYaml(
+    [
+      'metadata:',
+      '  name: web',
+      ...(namespace === undefined ? [] : [`  namespace: ${namespace}`]),
+      '  annotations:',
+      '    vault.hashicorp.com/agent-pre-populate-only: "true"',
+    ],
+    {
+      'vault.hashicorp.com/agent-inject': 'true',
+      'vault.hashicorp.com/role': 'web',
+      'vault.hashicorp.com/tls-skip-verify': 'true',
+      'vault.hashicorp.com/agent-inject-template-cfg': '{{ with secret "kv/x" }}{{ end }}',
+    },
+    ['      containers: [{name: web, image: nginx}]'],
+  );
 }
 
 describe.concurrent('object names in CLI output', { timeout: 120_000 }, () => {

@@ -1,24 +1,8 @@
 // Did-you-mean for OpenBao pods, through the built `lint`: a typo is answered with the full key in
 // the flavour's own prefix, in text and in JSON, and a valid openbao.org key gets no suggestion.
 import { describe, expect, it } from 'vitest';
+import { podYaml as pod } from '../helpers/pods.js';
 import { runCli } from './built-cli.js';
-
-function pod(annotations: Record<string, string>): string {
-  const lines = Object.entries(annotations).map(([k, v]) => `    ${k}: ${JSON.stringify(v)}`);
-  return [
-    'apiVersion: v1',
-    'kind: Pod',
-    'metadata:',
-    '  name: web',
-    '  annotations:',
-    ...lines,
-    'spec:',
-    '  containers:',
-    '    - name: app',
-    '      image: example/app:1',
-    '',
-  ].join('\n');
-}
 
 async function lint(manifest: string, output: 'text' | 'json') {
   return runCli(['lint', '-f', '-', '-o', output], { input: manifest });

@@ -3,30 +3,22 @@
 // AGENT_INJECT_VAULT_NAMESPACE), its policy and role must be written there, so every printed
 // command carries -namespace=; workloads in different Vault namespaces never share a policy.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { deploymentYaml } from '../helpers/pods.js';
 import { buildCli, runCli } from './built-cli.js';
 
 beforeAll(buildCli, 180_000);
 
 function deployment(name: string, vaultNamespace?: string): string {
-  return [
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    `metadata: {name: ${name}, namespace: shop}`,
-    'spec:',
-    '  template:',
-    '    metadata:',
-    '      annotations:',
-    '        vault.hashicorp.com/agent-inject: "true"',
-    '        vault.hashicorp.com/role: web',
-    `        vault.hashicorp.com/agent-inject-secret-db: secret/data/${name}`,
-    ...(vaultNamespace === undefined
-      ? []
-      : [`        vault.hashicorp.com/namespace: ${vaultNamespace}`]),
-    '    spec:',
-    `      serviceAccountName: ${name}`,
-    `      containers: [{name: ${name}, image: nginx}]`,
-    '',
-  ].join('\n');
+  return deploymentYaml(
+    [`metadata: {name: ${name}, namespace: shop}`],
+    {
+      'vault.hashicorp.com/agent-inject': 'true',
+      'vault.hashicorp.com/role': 'web',
+      'vault.hashicorp.com/agent-inject-secret-db': `secret/data/${name}`,
+      ...(vaultNamespace === undefined ? {} : { 'vault.hashicorp.com/namespace': vaultNamespace }),
+    },
+    [`      serviceAccountName: ${name}`, `      containers: [{name: ${name}, image: nginx}]`],
+  );
 }
 
 /** The command lines of the script (comments, HCL and here-document ends left out). */

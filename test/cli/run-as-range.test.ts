@@ -3,6 +3,7 @@
 // pod is then rejected after admission. Denied here, naming the range.
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { podYaml } from '../helpers/pods.js';
 import { runCli } from './built-cli.js';
 
 const RANGE = 'expected a base-10 integer from 0 to 2147483647 (e.g. 1000)';
@@ -14,20 +15,7 @@ function pod(extra: Record<string, string> = {}): string {
     'vault.hashicorp.com/agent-inject-secret-db': 'database/creds/web',
     ...extra,
   };
-  const lines = Object.entries(annotations).map(([k, v]) => `    ${k}: ${JSON.stringify(v)}`);
-  return [
-    'apiVersion: v1',
-    'kind: Pod',
-    'metadata:',
-    '  name: web',
-    '  annotations:',
-    ...lines,
-    'spec:',
-    '  containers:',
-    '    - name: app',
-    '      image: example/app:1',
-    '',
-  ].join('\n');
+  return podYaml(annotations);
 }
 
 const lines = (text: string): string[] => text.split('\n').filter((l) => l !== '');

@@ -3,24 +3,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeKubeCluster } from '../fakes/kube-cluster.js';
-import { MWC, seedBroken, seedHealthy, startCluster } from './scenarios.js';
-import { doctorInProcess, parseReport, writeKubeconfig, type ReportJson } from './support.js';
+import { MWC, seedBroken, seedHealthy } from './scenarios.js';
+import { DoctorCluster, doctorInProcess, parseReport, type ReportJson } from './support.js';
 
-let api: FakeKubeCluster | undefined;
-let cleanup: (() => void) | undefined;
+const fake = new DoctorCluster();
 
 afterEach(async () => {
-  cleanup?.();
-  await api?.close();
-  api = undefined;
+  await fake.stop();
 });
-
-async function cluster(seed: (a: FakeKubeCluster) => void): Promise<string> {
-  api = await startCluster(seed);
-  const kc = writeKubeconfig(api);
-  cleanup = kc.remove;
-  return kc.path;
-}
 
 function only(report: ReportJson, code: string): ReportJson['findings'] {
   return report.findings.filter((f) => f.code === code);
@@ -33,7 +23,7 @@ function expectOnlyReads(a: FakeKubeCluster): void {
 
 describe('doctor on a broken cluster', () => {
   it('reports every problem with its code, severity, object, cause and owner, and exits 1', async () => {
-    const kubeconfig = await cluster(seedBroken);
+    const kubeconfig = await fake.start(seedBroken);
     const run = await doctorInProcess(['--kubeconfig', kubeconfig, '--output', 'json']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);
@@ -112,11 +102,11 @@ describe('doctor on a broken cluster', () => {
       expect(objects).not.toContain(quiet);
     }
     expect(report.summary).toMatchObject({ errors: 10, warnings: 4, info: 0, namespace: 'all' });
-    expectOnlyReads(api!);
+    expectOnlyReads(fake.api);
   });
 
   it('names a missing webhook configuration, and it becomes the cause of every uninjected pod', async () => {
-    const kubeconfig = await cluster(seedBroken);
+    const kubeconfig = await fake.start(seedBroken);
     const run = await doctorInProcess([
       '--kubeconfig',
       kubeconfig,
@@ -143,7 +133,7 @@ describe('doctor on a broken cluster', () => {
   });
 
   it('prints a table grouped by severity, each line naming the object, the problem and the fix', async () => {
-    const kubeconfig = await cluster(seedBroken);
+    const kubeconfig = await fake.start(seedBroken);
     const run = await doctorInProcess(['--kubeconfig', kubeconfig]);
     expect(run.code).toBe(1);
     const lines = run.stdout.split('\n');
@@ -168,7 +158,7 @@ describe('doctor on a broken cluster', () => {
   });
 
   it('-n checks one namespace only', async () => {
-    const kubeconfig = await cluster(seedBroken);
+    const kubeconfig = await fake.start(seedBroken);
     const run = await doctorInProcess(['--kubeconfig', kubeconfig, '-n', 'legacy', '-o', 'json']);
     const report = parseReport(run.stdout);
     const podOrWorkload = report.findings.filter((f) => !f.object.startsWith('MutatingWebhook'));
@@ -177,15 +167,15 @@ describe('doctor on a broken cluster', () => {
       'Pod/legacy/billing',
     ]);
     expect(report.summary).toMatchObject({ namespace: 'legacy', podsChecked: 1 });
-    expect(api!.requests.some((r) => r.path === '/api/v1/namespaces/legacy/pods')).toBe(true);
-    expect(api!.requests.some((r) => r.path === '/api/v1/pods')).toBe(false);
-    expectOnlyReads(api!);
+    expect(fake.api.requests.some((r) => r.path === '/api/v1/namespaces/legacy/pods')).toBe(true);
+    expect(fake.api.requests.some((r) => r.path === '/api/v1/pods')).toBe(false);
+    expectOnlyReads(fake.api);
   });
 });
 
 describe('doctor on a healthy cluster', () => {
   it('exits 0 with no finding', async () => {
-    const kubeconfig = await cluster(seedHealthy);
+    const kubeconfig = await fake.start(seedHealthy);
     const run = await doctorInProcess(['--kubeconfig', kubeconfig, '-o', 'json']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -198,11 +188,11 @@ describe('doctor on a healthy cluster', () => {
       podsChecked: 1,
       workloadsChecked: 6,
     });
-    expectOnlyReads(api!);
+    expectOnlyReads(fake.api);
   });
 
   it('says so in text', async () => {
-    const kubeconfig = await cluster(seedHealthy);
+    const kubeconfig = await fake.start(seedHealthy);
     const run = await doctorInProcess(['--kubeconfig', kubeconfig]);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
@@ -212,7 +202,7 @@ describe('doctor on a healthy cluster', () => {
 
   it("judges workloads by the injector's own settings: --run-as-same-user denies them all", async () => {
     // A valid setting these pods cannot meet: none of their containers sets runAsUser to take.
-    const kubeconfig = await cluster(seedHealthy);
+    const kubeconfig = await fake.start(seedHealthy);
     const viaFlag = await doctorInProcess([
       '--kubeconfig',
       kubeconfig,
@@ -231,7 +221,7 @@ describe('doctor on a healthy cluster', () => {
   });
 
   it('accepts a caBundle that cert-manager fills, and reads Endpoints where EndpointSlices are not served', async () => {
-    const kubeconfig = await cluster((a) => {
+    const kubeconfig = await fake.start((a) => {
       seedHealthy(a);
       const mwc = a.get('mutatingwebhookconfigurations', '', MWC) as {
         metadata: Record<string, unknown>;
@@ -249,11 +239,11 @@ describe('doctor on a healthy cluster', () => {
     const run = await doctorInProcess(['--kubeconfig', kubeconfig, '-o', 'json']);
     expect(parseReport(run.stdout).findings).toEqual([]);
     expect(run.code).toBe(0);
-    expect(api!.count('GET', '/namespaces/vault/endpoints/vault-agent-injector-svc')).toBe(1);
+    expect(fake.api.count('GET', '/namespaces/vault/endpoints/vault-agent-injector-svc')).toBe(1);
   });
 
   it('falls back to an Endpoints object with no address: no ready injector', async () => {
-    const kubeconfig = await cluster((a) => {
+    const kubeconfig = await fake.start((a) => {
       seedHealthy(a);
       a.forbid('endpointslices');
       a.add('endpoints', {
@@ -269,7 +259,7 @@ describe('doctor on a healthy cluster', () => {
 
 describe('doctor with credentials the API server refuses', () => {
   it('exits 2 with one line', async () => {
-    const kubeconfig = await cluster(seedHealthy);
+    const kubeconfig = await fake.start(seedHealthy);
     writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replace('fake-token', 'stolen'));
     const run = await doctorInProcess(['--kubeconfig', kubeconfig]);
     expect(run.code).toBe(2);
@@ -282,7 +272,7 @@ describe('doctor with credentials the API server refuses', () => {
 
 describe('doctor with missing permissions', () => {
   it('turns each 403 into one warning naming the skipped checks, and still runs the others', async () => {
-    const kubeconfig = await cluster((a) => {
+    const kubeconfig = await fake.start((a) => {
       seedBroken(a);
       a.forbid('pods');
       a.forbid('secrets');
@@ -306,11 +296,11 @@ describe('doctor with missing permissions', () => {
     expect(only(report, 'not-injected')).toEqual([]);
     expect(only(report, 'cabundle-mismatch')).toEqual([]);
     expect(run.code).toBe(1);
-    expectOnlyReads(api!);
+    expectOnlyReads(fake.api);
   });
 
   it('a cluster-reader without the webhook configuration gets warnings, not a crash (exit 0)', async () => {
-    const kubeconfig = await cluster((a) => {
+    const kubeconfig = await fake.start((a) => {
       seedHealthy(a);
       a.forbid('mutatingwebhookconfigurations');
     });
@@ -324,7 +314,7 @@ describe('doctor with missing permissions', () => {
   });
 
   it('a kind the API does not serve is info', async () => {
-    const kubeconfig = await cluster((a) => {
+    const kubeconfig = await fake.start((a) => {
       seedHealthy(a);
       a.unserve('cronjobs');
     });

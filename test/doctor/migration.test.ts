@@ -19,27 +19,17 @@ import {
   startFight,
   writeCaBundle,
 } from './migration-scenarios.js';
-import { MWC, seedHealthy, startCluster } from './scenarios.js';
-import { doctorInProcess, parseReport, writeKubeconfig, type ReportJson } from './support.js';
+import { MWC, seedHealthy } from './scenarios.js';
+import { DoctorCluster, doctorInProcess, parseReport, type ReportJson } from './support.js';
 
-let api: FakeKubeCluster | undefined;
-let cleanup: (() => void) | undefined;
+const fake = new DoctorCluster();
 let stopFight: (() => void) | undefined;
 
 afterEach(async () => {
   stopFight?.();
   stopFight = undefined;
-  cleanup?.();
-  await api?.close();
-  api = undefined;
+  await fake.stop();
 });
-
-async function cluster(seed: (a: FakeKubeCluster) => void): Promise<string> {
-  api = await startCluster(seed);
-  const kc = writeKubeconfig(api);
-  cleanup = kc.remove;
-  return kc.path;
-}
 
 async function doctor(
   kubeconfig: string,
@@ -57,7 +47,7 @@ const mwcGets = (a: FakeKubeCluster): number =>
 
 describe('vault-k8s-leader-present', () => {
   it('warns when the old leader Pod lives next to our replica, naming the pod, its Deployment and the fix', async () => {
-    const kubeconfig = await cluster(seedMigrating);
+    const kubeconfig = await fake.start(seedMigrating);
     const report = await doctor(kubeconfig);
     expect(report.findings).toEqual([
       {
@@ -71,11 +61,13 @@ describe('vault-k8s-leader-present', () => {
     ]);
     // A warning: exit 0.
     expect(report.code).toBe(0);
-    expect(api!.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(fake.api.requests.filter((r) => r.method !== 'GET')).toEqual([]);
     // Named gets only, which vault-helm's Role allows: no list of ConfigMaps.
-    expect(api!.count('GET', '/namespaces/vault/configmaps/vault-k8s-leader')).toBe(1);
-    expect(api!.requests.some((r) => r.path === '/api/v1/namespaces/vault/configmaps')).toBe(false);
-    expect(api!.count('GET', `/namespaces/vault/pods/${OLD_POD}`)).toBe(1);
+    expect(fake.api.count('GET', '/namespaces/vault/configmaps/vault-k8s-leader')).toBe(1);
+    expect(fake.api.requests.some((r) => r.path === '/api/v1/namespaces/vault/configmaps')).toBe(
+      false,
+    );
+    expect(fake.api.count('GET', `/namespaces/vault/pods/${OLD_POD}`)).toBe(1);
   });
 
   it('says nothing once the old leader is going or gone, or when no replica of ours runs', async () => {
@@ -106,29 +98,28 @@ describe('vault-k8s-leader-present', () => {
       ],
     ];
     for (const [label, seed] of variants) {
-      const kubeconfig = await cluster((a) => {
+      const kubeconfig = await fake.start((a) => {
         seedHealthy(a);
         addInjectorPod(a, { name: NEW_POD, image: OUR_IMAGE });
         seed(a);
       });
       const report = await doctor(kubeconfig);
       expect([label, codes(report)]).toEqual([label, []]);
-      cleanup?.();
-      await api!.close();
+      await fake.stop();
     }
     // vault-k8s alone (not migrating yet, or our pods not started): nothing to say either.
-    const alone = await cluster((a) => {
+    const alone = await fake.start((a) => {
       seedHealthy(a);
       addOldLeaderLock(a, addInjectorPod(a, { name: OLD_POD, image: OLD_IMAGE }));
     });
     const report = await doctor(alone);
     expect(codes(report)).toEqual([]);
     // Our own lock was read to be sure (and is absent).
-    expect(api!.count('GET', '/namespaces/vault/configmaps/vault-injector-leader')).toBe(1);
+    expect(fake.api.count('GET', '/namespaces/vault/configmaps/vault-injector-leader')).toBe(1);
   });
 
   it('recognises our replica by our leader lock when its image is named otherwise, even with -n elsewhere', async () => {
-    const kubeconfig = await cluster((a) => {
+    const kubeconfig = await fake.start((a) => {
       seedHealthy(a);
       addOldLeaderLock(a, addInjectorPod(a, { name: OLD_POD, image: OLD_IMAGE }));
       addInjectorPod(a, { name: 'ours-0', image: 'registry.example.com/platform/injector:7' });
@@ -145,7 +136,7 @@ describe('vault-k8s-leader-present', () => {
 
   it("finds openbao-k8s's lock, and vault-k8s's in openbao-helm's namespace", async () => {
     for (const lock of ['openbao-k8s-leader', 'vault-k8s-leader']) {
-      const kubeconfig = await cluster((a) => {
+      const kubeconfig = await fake.start((a) => {
         seedHealthy(a);
         const old = a.add('pods', {
           metadata: { name: 'openbao-agent-injector-5c-x', namespace: 'openbao' },
@@ -167,16 +158,14 @@ describe('vault-k8s-leader-present', () => {
       const found = report.findings.filter((f) => f.code === 'vault-k8s-leader-present');
       expect(found.map((f) => f.object)).toEqual(['Pod/openbao/openbao-agent-injector-5c-x']);
       expect(found[0]!.message).toContain(`ConfigMap openbao/${lock} while`);
-      cleanup?.();
-      await api!.close();
-      api = undefined;
+      await fake.stop();
     }
   });
 
   it("works under vault-helm's RBAC; a 403 on the ConfigMap or the Pod is one check-skipped", async () => {
     // Run as the injector's service account: its Role covers the named gets of ConfigMaps and
     // Pods the check makes, not a list of pods, so our replica is known by our leader lock.
-    let kubeconfig = await cluster((a) => {
+    let kubeconfig = await fake.start((a) => {
       seedMigrating(a);
       addOwnLock(a, NEW_POD);
       a.rbac = 'vault-helm';
@@ -186,11 +175,10 @@ describe('vault-k8s-leader-present', () => {
     const skipped = report.findings.filter((f) => f.code === 'check-skipped');
     expect(skipped.map((f) => f.object)).toContain('Pod/*');
     expect(skipped.filter((f) => f.message.includes('vault-k8s-leader-present'))).toEqual([]);
-    cleanup?.();
-    await api!.close();
+    await fake.stop();
 
     // Without our lock and without the pod list, doctor cannot tell, and says which read it lacked.
-    kubeconfig = await cluster((a) => {
+    kubeconfig = await fake.start((a) => {
       seedMigrating(a);
       a.rbac = 'vault-helm';
     });
@@ -203,11 +191,10 @@ describe('vault-k8s-leader-present', () => {
           'Cannot list pods in all namespaces (403 Forbidden), so vault-k8s-leader-present was not checked.',
       }),
     ]);
-    cleanup?.();
-    await api!.close();
+    await fake.stop();
 
     // The Role is bound in vault only: the leader locks of another namespace are refused.
-    kubeconfig = await cluster((a) => {
+    kubeconfig = await fake.start((a) => {
       seedHealthy(a);
       a.rbac = 'vault-helm';
     });
@@ -222,10 +209,9 @@ describe('vault-k8s-leader-present', () => {
         hint: expect.stringContaining('grant the identity doctor runs as get and list'),
       },
     ]);
-    cleanup?.();
-    await api!.close();
+    await fake.stop();
 
-    kubeconfig = await cluster((a) => {
+    kubeconfig = await fake.start((a) => {
       seedMigrating(a);
       a.forbid('pods');
     });
@@ -246,11 +232,11 @@ describe('cabundle-flapping', () => {
   let currentCaBundleOfSeed = '';
 
   it('catches two leaders answering each other within a short second look, and exits 1', async () => {
-    const kubeconfig = await cluster((a) => {
+    const kubeconfig = await fake.start((a) => {
       seedHealthy(a);
       writeCaBundle(a, 'vault-injector', caB);
     });
-    stopFight = startFight(api!, [caA, caB]);
+    stopFight = startFight(fake.api, [caA, caB]);
     const started = Date.now();
     const report = await doctor(kubeconfig);
     const elapsed = Date.now() - started;
@@ -268,14 +254,14 @@ describe('cabundle-flapping', () => {
     ]);
     expect(report.code).toBe(1);
     // The probe stops as soon as it has seen the second writer: well within its two seconds.
-    expect(mwcGets(api!)).toBeGreaterThanOrEqual(2);
-    expect(mwcGets(api!)).toBeLessThanOrEqual(6);
+    expect(mwcGets(fake.api)).toBeGreaterThanOrEqual(2);
+    expect(mwcGets(fake.api)).toBeLessThanOrEqual(6);
     // A loose bound on a loaded machine; the probe itself adds at most 5 × 400 ms.
     expect(elapsed).toBeLessThan(8_000);
   });
 
   it('reads once when two managers own the caBundles of two webhooks, both written in the last minute', async () => {
-    const kubeconfig = await cluster((a) => {
+    const kubeconfig = await fake.start((a) => {
       seedHealthy(a);
       const mwc = a.get('mutatingwebhookconfigurations', '', MWC) as {
         webhooks: Array<Record<string, unknown>>;
@@ -293,11 +279,11 @@ describe('cabundle-flapping', () => {
     expect(report.findings[0]!.message).toMatch(
       /^The caBundle of webhooks vault-2\.hashicorp\.com, vault\.hashicorp\.com was written 2 times in the last minute by 2 different writers \(vault-injector, vault-k8s\), .* fail\.$/,
     );
-    expect(mwcGets(api!)).toBe(1);
+    expect(mwcGets(fake.api)).toBe(1);
   });
 
   it('one recent writer is not flapping: the probe looks for two seconds at most and finds nothing', async () => {
-    const kubeconfig = await cluster((a) => {
+    const kubeconfig = await fake.start((a) => {
       seedHealthy(a);
       currentCaBundleOfSeed = currentCaBundle(a);
       writeCaBundle(a, 'vault-k8s', caA);
@@ -308,12 +294,12 @@ describe('cabundle-flapping', () => {
     const report = await doctor(kubeconfig);
     expect(codes(report)).toEqual([]);
     expect(report.code).toBe(0);
-    expect(mwcGets(api!)).toBe(6);
+    expect(mwcGets(fake.api)).toBe(6);
     expect(Date.now() - started).toBeLessThan(8_000);
   });
 
   it('a write older than a minute is not even a reason to look again', async () => {
-    const kubeconfig = await cluster((a) => {
+    const kubeconfig = await fake.start((a) => {
       seedHealthy(a);
       setManagedFields(a, [
         caBundleEntry('vault-k8s', ['vault.hashicorp.com'], new Date(Date.now() - 61_000)),
@@ -321,6 +307,6 @@ describe('cabundle-flapping', () => {
     });
     const report = await doctor(kubeconfig);
     expect(codes(report)).toEqual([]);
-    expect(mwcGets(api!)).toBe(1);
+    expect(mwcGets(fake.api)).toBe(1);
   });
 });

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../cli/program.js';
 import type { FakeKubeApi } from '../fakes/kube-api.js';
+import type { FakeKubeCluster } from '../fakes/kube-cluster.js';
 import { ROOT } from '../cli/built-cli.js';
+import { startCluster } from './scenarios.js';
 
 export interface DoctorRun {
   readonly code: number | null;
@@ -22,6 +24,33 @@ export function writeKubeconfig(api: FakeKubeApi): { path: string; remove: () =>
   const path = join(dir, 'config');
   writeFileSync(path, api.kubeConfig().exportConfig());
   return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A test's fake cluster and its kubeconfig file; `stop` (from afterEach) closes and removes both. */
+export class DoctorCluster {
+  private current: FakeKubeCluster | undefined;
+  private remove: (() => void) | undefined;
+
+  /** The fake of the running test; throws when none is started. */
+  get api(): FakeKubeCluster {
+    if (this.current === undefined) throw new Error('no fake cluster started');
+    return this.current;
+  }
+
+  /** Starts a fake seeded by `seed`; resolves with the path of its kubeconfig. */
+  async start(seed: (a: FakeKubeCluster) => void): Promise<string> {
+    this.current = await startCluster(seed);
+    const kc = writeKubeconfig(this.current);
+    this.remove = kc.remove;
+    return kc.path;
+  }
+
+  async stop(): Promise<void> {
+    this.remove?.();
+    this.remove = undefined;
+    await this.current?.close();
+    this.current = undefined;
+  }
 }
 
 export async function doctorInProcess(

@@ -2,17 +2,13 @@
 // healthy OpenBao Deployment gets no finding, a typo in one is named in openbao.org/ spelling, and
 // caveats the user acknowledged by an annotation (info) are no finding either.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeKubeCluster } from '../fakes/kube-cluster.js';
-import { seedHealthy, startCluster } from './scenarios.js';
-import { doctorInProcess, parseReport, writeKubeconfig } from './support.js';
+import { seedHealthy } from './scenarios.js';
+import { DoctorCluster, doctorInProcess, parseReport } from './support.js';
 
-let api: FakeKubeCluster | undefined;
-let cleanup: (() => void) | undefined;
+const fake = new DoctorCluster();
 
 afterEach(async () => {
-  cleanup?.();
-  await api?.close();
-  api = undefined;
+  await fake.stop();
 });
 
 function deployment(name: string, annotations: Record<string, string>): Record<string, unknown> {
@@ -31,13 +27,11 @@ function deployment(name: string, annotations: Record<string, string>): Record<s
 }
 
 async function doctorWith(annotations: Record<string, string>) {
-  api = await startCluster((a) => {
+  const kubeconfig = await fake.start((a) => {
     seedHealthy(a);
     a.add('deployments', deployment('vault-less', annotations));
   });
-  const kc = writeKubeconfig(api);
-  cleanup = kc.remove;
-  const run = await doctorInProcess(['--kubeconfig', kc.path, '-o', 'json']);
+  const run = await doctorInProcess(['--kubeconfig', kubeconfig, '-o', 'json']);
   expect(run.stderr).toBe('');
   return { code: run.code, report: parseReport(run.stdout) };
 }

@@ -19,7 +19,7 @@ export type Kind = 'mutatingwebhookconfigurations' | 'secrets' | 'configmaps' | 
 /** up: normal; error: every request gets a 500; down: connections are dropped unanswered. */
 export type FakeMode = 'up' | 'error' | 'down';
 
-type Obj = Record<string, unknown> & { metadata?: Record<string, unknown> };
+export type Obj = Record<string, unknown> & { metadata?: Record<string, unknown> };
 
 export interface RequestRecord {
   readonly method: string;

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServe } from '../helpers/serve-process.js';
+import { startServeTls, tlsFilesIn } from '../helpers/serve-process.js';
 import { testPki } from '../helpers/tls.js';
 import { waitFor } from '../certs/support.js';
 import { clientLoop, ensureBuilt, tally } from './support.js';
@@ -29,20 +29,9 @@ afterAll(async () => {
 
 describe('SIGTERM under load (built serve)', () => {
   it('answers every accepted request and exits 0 within the grace period', async () => {
-    const srv = await startServe(
-      [
-        'serve',
-        '--listen',
-        '127.0.0.1:0',
-        '--tls-cert-file',
-        join(dir, 'tls.crt'),
-        '--tls-key-file',
-        join(dir, 'tls.key'),
-        '--log-format',
-        'json',
-        '--shutdown-grace',
-        `${GRACE_MS}ms`,
-      ],
+    const srv = await startServeTls(
+      tlsFilesIn(dir),
+      ['--log-format', 'json', '--shutdown-grace', `${GRACE_MS}ms`],
       { AGENT_INJECT_VAULT_ADDR: 'https://vault.vault.svc:8200' },
     );
     const t = tally();

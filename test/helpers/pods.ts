@@ -69,3 +69,56 @@ export function makeReview(
     },
   };
 }
+
+export interface PodYamlOptions {
+  /** The one container's image. */
+  readonly image?: string;
+  /** More lines of the container, indented to sit under its `- name: app`. */
+  readonly containerLines?: readonly string[];
+}
+
+/** A Pod manifest named web as a user writes it for `lint`/`mutate -f`: one container, `annotations` quoted. */
+export function podYaml(annotations: Record<string, string>, opts: PodYamlOptions = {}): string {
+  const lines = Object.entries(annotations).map(([k, v]) => `    ${k}: ${JSON.stringify(v)}`);
+  return [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: web',
+    '  annotations:',
+    ...lines,
+    'spec:',
+    '  containers:',
+    '    - name: app',
+    `      image: ${opts.image ?? 'example/app:1'}`,
+    ...(opts.containerLines ?? []),
+    '',
+  ].join('\n');
+}
+
+/**
+ * A Deployment manifest: `metadata` lines as given (from `metadata:` on), the pod template's
+ * `podAnnotations` quoted, and `podSpec` lines indented to sit under the template's `spec:`.
+ */
+export function deploymentYaml(
+  metadata: readonly string[],
+  podAnnotations: Record<string, string>,
+  podSpec: readonly string[],
+): string {
+  const lines = Object.entries(podAnnotations).map(
+    ([k, v]) => `        ${k}: ${JSON.stringify(v)}`,
+  );
+  return [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    ...metadata,
+    'spec:',
+    '  template:',
+    '    metadata:',
+    '      annotations:',
+    ...lines,
+    '    spec:',
+    ...podSpec,
+    '',
+  ].join('\n');
+}

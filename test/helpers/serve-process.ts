@@ -1,6 +1,7 @@
 // Runs the BUILT CLI (`node dist/cli/main.js ...`) as a child process, as the container does.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { buildCli } from '../cli/built-cli.js';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -76,4 +77,46 @@ export function startServe(
       reject(new Error(`serve exited with ${code} before ready:\n${out}`));
     });
   });
+}
+
+/** The files `certs generate --out dir` writes (and tests write in that layout). */
+export function tlsFilesIn(dir: string): { cert: string; key: string; ca: string } {
+  return { cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key'), ca: join(dir, 'ca.crt') };
+}
+
+/** `serve` on a free loopback port with a certificate and key from files, then `extra` flags. */
+export function startServeTls(
+  files: { readonly cert: string; readonly key: string },
+  extra: readonly string[],
+  env: Record<string, string>,
+  timeoutMs?: number,
+): Promise<ServeProcess> {
+  return startServe(
+    [
+      'serve',
+      '--listen',
+      '127.0.0.1:0',
+      '--tls-cert-file',
+      files.cert,
+      '--tls-key-file',
+      files.key,
+      ...extra,
+    ],
+    env,
+    timeoutMs,
+  );
+}
+
+/** Waits for a line of the server's output matching `match` (stderr may trail the response). */
+export async function waitForLine(
+  srv: ServeProcess,
+  match: (line: string) => boolean,
+  tries = 50,
+): Promise<string | undefined> {
+  for (let i = 0; i < tries; i++) {
+    const found = srv.output().split('\n').find(match);
+    if (found !== undefined) return found;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return undefined;
 }

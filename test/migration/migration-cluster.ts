@@ -1,40 +1,28 @@
 // What an in-place `helm upgrade` from vault-k8s meets: the HTTPS fake API with the chart's RBAC
 // and one identity per pod, Pod objects (vault-k8s's lock is owned by one), modelled vault-k8s
 // pods, our built binary as separate replica processes, and the Service's endpoint list.
-import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleTrusts, decodeCaBundle, splitPemCertificates } from '../../certs/bundle.js';
+import { bundleTrusts, splitPemCertificates } from '../../certs/bundle.js';
 import { FakeKubeApi } from '../fakes/kube-api.js';
-import { CLI, REPO_ROOT } from '../helpers/serve-process.js';
-import { Replica } from '../replicas/cluster.js';
+import {
+  chartWebhookConfig,
+  freePort,
+  leaderRecord,
+  refusedRequests,
+  replicaLauncher,
+  webhookBundle,
+  type Replica,
+} from '../replicas/cluster.js';
+import type { Endpoint } from '../replicas/load.js';
 import type { ChartProfile } from './profiles.js';
 import { VaultK8sModel, type VaultK8sRole } from './vault-k8s-model.js';
 
 export const CERTS_SECRET = 'vault-injector-certs';
 export const VAULT_K8S_LOCK = 'vault-k8s-leader';
-/** The binary under test; VAULT_INJECTOR_CLI points at another build (to measure an older one). */
-const BIN = process.env.VAULT_INJECTOR_CLI ?? CLI;
-
-/** A member of the Service: one of our replicas or a modelled vault-k8s pod. */
-export interface Endpoint {
-  readonly name: string;
-  readonly url: string;
-  inFlight: number;
-}
-
 type ModelEndpoint = VaultK8sModel & { inFlight: number };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface Write {
   readonly who: string;
@@ -59,27 +47,15 @@ export class MigrationCluster {
     this.api.rbac = 'vault-helm';
     this.api.rbacNamespace = this.profile.namespace;
     this.dir = mkdtempSync(join(tmpdir(), 'vi-migration-'));
-    this.api.put('mutatingwebhookconfigurations', '', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'MutatingWebhookConfiguration',
-      metadata: { name: this.profile.mwcName },
-      webhooks: [
-        {
-          name: 'vault.hashicorp.com',
-          admissionReviewVersions: ['v1', 'v1beta1'],
-          sideEffects: 'None',
-          failurePolicy: 'Ignore',
-          clientConfig: {
-            service: {
-              name: this.profile.serviceHost.split('.')[0],
-              namespace: this.profile.namespace,
-              path: '/mutate',
-            },
-            caBundle: '',
-          },
-        },
-      ],
-    });
+    this.api.put(
+      'mutatingwebhookconfigurations',
+      '',
+      chartWebhookConfig(
+        this.profile.mwcName,
+        this.profile.namespace,
+        this.profile.serviceHost.split('.')[0]!,
+      ),
+    );
     this.api.put('secrets', this.profile.namespace, {
       apiVersion: 'v1',
       kind: 'Secret',
@@ -143,20 +119,10 @@ export class MigrationCluster {
     const name = `vault-agent-injector-7f9d${this.seq}-x${this.seq}`;
     this.addPod(name);
     const port = await freePort();
-    const kubeconfig = join(this.dir, `${name}.kubeconfig`);
-    writeFileSync(kubeconfig, this.api.kubeConfig(name).exportConfig());
-    const env = {
-      PATH: process.env.PATH ?? '',
-      KUBECONFIG: kubeconfig,
+    const replica = replicaLauncher(this.api, this.dir, name, port, {
       ...this.profile.env(name, port),
       ...this.extraEnv,
-    };
-    const child = spawn(process.execPath, [BIN, 'agent-inject', '2>&1'], {
-      cwd: REPO_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const replica = new Replica(name, port, child, performance.now());
+    })();
     this.ours.push(replica);
     return replica;
   }
@@ -174,9 +140,17 @@ export class MigrationCluster {
 
   /** The caBundle the API server verifies the webhook with now. */
   bundle(): string {
-    const mwc = this.api.get('mutatingwebhookconfigurations', '', this.profile.mwcName) as
-      { webhooks?: { clientConfig?: { caBundle?: string } }[] } | undefined;
-    return decodeCaBundle(mwc?.webhooks?.[0]?.clientConfig?.caBundle);
+    return webhookBundle(this.api, this.profile.mwcName);
+  }
+
+  /** What admission load verifies each request with: the bundle of that very moment. */
+  trustedBundle(): string {
+    return this.bundle();
+  }
+
+  /** The SNI name the API server sends to this chart's Service. */
+  get serviceHost(): string {
+    return this.profile.serviceHost;
   }
 
   bundleCas(): number {
@@ -197,10 +171,9 @@ export class MigrationCluster {
 
   /** Holder of our lease lock ('' when free or absent). */
   ourLeader(): string {
-    const cm = this.api.get('configmaps', this.profile.namespace, 'vault-injector-leader') as
-      { metadata?: { annotations?: Record<string, string> } } | undefined;
-    const raw = cm?.metadata?.annotations?.['control-plane.alpha.kubernetes.io/leader'];
-    return raw ? (JSON.parse(raw) as { holderIdentity: string }).holderIdentity : '';
+    return (
+      leaderRecord(this.api, this.profile.namespace, 'vault-injector-leader')?.holderIdentity ?? ''
+    );
   }
 
   /** Successful writes (create, update, patch) whose path contains `pathPart`, from request `from`. */
@@ -214,9 +187,7 @@ export class MigrationCluster {
 
   /** Requests the fake refused with 403. */
   forbidden(): string[] {
-    return this.api.requests
-      .filter((r) => r.status === 403)
-      .map((r) => `${r.who} ${r.method} ${r.path}`);
+    return refusedRequests(this.api);
   }
 
   isOurs(who: string): boolean {

@@ -7,9 +7,9 @@
 // Secret never holds a leaf the bundle of that moment does not trust (sampled every 10 ms).
 import { expect } from 'vitest';
 import { splitPemCertificates } from '../../certs/bundle.js';
-import type { Replica } from '../replicas/cluster.js';
+import { until, type Replica } from '../replicas/cluster.js';
+import { AdmissionLoad } from '../replicas/load.js';
 import { fingerprint, type MigrationCluster } from './migration-cluster.js';
-import { ServiceLoad } from './service-load.js';
 
 /** How the old leader goes: its Pod marked terminating first, or deleted at once (lock GC'd). */
 export type LeaderExit = 'terminating' | 'deleted';
@@ -45,19 +45,6 @@ export class TrustSampler {
   }
 }
 
-async function until(
-  cond: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<number> {
-  const started = performance.now();
-  while (!(await cond())) {
-    if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return performance.now() - started;
-}
-
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 /** Ready, and serving exactly the leaf vault-k8s stored. */
@@ -79,11 +66,7 @@ export async function rollingMigration(
   cluster.addEndpoint(leader);
   cluster.addEndpoint(follower);
   const vaultK8sCa = cluster.bundle();
-  const load = new ServiceLoad({
-    endpoints: () => cluster.endpoints,
-    bundle: () => cluster.bundle(),
-    serviceHost: cluster.profile.serviceHost,
-  });
+  const load = new AdmissionLoad(cluster, { pauseMs: 20, pollMs: 20 });
   const sampler = new TrustSampler(cluster);
   load.start();
   sampler.start();

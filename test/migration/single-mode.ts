@@ -9,25 +9,13 @@
 import { expect } from 'vitest';
 import { DEFAULT_BUNDLE_CONTEST } from '../../certs/bundle-contest.js';
 import type { RequestRecord } from '../fakes/kube-api.js';
+import { until } from '../replicas/cluster.js';
+import { AdmissionLoad } from '../replicas/load.js';
 import type { MigrationCluster } from './migration-cluster.js';
-import { ServiceLoad } from './service-load.js';
 
 const { graceMs, initialMs, maxMs } = DEFAULT_BUNDLE_CONTEST;
 /** The wait after the second back-off, as logged: delayMs=N (standard) or "delayMs":N (json). */
 const SECOND_BACKOFF = new RegExp(`delayMs.{1,2}${initialMs * 4}\\b`);
-
-async function until(
-  cond: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<number> {
-  const started = performance.now();
-  while (!(await cond())) {
-    if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return performance.now() - started;
-}
 
 export interface SingleModeFigures {
   readonly overlapMs: number;
@@ -78,11 +66,7 @@ export async function singleModeBeside(
 ): Promise<SingleModeFigures> {
   const old = await cluster.startVaultK8s('single');
   cluster.addEndpoint(old);
-  const load = new ServiceLoad({
-    endpoints: () => cluster.endpoints,
-    bundle: () => cluster.bundle(),
-    serviceHost: cluster.profile.serviceHost,
-  });
+  const load = new AdmissionLoad(cluster, { pauseMs: 20, pollMs: 20 });
   load.start();
   let figures: SingleModeFigures;
   try {

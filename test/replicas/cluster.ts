@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { decodeCaBundle } from '../../certs/bundle.js';
-import { FakeKubeApi } from '../fakes/kube-api.js';
+import { FakeKubeApi, type Obj } from '../fakes/kube-api.js';
 import { CLI, REPO_ROOT } from '../helpers/serve-process.js';
 
 export const NAMESPACE = 'vault';
@@ -53,7 +53,7 @@ export function vaultHelmEnv(podName: string, port: number): Record<string, stri
   };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -64,9 +64,13 @@ async function freePort(): Promise<number> {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `cond` every 25 ms; resolves with the ms it took, throws naming `what` after `timeoutMs`. */
-export async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<number> {
+export async function until(
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<number> {
   const start = performance.now();
-  while (!cond()) {
+  while (!(await cond())) {
     if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await sleep(25);
   }
@@ -176,6 +180,84 @@ export class Replica {
   }
 }
 
+/**
+ * Writes the pod's kubeconfig (its own identity at the fake API) and returns what spawns the
+ * process, so that several replicas can be spawned back to back. `env` is the container's env block.
+ */
+export function replicaLauncher(
+  api: FakeKubeApi,
+  dir: string,
+  name: string,
+  port: number,
+  env: Record<string, string>,
+): () => Replica {
+  const kubeconfig = join(dir, `${name}.kubeconfig`);
+  writeFileSync(kubeconfig, api.kubeConfig(name).exportConfig());
+  const fullEnv = { PATH: process.env.PATH ?? '', KUBECONFIG: kubeconfig, ...env };
+  return () => {
+    // vault-helm's container args: ["agent-inject", "2>&1"].
+    const child = spawn(process.execPath, [BIN, 'agent-inject', '2>&1'], {
+      cwd: REPO_ROOT,
+      env: fullEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new Replica(name, port, child, performance.now());
+  };
+}
+
+/** The chart's MutatingWebhookConfiguration: one webhook for pods, calling `service`, empty caBundle. */
+export function chartWebhookConfig(name: string, namespace: string, service: string): Obj {
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'MutatingWebhookConfiguration',
+    metadata: { name },
+    webhooks: [
+      {
+        name: 'vault.hashicorp.com',
+        admissionReviewVersions: ['v1', 'v1beta1'],
+        sideEffects: 'None',
+        failurePolicy: 'Ignore',
+        clientConfig: {
+          service: { name: service, namespace, path: '/mutate' },
+          caBundle: '',
+        },
+        rules: [
+          {
+            operations: ['CREATE', 'UPDATE'],
+            apiGroups: [''],
+            apiVersions: ['v1'],
+            resources: ['pods'],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** The caBundle the API server would verify webhook configuration `mwcName` with now ('' when none). */
+export function webhookBundle(api: FakeKubeApi, mwcName: string): string {
+  const mwc = api.get('mutatingwebhookconfigurations', '', mwcName) as
+    { webhooks?: { clientConfig?: { caBundle?: string } }[] } | undefined;
+  return decodeCaBundle(mwc?.webhooks?.[0]?.clientConfig?.caBundle);
+}
+
+/** The leader record of ConfigMap lock `lockName` (undefined when free or absent). */
+export function leaderRecord(
+  api: FakeKubeApi,
+  namespace: string,
+  lockName: string,
+): { holderIdentity?: string; renewTime?: string } | undefined {
+  const cm = api.get('configmaps', namespace, lockName) as
+    { metadata?: { annotations?: Record<string, string> } } | undefined;
+  const raw = cm?.metadata?.annotations?.['control-plane.alpha.kubernetes.io/leader'];
+  return raw ? (JSON.parse(raw) as { holderIdentity?: string; renewTime?: string }) : undefined;
+}
+
+/** Requests the fake refused with 403, as `who METHOD path`. */
+export function refusedRequests(api: FakeKubeApi): string[] {
+  return api.requests.filter((r) => r.status === 403).map((r) => `${r.who} ${r.method} ${r.path}`);
+}
+
 export interface ClusterOptions {
   /** AGENT_INJECT_USE_LEADER_ELECTOR; single mode also has no pre-created Secret. */
   readonly leaderElection: boolean;
@@ -212,38 +294,16 @@ export class Cluster {
 
   /** The chart's MutatingWebhookConfiguration: one webhook, empty caBundle. */
   seedWebhookConfig(): void {
-    this.api.put('mutatingwebhookconfigurations', '', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'MutatingWebhookConfiguration',
-      metadata: { name: MWC_NAME },
-      webhooks: [
-        {
-          name: 'vault.hashicorp.com',
-          admissionReviewVersions: ['v1', 'v1beta1'],
-          sideEffects: 'None',
-          failurePolicy: 'Ignore',
-          clientConfig: {
-            service: { name: 'vault-agent-injector-svc', namespace: NAMESPACE, path: '/mutate' },
-            caBundle: '',
-          },
-          rules: [
-            {
-              operations: ['CREATE', 'UPDATE'],
-              apiGroups: [''],
-              apiVersions: ['v1'],
-              resources: ['pods'],
-            },
-          ],
-        },
-      ],
-    });
+    this.api.put(
+      'mutatingwebhookconfigurations',
+      '',
+      chartWebhookConfig(MWC_NAME, NAMESPACE, 'vault-agent-injector-svc'),
+    );
   }
 
   /** The caBundle the API server would verify the webhook with now ('' when none). */
   bundle(): string {
-    const mwc = this.api.get('mutatingwebhookconfigurations', '', MWC_NAME) as
-      { webhooks?: { clientConfig?: { caBundle?: string } }[] } | undefined;
-    return decodeCaBundle(mwc?.webhooks?.[0]?.clientConfig?.caBundle);
+    return webhookBundle(this.api, MWC_NAME);
   }
 
   /**
@@ -269,23 +329,13 @@ export class Cluster {
     this.seq += 1;
     const name = `vault-agent-injector-6d9f${this.seq}-x${this.seq}`;
     const port = await freePort();
-    const kubeconfig = join(this.dir, `${name}.kubeconfig`);
-    writeFileSync(kubeconfig, this.api.kubeConfig(name).exportConfig());
-    const env = {
-      PATH: process.env.PATH ?? '',
-      KUBECONFIG: kubeconfig,
+    const launch = replicaLauncher(this.api, this.dir, name, port, {
       ...vaultHelmEnv(name, port),
       ...(this.opts.leaderElection ? {} : { AGENT_INJECT_USE_LEADER_ELECTOR: 'false' }),
       ...this.opts.env,
-    };
+    });
     return () => {
-      // vault-helm's container args: ["agent-inject", "2>&1"].
-      const child = spawn(process.execPath, [BIN, 'agent-inject', '2>&1'], {
-        cwd: REPO_ROOT,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const replica = new Replica(name, port, child, performance.now());
+      const replica = launch();
       this.replicas.push(replica);
       return replica;
     };
@@ -311,19 +361,12 @@ export class Cluster {
 
   /** Who holds the leader lock now ('' when free or absent). */
   leader(): string {
-    return this.lockRecord()?.holderIdentity ?? '';
+    return leaderRecord(this.api, NAMESPACE, LOCK_NAME)?.holderIdentity ?? '';
   }
 
   /** When the holder last renewed the lock ('' when free or absent): it changes at each renewal. */
   leaderRenewTime(): string {
-    return this.lockRecord()?.renewTime ?? '';
-  }
-
-  private lockRecord(): { holderIdentity?: string; renewTime?: string } | undefined {
-    const cm = this.api.get('configmaps', NAMESPACE, LOCK_NAME) as
-      { metadata?: { annotations?: Record<string, string> } } | undefined;
-    const raw = cm?.metadata?.annotations?.['control-plane.alpha.kubernetes.io/leader'];
-    return raw ? (JSON.parse(raw) as { holderIdentity?: string; renewTime?: string }) : undefined;
+    return leaderRecord(this.api, NAMESPACE, LOCK_NAME)?.renewTime ?? '';
   }
 
   /**
@@ -343,9 +386,7 @@ export class Cluster {
 
   /** Requests the fake refused with 403: the injector must never need more than vault-helm grants. */
   forbiddenRequests(): string[] {
-    return this.api.requests
-      .filter((r) => r.status === 403)
-      .map((r) => `${r.who} ${r.method} ${r.path}`);
+    return refusedRequests(this.api);
   }
 
   /** Identities that wrote (create, update, patch) `pathPart`. */

@@ -1,13 +1,34 @@
 // Admission traffic as the API server sends it through the Service: every review a different pod
-// (so no answer cache can serve it), round-robin over the replicas in rotation, on keep-alive
-// connections whose TLS is verified against the webhook's caBundle at the time of connecting.
+// (so no answer cache can serve it), round-robin over the endpoints in rotation (our replicas, and
+// in the migration suite modelled vault-k8s pods too), on keep-alive connections whose TLS is
+// verified against the webhook's caBundle at the time of connecting. An https Agent keys its
+// socket pools by `ca` among other options, so a changed bundle means new, freshly verified
+// connections.
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:https';
 import { makePod, makeReview } from '../helpers/pods.js';
-import { SERVICE_HOST, sleep, type Cluster, type Replica } from './cluster.js';
+import { SERVICE_HOST, sleep } from './cluster.js';
+
+/** A member of the Service: one of our replicas or a modelled vault-k8s pod. */
+export interface Endpoint {
+  readonly name: string;
+  readonly url: string;
+  /** Admission requests sent to this endpoint and not answered yet. */
+  inFlight: number;
+}
+
+/** What the load runs against: the Service's endpoints and the bundle a client trusts. */
+export interface LoadTarget {
+  /** The endpoints of the moment (the same array, changed in place as pods come and go). */
+  readonly endpoints: readonly Endpoint[];
+  /** The caBundle each request is verified with at the time of connecting. */
+  readonly trustedBundle: () => string;
+  /** The SNI name the API server sends; vault-helm's Service by default. */
+  readonly serviceHost?: string;
+}
 
 export interface Failure {
-  readonly replica: string;
+  readonly endpoint: string;
   readonly reason: string;
   readonly atMs: number;
 }
@@ -17,6 +38,8 @@ export interface LoadOptions {
   readonly workers?: number;
   /** Pause between a client's requests, to leave the 2-core machine to the replicas. */
   readonly pauseMs?: number;
+  /** How often the waits (and an idle client) look again. */
+  readonly pollMs?: number;
 }
 
 const INJECT = {
@@ -39,15 +62,21 @@ interface Answer {
   readonly body: string;
 }
 
-function post(r: Replica, agent: Agent, ca: string, body: string): Promise<Answer> {
+function post(
+  e: Endpoint,
+  agent: Agent,
+  ca: string,
+  servername: string,
+  body: string,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(
-      `${r.url}/mutate`,
+      `${e.url}/mutate`,
       {
         method: 'POST',
         agent,
         ca,
-        servername: SERVICE_HOST,
+        servername,
         headers: { 'content-type': 'application/json' },
         timeout: 10_000,
       },
@@ -80,7 +109,7 @@ export class AdmissionLoad {
   sent = 0;
   ok = 0;
   readonly failures: Failure[] = [];
-  readonly perReplica = new Map<string, number>();
+  readonly perEndpoint = new Map<string, number>();
   private running = false;
   private workers: Promise<void>[] = [];
   private next = 0;
@@ -88,9 +117,13 @@ export class AdmissionLoad {
   private readonly started = performance.now();
 
   constructor(
-    private readonly cluster: Cluster,
+    private readonly target: LoadTarget,
     private readonly opts: LoadOptions = {},
   ) {}
+
+  private get pollMs(): number {
+    return this.opts.pollMs ?? 50;
+  }
 
   start(): void {
     this.running = true;
@@ -110,69 +143,85 @@ export class AdmissionLoad {
     while (this.ok < target) {
       if (performance.now() > deadline)
         throw new Error(`fewer than ${n} admissions in ${timeoutMs} ms`);
-      await sleep(50);
+      await sleep(this.pollMs);
     }
   }
 
-  /** Resolves once each of `replicas` has answered `n` more requests successfully. */
-  async waitForOkEach(replicas: readonly Replica[], n: number, timeoutMs = 60_000): Promise<void> {
-    const okOf = (r: Replica): number => this.perReplica.get(r.name) ?? 0;
-    const targets = replicas.map((r) => okOf(r) + n);
+  /** Resolves once `n` more requests have been answered, successfully or not. */
+  async waitForSent(n: number, timeoutMs = 60_000): Promise<void> {
+    const target = this.ok + this.failures.length + n;
     const deadline = performance.now() + timeoutMs;
-    while (replicas.some((r, i) => okOf(r) < targets[i]!)) {
+    while (this.ok + this.failures.length < target) {
+      if (performance.now() > deadline)
+        throw new Error(`fewer than ${n} answers in ${timeoutMs} ms`);
+      await sleep(this.pollMs);
+    }
+  }
+
+  /** Resolves once each of `endpoints` has answered `n` more requests successfully. */
+  async waitForOkEach(
+    endpoints: readonly Endpoint[],
+    n: number,
+    timeoutMs = 60_000,
+  ): Promise<void> {
+    const okOf = (e: Endpoint): number => this.perEndpoint.get(e.name) ?? 0;
+    const targets = endpoints.map((e) => okOf(e) + n);
+    const deadline = performance.now() + timeoutMs;
+    while (endpoints.some((e, i) => okOf(e) < targets[i]!)) {
       if (performance.now() > deadline) {
         throw new Error(`not every replica answered ${n} admissions in ${timeoutMs} ms`);
       }
-      await sleep(50);
+      await sleep(this.pollMs);
     }
   }
 
   /** Failures, except those of replicas a test killed on purpose. */
   failuresExcept(names: readonly string[] = []): Failure[] {
-    return this.failures.filter((f) => !names.includes(f.replica));
+    return this.failures.filter((f) => !names.includes(f.endpoint));
   }
 
-  private agentFor(r: Replica): Agent {
-    let a = this.agents.get(r.name);
+  private agentFor(e: Endpoint): Agent {
+    let a = this.agents.get(e.name);
     if (!a) {
       a = new Agent({ keepAlive: true, maxSockets: 2 });
-      this.agents.set(r.name, a);
+      this.agents.set(e.name, a);
     }
     return a;
   }
 
   private async work(): Promise<void> {
     while (this.running) {
-      const eps = this.cluster.endpoints;
+      const eps = this.target.endpoints;
       if (eps.length === 0) {
-        await sleep(50);
+        await sleep(this.pollMs);
         continue;
       }
-      const r = eps[this.next++ % eps.length]!;
-      await this.one(r);
+      const e = eps[this.next++ % eps.length]!;
+      await this.one(e);
       await sleep(this.opts.pauseMs ?? 30);
     }
   }
 
-  private async one(r: Replica): Promise<void> {
+  private async one(e: Endpoint): Promise<void> {
     const n = this.sent++;
     const { uid, body } = uniqueReview(n);
-    r.inFlight += 1;
+    e.inFlight += 1;
     let reason: string | undefined;
     try {
-      reason = judge(await post(r, this.agentFor(r), this.cluster.trustedBundle(), body), uid);
+      const host = this.target.serviceHost ?? SERVICE_HOST;
+      reason = judge(await post(e, this.agentFor(e), this.target.trustedBundle(), host, body), uid);
     } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      reason = e.code ?? e.message;
+      const ex = err as NodeJS.ErrnoException;
+      reason = ex.code ?? ex.message;
     } finally {
-      r.inFlight -= 1;
+      e.inFlight -= 1;
     }
     if (reason === undefined) {
       this.ok += 1;
-      this.perReplica.set(r.name, (this.perReplica.get(r.name) ?? 0) + 1);
+      this.perEndpoint.set(e.name, (this.perEndpoint.get(e.name) ?? 0) + 1);
     } else {
       this.failures.push({
-        replica: r.name,
+        endpoint: e.name,
         reason,
         atMs: Math.round(performance.now() - this.started),
       });

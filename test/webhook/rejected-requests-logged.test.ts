@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpsRequest } from '../helpers/https-client.js';
-import { buildOnce, runCliSync, startServe, type ServeProcess } from '../helpers/serve-process.js';
+import {
+  buildOnce,
+  runCliSync,
+  startServeTls,
+  tlsFilesIn,
+  type ServeProcess,
+} from '../helpers/serve-process.js';
 
 let dir = '';
 let ca = '';
@@ -17,18 +23,10 @@ beforeAll(async () => {
   const res = runCliSync(['certs', 'generate', '--hosts', '127.0.0.1', '--out', dir]);
   expect(res.status).toBe(0);
   ca = await readFile(join(dir, 'ca.crt'), 'utf8');
-  srv = await startServe(
-    [
-      'serve',
-      '--listen',
-      '127.0.0.1:0',
-      '--tls-cert-file',
-      join(dir, 'tls.crt'),
-      '--tls-key-file',
-      join(dir, 'tls.key'),
-    ],
-    { AGENT_INJECT_VAULT_ADDR: 'https://vault.vault.svc:8200', AGENT_INJECT_LOG_FORMAT: 'json' },
-  );
+  srv = await startServeTls(tlsFilesIn(dir), [], {
+    AGENT_INJECT_VAULT_ADDR: 'https://vault.vault.svc:8200',
+    AGENT_INJECT_LOG_FORMAT: 'json',
+  });
 }, 60_000);
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpsRequest } from '../helpers/https-client.js';
 import { makePod, makeReview } from '../helpers/pods.js';
-import { buildOnce, runCliSync, startServe } from '../helpers/serve-process.js';
+import { buildOnce, runCliSync, startServe, startServeTls } from '../helpers/serve-process.js';
 
 let dir = '';
 let ca = '';
@@ -104,20 +104,7 @@ describe('vault-injector serve (built)', () => {
   }, 15_000);
 
   it('JSON logs and SIGINT also stop cleanly', async () => {
-    const srv = await startServe(
-      [
-        'serve',
-        '--listen',
-        '127.0.0.1:0',
-        '--tls-cert-file',
-        files.cert,
-        '--tls-key-file',
-        files.key,
-        '--log-format',
-        'json',
-      ],
-      VAULT_ADDR,
-    );
+    const srv = await startServeTls(files, ['--log-format', 'json'], VAULT_ADDR);
     srv.child.kill('SIGINT');
     expect((await srv.exited).code).toBe(0);
     const lines = srv
@@ -161,20 +148,7 @@ describe('vault-injector serve (built)', () => {
   );
 
   it('SIGTERM: readiness off, listener closed, every in-flight request answered, exit 0', async () => {
-    const srv = await startServe(
-      [
-        'serve',
-        '--listen',
-        '127.0.0.1:0',
-        '--tls-cert-file',
-        files.cert,
-        '--tls-key-file',
-        files.key,
-        '--tls-ca-cert-file',
-        files.ca,
-      ],
-      VAULT_ADDR,
-    );
+    const srv = await startServeTls(files, ['--tls-ca-cert-file', files.ca], VAULT_ADDR);
     const body = JSON.stringify(makeReview(makePod(undefined)));
     const inFlight = 8;
     const writers: ((rest: string) => void)[] = [];
