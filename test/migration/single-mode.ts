@@ -91,8 +91,12 @@ export async function singleModeBeside(
       maxMs + 10_000,
       'ours trusted again',
     );
-    const failuresAtRecovery = load.failures.length;
+    // A request sent before this point was verified against the bundle of its own moment, which
+    // may predate our patch: it counts as failed while recovering, even if it fails a little later.
+    const recoveredAtMs = load.elapsedMs();
     await load.waitForOk(30);
+    const failedAfterRecovery = load.failures.filter((f) => f.sentMs >= recoveredAtMs).length;
+    const failuresAtRecovery = load.failures.length - failedAfterRecovery;
     const mine = bundlePatches(overlap, (w) => cluster.isOurs(w));
     const during = load.failures.slice(failuresBefore, failuresAtExit);
     figures = {
@@ -106,7 +110,7 @@ export async function singleModeBeside(
       vaultK8sWrites: bundlePatches(overlap, (w) => !cluster.isOurs(w)).length,
       lastGapsMs: mine.slice(-3).flatMap((t, i, a) => (i === 0 ? [] : [t - a[i - 1]!])),
       recoveredMs,
-      failedAfterRecovery: load.failures.length - failuresAtRecovery,
+      failedAfterRecovery,
     };
   } finally {
     await load.stop();

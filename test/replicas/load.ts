@@ -30,6 +30,8 @@ export interface LoadTarget {
 export interface Failure {
   readonly endpoint: string;
   readonly reason: string;
+  /** When the request was sent and when it failed, in ms since the load started. */
+  readonly sentMs: number;
   readonly atMs: number;
 }
 
@@ -189,6 +191,11 @@ export class AdmissionLoad {
     return a;
   }
 
+  /** Milliseconds since the load started, the clock of Failure's sentMs and atMs. */
+  elapsedMs(): number {
+    return Math.round(performance.now() - this.started);
+  }
+
   private async work(): Promise<void> {
     while (this.running) {
       const eps = this.target.endpoints;
@@ -205,6 +212,7 @@ export class AdmissionLoad {
   private async one(e: Endpoint): Promise<void> {
     const n = this.sent++;
     const { uid, body } = uniqueReview(n);
+    const sentMs = this.elapsedMs();
     e.inFlight += 1;
     let reason: string | undefined;
     try {
@@ -223,7 +231,8 @@ export class AdmissionLoad {
       this.failures.push({
         endpoint: e.name,
         reason,
-        atMs: Math.round(performance.now() - this.started),
+        sentMs,
+        atMs: this.elapsedMs(),
       });
     }
   }
