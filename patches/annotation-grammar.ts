@@ -1,0 +1,95 @@
+// The value grammars of the annotation table: one per kind of value, shared by the annotation
+// reader and by the injector setting that gives the annotation its default, so a flag and its
+// annotation accept the same text.
+import {
+  BOOL_ACCEPTED,
+  DURATION_ACCEPTED,
+  isGoDuration,
+  parseGoBool,
+  parseGoFloat,
+  parseGoInt,
+  parseGoUint,
+  parsePosixId,
+  type Parsed,
+} from './go-values.js';
+import { parseQuantity, QUANTITY_ACCEPTED } from './quantity.js';
+
+export interface Grammar<T> {
+  /** Its name in the README's annotation table. */
+  readonly name: string;
+  /** What is accepted, in the words of an error message ("expected ..."). */
+  readonly accepted: string;
+  readonly parse: (raw: string) => Parsed<T>;
+  /**
+   * Text grammars where "" means "not set": the default is checked like the annotation, and a bad
+   * value reads as "" (vault-k8s's agent then uses its own default). Others fall back to the default.
+   */
+  readonly optional: boolean;
+}
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+
+function grammar<T>(
+  name: string,
+  accepted: string,
+  parse: (raw: string) => Parsed<T>,
+  optional = false,
+): Grammar<T> {
+  return Object.freeze({ name, accepted, parse, optional });
+}
+
+/** Any text, kept as written (paths, names, addresses the agent or the API server checks). */
+const text = (name: string, accepted: string): Grammar<string> =>
+  grammar(name, accepted, (raw) => ok(raw));
+
+/** One of a fixed set of words. */
+export function oneOf<W extends string>(words: readonly W[]): Grammar<W> {
+  const accepted = words.join(' or ');
+  const set: ReadonlySet<string> = new Set(words);
+  return grammar(`\`${words.join('` \\| `')}\``, accepted, (raw) =>
+    set.has(raw) ? ok(raw as W) : { ok: false, accepted },
+  );
+}
+
+/** Whole numbers in [min, max]. */
+export function intRange(min: number, max: number): Grammar<number> {
+  const accepted = `a base-10 integer from ${min} to ${max}`;
+  return grammar(`integer ${min} … ${max}`, accepted, (raw) => {
+    const parsed = parseGoInt(raw);
+    if (!parsed.ok || parsed.value < min || parsed.value > max) return { ok: false, accepted };
+    return parsed;
+  });
+}
+
+export const G = {
+  bool: grammar('bool', BOOL_ACCEPTED, parseGoBool),
+  int: grammar('int', 'a base-10 integer (e.g. 1000)', parseGoInt),
+  uint: grammar('uint', 'a non-negative base-10 integer (e.g. 5)', parseGoUint),
+  float: grammar('float', 'a finite decimal number (e.g. 0.75)', parseGoFloat),
+  posixId: grammar('uid/gid', 'a base-10 integer from 0 to 2147483647', parsePosixId),
+  duration: grammar(
+    'duration',
+    DURATION_ACCEPTED,
+    (raw): Parsed<string> =>
+      raw === '' || isGoDuration(raw) ? ok(raw) : { ok: false, accepted: DURATION_ACCEPTED },
+    true,
+  ),
+  quantity: grammar(
+    'quantity',
+    QUANTITY_ACCEPTED,
+    (raw): Parsed<string> => (raw === '' ? ok('') : parseQuantity(raw)),
+    true,
+  ),
+  string: text('string', 'any text'),
+  path: text('path', 'a path'),
+  image: text('image', 'an image reference'),
+  /** Comma list, split without trimming as vault-k8s splits it. */
+  list: text('comma list', 'a comma-separated list'),
+  json: text('JSON', 'JSON'),
+  /** A Vault path or a Go template: the secret families' values. */
+  template: text('template', 'a Go template'),
+  signal: text('signal', 'a signal name such as SIGTERM'),
+} as const;
+
+/** The grammars the table's rows may name: the fixed ones and any oneOf / intRange. */
+export type AnyGrammar = Grammar<string> | Grammar<number> | Grammar<boolean>;
