@@ -3,7 +3,6 @@
 import { parseCipherSuites } from '../certs/tls-options.js';
 import { parseListenAddress } from '../webhook/listen-address.js';
 import {
-  DURATION_ACCEPTED,
   isGoDuration,
   parseGoBool,
   parseGoFloat,
@@ -25,10 +24,6 @@ export const parseNonEmpty: ValueParser<string> = (raw) =>
 export const parseBool: ValueParser<boolean> = parseGoBool;
 export const parseInt64: ValueParser<number> = parseGoInt;
 export const parseFloat64: ValueParser<number> = parseGoFloat;
-
-/** Empty means "not set" (the agent's own default applies); otherwise a Go duration. */
-export const parseOptionalDuration: ValueParser<string> = (raw) =>
-  raw === '' || isGoDuration(raw) ? ok(raw) : bad(`${DURATION_ACCEPTED}, or empty`);
 
 const UNIT_MS: Readonly<Record<string, number>> = {
   ns: 1e-6,

@@ -21,10 +21,11 @@ export interface Grammar<T> {
   readonly accepted: string;
   readonly parse: (raw: string) => Parsed<T>;
   /**
-   * Text grammars where "" means "not set": the default is checked like the annotation, and a bad
-   * value reads as "" (vault-k8s's agent then uses its own default). Others fall back to the default.
+   * For text grammars where "" means "not set": that value. The default is then checked like the
+   * annotation, and a bad value reads as unset (the agent uses its own default). Without it, a bad
+   * annotation falls back to the default.
    */
-  readonly optional: boolean;
+  readonly unset: T | undefined;
 }
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
@@ -33,9 +34,9 @@ function grammar<T>(
   name: string,
   accepted: string,
   parse: (raw: string) => Parsed<T>,
-  optional = false,
+  unset?: T,
 ): Grammar<T> {
-  return Object.freeze({ name, accepted, parse, optional });
+  return Object.freeze({ name, accepted, parse, unset });
 }
 
 /** Any text, kept as written (paths, names, addresses the agent or the API server checks). */
@@ -61,6 +62,9 @@ export function intRange(min: number, max: number): Grammar<number> {
   });
 }
 
+const WHOLE_SECONDS = /^[+-]?[0-9]+$/;
+const SECONDS_ACCEPTED = `${DURATION_ACCEPTED}, or a whole number of seconds`;
+
 export const G = {
   bool: grammar('bool', BOOL_ACCEPTED, parseGoBool),
   int: grammar('int', 'a base-10 integer (e.g. 1000)', parseGoInt),
@@ -72,13 +76,26 @@ export const G = {
     DURATION_ACCEPTED,
     (raw): Parsed<string> =>
       raw === '' || isGoDuration(raw) ? ok(raw) : { ok: false, accepted: DURATION_ACCEPTED },
-    true,
+    '',
+  ),
+  /**
+   * What the agent's config parser reads (parseutil.ParseDurationSecond): a Go duration, or a
+   * whole number of seconds; "" leaves the agent's default.
+   */
+  durationOrSeconds: grammar(
+    'duration or seconds',
+    SECONDS_ACCEPTED,
+    (raw): Parsed<string> =>
+      raw === '' || isGoDuration(raw) || WHOLE_SECONDS.test(raw)
+        ? ok(raw)
+        : { ok: false, accepted: SECONDS_ACCEPTED },
+    '',
   ),
   quantity: grammar(
     'quantity',
     QUANTITY_ACCEPTED,
     (raw): Parsed<string> => (raw === '' ? ok('') : parseQuantity(raw)),
-    true,
+    '',
   ),
   string: text('string', 'any text'),
   path: text('path', 'a path'),

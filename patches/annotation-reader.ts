@@ -10,9 +10,17 @@ import {
   parseGoUint,
   type Parsed,
 } from './go-values.js';
+import type { Grammar } from './annotation-grammar.js';
 import type { Problem } from './finding.js';
 import type { InjectorConfig } from './injector-config.js';
 import { parseQuantity } from './quantity.js';
+
+/** What reading an annotation needs from its table row. */
+export interface ReadableRow<T> {
+  readonly key: string;
+  readonly grammar: Grammar<T>;
+  readonly setting: keyof InjectorConfig | undefined;
+}
 
 export class AnnotationReader {
   readonly problems: Problem[] = [];
@@ -53,6 +61,24 @@ export class AnnotationReader {
     if (parsed.ok) return parsed.value;
     this.problem(key, raw, `expected ${parsed.accepted}`);
     return fallback;
+  }
+
+  /**
+   * The annotation of `row` read with the row's grammar, or `fallback` when the pod does not set it.
+   * A bad value is a problem naming the annotation, or the row's setting when the default was bad.
+   */
+  read<T>(row: ReadableRow<T>, fallback: T): T {
+    const { key, grammar, setting } = row;
+    if (grammar.unset === undefined) return this.typed(key, fallback, grammar.parse);
+    const raw = this.annotations[key];
+    const value = raw ?? String(fallback);
+    const parsed = grammar.parse(value);
+    if (parsed.ok) return parsed.value;
+    const message = `expected ${parsed.accepted}`;
+    // A bad injector default is reported against its setting, since no annotation is at fault.
+    if (setting === undefined || raw !== undefined) this.problem(key, value, message);
+    else this.problemWithDefault(key, setting, value, message);
+    return grammar.unset;
   }
 
   bool(key: string, fallback: boolean): boolean {

@@ -203,7 +203,7 @@ export const ANNOTATIONS = {
   ),
   templateStaticSecretRenderInterval: exact(
     'template-static-secret-render-interval',
-    G.duration,
+    G.durationOrSeconds,
     'template_config.static_secret_render_interval',
     { setting: 'templateStaticSecretRenderInterval' },
   ),

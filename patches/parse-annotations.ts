@@ -1,6 +1,7 @@
 // Annotations + injector configuration → one typed AgentSpec, or every problem found (each naming
 // the annotation, the bad value and what is accepted). Defaults come from the configuration and are
 // never written into the pod (vault-k8s round-trips them through the annotation map).
+import { ANNOTATIONS as T } from './annotation-table.js';
 import * as A from './annotations.js';
 import { AnnotationReader } from './annotation-reader.js';
 import type { AgentSpec } from './agent-spec.js';
@@ -133,7 +134,7 @@ function readSecrets(
 ): Reading<'secrets' | 'secretVolumePath' | 'customMountPaths'> {
   const { r, pod, cfg, index } = input;
   const templateKind = readTemplateKind(r, cfg);
-  const secretVolumePath = r.string(A.ANNOTATION_SECRET_VOLUME_PATH, names.paths.secrets);
+  const secretVolumePath = r.read(T.secretVolumePath, names.paths.secrets);
   const annotations = pod.metadata?.annotations ?? {};
   const found = discoverSecrets(annotations, secretVolumePath, templateKind, index);
   r.problems.push(...found.problems);
@@ -147,29 +148,29 @@ type LayoutKeys = 'initFirst' | 'layout';
 
 /** `envOnly`: the pod declares env secrets and no files, so no init or sidecar agent is needed. */
 function readLayout({ r, cfg }: ParseInput, envOnly: boolean): Reading<LayoutKeys> {
-  const prePopulate = r.bool(A.ANNOTATION_AGENT_PRE_POPULATE, true);
-  const prePopulateOnly = r.bool(A.ANNOTATION_AGENT_PRE_POPULATE_ONLY, false);
-  const nativeSidecar = r.bool(A.ANNOTATION_AGENT_NATIVE_SIDECAR, cfg.nativeSidecar);
+  const prePopulate = r.read(T.agentPrePopulate, true);
+  const prePopulateOnly = r.read(T.agentPrePopulateOnly, false);
+  const nativeSidecar = r.read(T.agentNativeSidecar, cfg.nativeSidecar);
   const layout: AgentSpec['layout'] = envOnly
     ? { init: false, sidecar: 'none' }
     : agentLayout(prePopulate, prePopulateOnly, nativeSidecar);
-  const initFirst = r.bool(A.ANNOTATION_AGENT_INIT_FIRST, false);
+  const initFirst = r.read(T.agentInitFirst, false);
   return { part: { initFirst, layout } };
 }
 
 function readConnection({ r, cfg }: ParseInput): Reading<'vault' | 'vaultNamespace'> {
   const vault: AgentSpec['vault'] = {
-    address: r.string(A.ANNOTATION_SERVICE, cfg.vaultAddress),
-    caCert: r.string(A.ANNOTATION_CA_CERT, ''),
+    address: r.read(T.service, cfg.vaultAddress),
+    caCert: r.read(T.caCert, ''),
     // ca-key names the CA directory, not a key: vault-k8s's naming, kept for drop-in use.
-    caPath: r.string(A.ANNOTATION_CA_KEY, ''),
-    tlsSkipVerify: r.bool(A.ANNOTATION_TLS_SKIP_VERIFY, false),
-    clientCert: r.string(A.ANNOTATION_CLIENT_CERT, ''),
-    clientKey: r.string(A.ANNOTATION_CLIENT_KEY, ''),
-    tlsServerName: r.string(A.ANNOTATION_TLS_SERVER_NAME, ''),
+    caPath: r.read(T.caKey, ''),
+    tlsSkipVerify: r.read(T.tlsSkipVerify, false),
+    clientCert: r.read(T.clientCert, ''),
+    clientKey: r.read(T.clientKey, ''),
+    tlsServerName: r.read(T.tlsServerName, ''),
   };
   return {
-    part: { vault, vaultNamespace: r.string(A.ANNOTATION_VAULT_NAMESPACE, cfg.vaultNamespace) },
+    part: { vault, vaultNamespace: r.read(T.vaultNamespace, cfg.vaultNamespace) },
   };
 }
 
@@ -186,16 +187,16 @@ function readAuth(
   { r, pod, cfg, index }: ParseInput,
   token: AgentSpec['serviceAccount'] | undefined,
 ): Reading<AuthKeys> & { role: string } {
-  const role = r.string(A.ANNOTATION_ROLE, '');
-  const authType = r.string(A.ANNOTATION_AUTH_TYPE, cfg.authType || 'kubernetes');
+  const role = r.read(T.role, '');
+  const authType = r.read(T.authType, cfg.authType || 'kubernetes');
   const authConfig = readAuthConfig(index, token, role);
   const part = {
     authType,
-    authPath: r.string(A.ANNOTATION_AUTH_PATH, cfg.authPath),
+    authPath: r.read(T.authPath, cfg.authPath),
     authConfig,
-    authMinBackoff: r.duration(A.ANNOTATION_AUTH_MIN_BACKOFF, cfg.authMinBackoff),
-    authMaxBackoff: r.duration(A.ANNOTATION_AUTH_MAX_BACKOFF, cfg.authMaxBackoff),
-    autoAuthExitOnErr: r.bool(A.ANNOTATION_AGENT_AUTO_AUTH_EXIT_ON_ERR, false),
+    authMinBackoff: r.read(T.authMinBackoff, cfg.authMinBackoff),
+    authMaxBackoff: r.read(T.authMaxBackoff, cfg.authMaxBackoff),
+    autoAuthExitOnErr: r.read(T.agentAutoAuthExitOnErr, false),
     aws: readAws(pod, authType, authConfig),
   };
   return { part, role };
@@ -211,36 +212,36 @@ type CacheKeys =
   | 'injectToken';
 
 function readCache({ r }: ParseInput, layout: AgentSpec['layout']): Reading<CacheKeys> {
-  const cacheEnable = r.bool(A.ANNOTATION_AGENT_CACHE_ENABLE, false);
+  const cacheEnable = r.read(T.agentCacheEnable, false);
   const part = {
     cacheEnable,
     // The persistent cache hands the init container's token to the sidecar: only with both.
     cachePersist: cacheEnable && layout.init && layout.sidecar !== 'none',
-    cacheListenerPort: r.string(A.ANNOTATION_AGENT_CACHE_LISTENER_PORT, '8200'),
-    cacheUseAutoAuthToken: r.string(A.ANNOTATION_AGENT_CACHE_USE_AUTO_AUTH_TOKEN, 'true'),
-    cacheExitOnErr: r.bool(A.ANNOTATION_AGENT_CACHE_EXIT_ON_ERR, false),
-    enableQuit: r.bool(A.ANNOTATION_AGENT_ENABLE_QUIT, false),
-    injectToken: r.bool(A.ANNOTATION_AGENT_INJECT_TOKEN, false),
+    cacheListenerPort: r.read(T.agentCacheListenerPort, '8200'),
+    cacheUseAutoAuthToken: r.read(T.agentCacheUseAutoAuthToken, 'true'),
+    cacheExitOnErr: r.read(T.agentCacheExitOnErr, false),
+    enableQuit: r.read(T.agentEnableQuit, false),
+    injectToken: r.read(T.agentInjectToken, false),
   };
   return { part };
 }
 
 function readTemplateConfig({ r, cfg }: ParseInput): Reading<'templateConfig'> {
   const templateConfig = {
-    exitOnRetryFailure: r.bool(
-      A.ANNOTATION_TEMPLATE_CONFIG_EXIT_ON_RETRY_FAILURE,
+    exitOnRetryFailure: r.read(
+      T.templateConfigExitOnRetryFailure,
       cfg.templateConfigExitOnRetryFailure,
     ),
-    staticSecretRenderInterval: r.string(
-      A.ANNOTATION_TEMPLATE_STATIC_SECRET_RENDER_INTERVAL,
+    staticSecretRenderInterval: r.read(
+      T.templateStaticSecretRenderInterval,
       cfg.templateStaticSecretRenderInterval,
     ),
-    maxConnectionsPerHost: r.int(
-      A.ANNOTATION_TEMPLATE_MAX_CONNECTIONS_PER_HOST,
+    maxConnectionsPerHost: r.read(
+      T.templateMaxConnectionsPerHost,
       cfg.templateMaxConnectionsPerHost,
     ),
-    leaseRenewalThreshold: r.float(
-      A.ANNOTATION_TEMPLATE_LEASE_RENEWAL_THRESHOLD,
+    leaseRenewalThreshold: r.read(
+      T.templateLeaseRenewalThreshold,
       cfg.templateLeaseRenewalThreshold,
     ),
   };
@@ -276,13 +277,13 @@ function readContainer(
 ): Reading<ContainerKeys> {
   const shareKey = A.ANNOTATION_AGENT_SHARE_PROCESS_NAMESPACE;
   const part = {
-    namespace: r.string(A.ANNOTATION_AGENT_REQUEST_NAMESPACE, namespace),
-    image: r.string(A.ANNOTATION_AGENT_IMAGE, cfg.vaultImage || names.defaultImage),
+    namespace: r.read(T.agentRequestNamespace, namespace),
+    image: r.read(T.agentImage, cfg.vaultImage || names.defaultImage),
     injectContainers: r.has(A.ANNOTATION_AGENT_INJECT_CONTAINERS)
       ? r.list(A.ANNOTATION_AGENT_INJECT_CONTAINERS, '')
       : (pod.spec?.containers ?? []).map((c) => c.name),
-    revokeOnShutdown: r.bool(A.ANNOTATION_AGENT_REVOKE_ON_SHUTDOWN, cfg.revokeOnShutdown),
-    revokeGrace: r.uint(A.ANNOTATION_AGENT_REVOKE_GRACE, 5),
+    revokeOnShutdown: r.read(T.agentRevokeOnShutdown, cfg.revokeOnShutdown),
+    revokeGrace: r.read(T.agentRevokeGrace, 5),
     ...readSecurity(r, pod, cfg),
     shareProcessNamespace: r.has(shareKey) ? r.bool(shareKey, false) : undefined,
     vaultCACertBytes: cfg.vaultCACertBytes,
@@ -308,21 +309,21 @@ function readExtras({ r, cfg }: ParseInput): Reading<ExtraKeys> {
       cfg.disableIdleConnections,
     ),
     disableKeepAlives: r.list(A.ANNOTATION_AGENT_DISABLE_KEEP_ALIVES, cfg.disableKeepAlives),
-    configMap: r.string(A.ANNOTATION_AGENT_CONFIGMAP, ''),
-    extraSecret: r.string(A.ANNOTATION_AGENT_EXTRA_SECRET, ''),
-    tlsSecret: r.string(A.ANNOTATION_TLS_SECRET, ''),
-    copyVolumeMounts: r.string(A.ANNOTATION_AGENT_COPY_VOLUME_MOUNTS, ''),
+    configMap: r.read(T.agentConfigmap, ''),
+    extraSecret: r.read(T.agentExtraSecret, ''),
+    tlsSecret: r.read(T.tlsSecret, ''),
+    copyVolumeMounts: r.read(T.agentCopyVolumeMounts, ''),
     jsonPatch: readJsonPatch(r, A.ANNOTATION_AGENT_JSON_PATCH),
     initJsonPatch: readJsonPatch(r, A.ANNOTATION_AGENT_INIT_JSON_PATCH),
     env: {
-      goMaxProcs: r.string(A.ANNOTATION_GO_MAX_PROCS, ''),
-      clientTimeout: r.string(A.ANNOTATION_CLIENT_TIMEOUT, ''),
-      clientMaxRetries: r.string(A.ANNOTATION_CLIENT_MAX_RETRIES, ''),
+      goMaxProcs: r.read(T.goMaxProcs, ''),
+      clientTimeout: r.read(T.clientTimeout, ''),
+      clientMaxRetries: r.read(T.clientMaxRetries, ''),
       // The agent's log level is its own annotation, never the injector's log level: debugging
       // the webhook should not flood every pod's agent log.
-      logLevel: r.string(A.ANNOTATION_LOG_LEVEL, 'info'),
-      logFormat: r.string(A.ANNOTATION_LOG_FORMAT, 'standard'),
-      proxyAddress: r.string(A.ANNOTATION_PROXY_ADDRESS, cfg.proxyAddress),
+      logLevel: r.read(T.logLevel, 'info'),
+      logFormat: r.read(T.logFormat, 'standard'),
+      proxyAddress: r.read(T.proxyAddress, cfg.proxyAddress),
     },
   };
   return { part };
@@ -335,8 +336,8 @@ function readEnv(input: ParseInput, names: InjectorNames): Reading<'envSecrets'>
     { r, pod, cfg, index },
     {
       names,
-      image: r.string(A.ANNOTATION_AGENT_IMAGE, cfg.vaultImage || names.defaultImage),
-      configMap: r.string(A.ANNOTATION_AGENT_CONFIGMAP, ''),
+      image: r.read(T.agentImage, cfg.vaultImage || names.defaultImage),
+      configMap: r.read(T.agentConfigmap, ''),
     },
   );
   const { env } = found;

@@ -1,15 +1,22 @@
 // The agent containers' requests and limits. What the API server would refuse after injection (a
 // negative amount, a request above its limit) is a problem here, naming the annotation or the
 // injector setting that chose the value.
-import * as A from './annotations.js';
+import type { ExactRow } from './annotation-row.js';
+import { ANNOTATIONS as T } from './annotation-table.js';
 import type { AnnotationReader } from './annotation-reader.js';
 import type { AgentSpec } from './agent-spec.js';
 import type { InjectorConfig } from './injector-config.js';
 import { quantityValue } from './quantity.js';
 
 interface Side {
+  readonly row: ExactRow<string, string>;
   readonly key: string;
   readonly setting: keyof InjectorConfig & `${string}${'Limit' | 'Request'}`;
+}
+
+/** One side of a resource: its annotation and the setting the row names as its default. */
+function side(row: ExactRow<string, string>, setting: Side['setting']): Side {
+  return { row, key: row.key, setting };
 }
 
 interface Resource {
@@ -21,23 +28,23 @@ interface Resource {
 const RESOURCES: readonly Resource[] = [
   {
     name: 'cpu',
-    limit: { key: A.ANNOTATION_AGENT_LIMITS_CPU, setting: 'cpuLimit' },
-    request: { key: A.ANNOTATION_AGENT_REQUESTS_CPU, setting: 'cpuRequest' },
+    limit: side(T.agentLimitsCpu, 'cpuLimit'),
+    request: side(T.agentRequestsCpu, 'cpuRequest'),
   },
   {
     name: 'memory',
-    limit: { key: A.ANNOTATION_AGENT_LIMITS_MEM, setting: 'memoryLimit' },
-    request: { key: A.ANNOTATION_AGENT_REQUESTS_MEM, setting: 'memoryRequest' },
+    limit: side(T.agentLimitsMem, 'memoryLimit'),
+    request: side(T.agentRequestsMem, 'memoryRequest'),
   },
   {
     name: 'ephemeral-storage',
-    limit: { key: A.ANNOTATION_AGENT_LIMITS_EPHEMERAL, setting: 'ephemeralLimit' },
-    request: { key: A.ANNOTATION_AGENT_REQUESTS_EPHEMERAL, setting: 'ephemeralRequest' },
+    limit: side(T.agentLimitsEphemeral, 'ephemeralLimit'),
+    request: side(T.agentRequestsEphemeral, 'ephemeralRequest'),
   },
 ];
 
 function readSide(r: AnnotationReader, side: Side, cfg: InjectorConfig): string {
-  const value = r.quantity(side.key, String(cfg[side.setting]), side.setting);
+  const value = r.read(side.row, String(cfg[side.setting]));
   if (value.startsWith('-'))
     r.problemWithDefault(side.key, side.setting, value, 'expected a quantity that is not negative');
   return value;

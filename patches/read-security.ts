@@ -1,4 +1,5 @@
 // The agent containers' user, group and whether they get a security context at all.
+import { ANNOTATIONS as T } from './annotation-table.js';
 import * as A from './annotations.js';
 import type { AnnotationReader } from './annotation-reader.js';
 import type { AgentSpec } from './agent-spec.js';
@@ -53,8 +54,8 @@ function flipsSecurityContext(r: AnnotationReader, cfg: InjectorConfig): boolean
 }
 
 export function readSecurity(r: AnnotationReader, pod: Pod, cfg: InjectorConfig): Security {
-  const setSecurityContext = r.bool(
-    A.ANNOTATION_AGENT_SET_SECURITY_CONTEXT,
+  const setSecurityContext = r.read(
+    T.agentSetSecurityContext,
     cfg.setSecurityContext || flipsSecurityContext(r, cfg),
   );
   let runAsUser = readUserId(
@@ -69,7 +70,7 @@ export function readSecurity(r: AnnotationReader, pod: Pod, cfg: InjectorConfig)
     cfg.runAsGroup || '1000',
     'runAsGroup',
   );
-  if (r.bool(A.ANNOTATION_AGENT_RUN_AS_SAME_USER, cfg.runAsSameUser)) {
+  if (r.read(T.agentRunAsSameUser, cfg.runAsSameUser)) {
     runAsUser = sameUserId(r, pod) ?? runAsUser;
   }
   return { setSecurityContext, runAsUser, runAsGroup };

@@ -1,9 +1,12 @@
 // The annotation table is the one list of annotations: the exported constants, the families and
 // the redacted keys must be exactly its rows.
 import { describe, expect, it } from 'vitest';
+import { injectorOptions } from '../../cli/injector-options.js';
+import { AnnotationReader } from '../../patches/annotation-reader.js';
 import * as A from '../../patches/annotations.js';
 import { FAMILIES } from '../../patches/annotation-families.js';
 import { ANNOTATIONS } from '../../patches/annotation-table.js';
+import type { Problem } from '../../patches/finding.js';
 
 const exactRows = Object.values(ANNOTATIONS);
 const familyRows = Object.values(FAMILIES);
@@ -39,5 +42,78 @@ describe('annotation table', () => {
     expect(sorted(role('declares'))).toEqual(sorted(A.SECRET_DECLARING_PREFIXES));
     expect(sorted(role('per-secret'))).toEqual(sorted(A.PER_SECRET_PREFIXES));
     expect(sorted(familyRows.map((f) => f.key))).toEqual(sorted(A.FAMILY_PREFIXES));
+  });
+});
+
+/**
+ * Settings whose flag grammar is stricter than, or typed apart from, its annotation's, and why:
+ * anything else must parse the flag with the row's grammar.
+ */
+const FLAG_GRAMMAR_OWN: Readonly<Record<string, string>> = {
+  vaultAddress: 'an absolute http(s) URL is checked once at start',
+  vaultImage: 'an image reference is checked once at start',
+  authType: 'must not be empty',
+  authPath: 'must not be empty',
+  proxyAddress: 'a URL is checked once at start',
+  runAsUser: 'kept as text, like vault-k8s; checked per pod with the same uid range',
+  runAsGroup: 'kept as text, like vault-k8s; checked per pod with the same gid range',
+  defaultTemplate: 'the flag takes "map" or "json" exactly; the annotation any case',
+  cpuRequest: 'also refuses a negative amount',
+  cpuLimit: 'also refuses a negative amount',
+  memoryRequest: 'also refuses a negative amount',
+  memoryLimit: 'also refuses a negative amount',
+  ephemeralRequest: 'also refuses a negative amount',
+  ephemeralLimit: 'also refuses a negative amount',
+  disableIdleConnections: 'the agent feature names are checked once at start',
+  disableKeepAlives: 'the agent feature names are checked once at start',
+  saTokenExpirationSeconds: 'the same range, with the message naming the Kubernetes limits',
+};
+
+describe('a setting and its annotation', () => {
+  const options = new Map(injectorOptions().map((o) => [o.key, o]));
+  const withSetting = exactRows.filter((r) => r.setting !== undefined);
+
+  it('name a setting the injector has', () => {
+    for (const row of withSetting) expect(options.has(row.setting as string), row.key).toBe(true);
+  });
+
+  it.each(withSetting.map((r) => [r.key, r] as const))(
+    '%s: the flag uses its grammar',
+    (_, row) => {
+      const option = options.get(row.setting as string);
+      if (FLAG_GRAMMAR_OWN[row.setting as string] !== undefined) return;
+      expect(option?.parse).toBe(row.grammar.parse);
+    },
+  );
+
+  it('lists no setting as having its own grammar when it has none', () => {
+    for (const setting of Object.keys(FLAG_GRAMMAR_OWN)) {
+      const row = withSetting.find((r) => r.setting === setting);
+      expect(row, setting).toBeDefined();
+      expect(options.get(setting)?.parse, setting).not.toBe(row?.grammar.parse);
+    }
+  });
+});
+
+describe('template-static-secret-render-interval', () => {
+  const key = ANNOTATIONS.templateStaticSecretRenderInterval.key;
+  const option = injectorOptions().find((o) => o.key === 'templateStaticSecretRenderInterval');
+  const annotationProblems = (value: string): Problem[] => {
+    const r = new AnnotationReader({ [key]: value });
+    r.read(ANNOTATIONS.templateStaticSecretRenderInterval, '');
+    return r.problems;
+  };
+
+  // The agent reads it with ParseDurationSecond: a duration, or a whole number of seconds.
+  it.each(['10', '5m', '1m30s', ''])('accepts %j as flag and as annotation', (value) => {
+    expect(option?.parse(value).ok).toBe(true);
+    expect(annotationProblems(value)).toEqual([]);
+  });
+
+  it.each(['10x', 'soon', '5 m'])('refuses %j as flag and as annotation', (value) => {
+    expect(option?.parse(value).ok).toBe(false);
+    expect(annotationProblems(value)).toEqual([
+      { key, value, message: expect.stringContaining('Go duration') },
+    ]);
   });
 });
