@@ -33,12 +33,19 @@ interface CommonRow {
   readonly doc: string;
 }
 
-/** One annotation with a fixed key. */
-export interface ExactRow<S extends string = string, T = unknown> extends CommonRow {
+type Setting = keyof InjectorConfig | undefined;
+
+/** One annotation with a fixed key; `K` is the setting giving its default, kept in the type. */
+export interface ExactRow<
+  S extends string = string,
+  T = unknown,
+  K extends Setting = Setting,
+> extends CommonRow {
   readonly kind: 'exact';
   readonly suffix: S;
   readonly key: `vault.hashicorp.com/${S}`;
   readonly grammar: Grammar<T>;
+  readonly setting: K;
 }
 
 /**
@@ -69,18 +76,19 @@ function common(grammar: Grammar<unknown>, doc: string, facts: RowFacts): Common
   };
 }
 
-export function exact<S extends string, T>(
+export function exact<S extends string, T, K extends Setting = undefined>(
   suffix: S,
   grammar: Grammar<T>,
   doc: string,
-  facts: RowFacts = {},
-): ExactRow<S, T> {
+  facts: RowFacts & { readonly setting?: K } = {},
+): ExactRow<S, T, K> {
   return Object.freeze({
     kind: 'exact',
     suffix,
     key: `${ANNOTATION_PREFIX}${suffix}` as const,
     ...common(grammar, doc, facts),
     grammar,
+    setting: facts.setting as K,
   });
 }
 

@@ -275,7 +275,7 @@ function readContainer(
   { r, pod, namespace, cfg }: ParseInput,
   names: InjectorNames,
 ): Reading<ContainerKeys> {
-  const shareKey = A.ANNOTATION_AGENT_SHARE_PROCESS_NAMESPACE;
+  const share = T.agentShareProcessNamespace;
   const part = {
     namespace: r.read(T.agentRequestNamespace, namespace),
     image: r.read(T.agentImage, cfg.vaultImage || names.defaultImage),
@@ -285,7 +285,7 @@ function readContainer(
     revokeOnShutdown: r.read(T.agentRevokeOnShutdown, cfg.revokeOnShutdown),
     revokeGrace: r.read(T.agentRevokeGrace, 5),
     ...readSecurity(r, pod, cfg),
-    shareProcessNamespace: r.has(shareKey) ? r.bool(shareKey, false) : undefined,
+    shareProcessNamespace: r.has(share.key) ? r.read(share, false) : undefined,
     vaultCACertBytes: cfg.vaultCACertBytes,
   };
   return { part };

@@ -8,16 +8,8 @@ import type { AgentSpec } from './agent-spec.js';
 import type { InjectorConfig } from './injector-config.js';
 import { quantityValue } from './quantity.js';
 
-interface Side {
-  readonly row: ExactRow<string, string>;
-  readonly key: string;
-  readonly setting: keyof InjectorConfig & `${string}${'Limit' | 'Request'}`;
-}
-
-/** One side of a resource: its annotation and the setting the row names as its default. */
-function side(row: ExactRow<string, string>, setting: Side['setting']): Side {
-  return { row, key: row.key, setting };
-}
+/** A limit or request annotation; its row names the setting that gives its default. */
+type Side = ExactRow<string, string, keyof InjectorConfig & `${string}${'Limit' | 'Request'}`>;
 
 interface Resource {
   readonly name: string;
@@ -28,23 +20,23 @@ interface Resource {
 const RESOURCES: readonly Resource[] = [
   {
     name: 'cpu',
-    limit: side(T.agentLimitsCpu, 'cpuLimit'),
-    request: side(T.agentRequestsCpu, 'cpuRequest'),
+    limit: T.agentLimitsCpu,
+    request: T.agentRequestsCpu,
   },
   {
     name: 'memory',
-    limit: side(T.agentLimitsMem, 'memoryLimit'),
-    request: side(T.agentRequestsMem, 'memoryRequest'),
+    limit: T.agentLimitsMem,
+    request: T.agentRequestsMem,
   },
   {
     name: 'ephemeral-storage',
-    limit: side(T.agentLimitsEphemeral, 'ephemeralLimit'),
-    request: side(T.agentRequestsEphemeral, 'ephemeralRequest'),
+    limit: T.agentLimitsEphemeral,
+    request: T.agentRequestsEphemeral,
   },
 ];
 
 function readSide(r: AnnotationReader, side: Side, cfg: InjectorConfig): string {
-  const value = r.read(side.row, String(cfg[side.setting]));
+  const value = r.read(side, String(cfg[side.setting]));
   if (value.startsWith('-'))
     r.problemWithDefault(side.key, side.setting, value, 'expected a quantity that is not negative');
   return value;
