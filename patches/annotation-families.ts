@@ -68,7 +68,7 @@ export const FAMILIES = {
     "field NAME (dashes as underscores) of the agent's telemetry stanza",
     { role: 'own' },
   ),
-  env: family('agent-inject-env-', G.string, 'env secrets: variable NAME from "<path>#<field>"', {
+  env: family('agent-inject-env-', G.string, 'env secrets: variable NAME from `<path>#<field>`', {
     role: 'own',
     beyondVaultK8s: true,
   }),

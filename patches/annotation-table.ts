@@ -31,7 +31,7 @@ export const ANNOTATIONS = {
   agentInjectToken: exact(
     'agent-inject-token',
     G.bool,
-    'also write the Vault token to <secret-volume-path>/token, where the app can read it',
+    'also write the Vault token to the file token in the secrets volume, where the app can read it',
   ),
   agentImage: exact('agent-image', G.image, 'image of the injected agent', {
     setting: 'vaultImage',
