@@ -26,11 +26,19 @@ export type ParseResult =
 /** Everything but the token, which may be missing while the rest is still checked. */
 type SpecWithoutToken = Omit<AgentSpec, 'serviceAccount'>;
 
-/** What one part of the parse contributes to the spec. */
-interface Reading<K extends keyof SpecWithoutToken> {
-  readonly part: Pick<SpecWithoutToken, K>;
+/**
+ * What one part of the parse contributes: fields of the spec, typed as the spec types them (the
+ * fields are not listed again; the spec assembled from the parts is checked whole).
+ */
+type Reading<P extends Partial<SpecWithoutToken>> = {
+  readonly part: P;
   readonly warnings?: readonly Finding[];
-}
+};
+
+const reading = <P extends Partial<SpecWithoutToken>>(
+  part: P,
+  warnings?: readonly Finding[],
+): Reading<P> => (warnings === undefined ? { part } : { part, warnings });
 
 interface ParseInput {
   readonly r: AnnotationReader;
@@ -128,10 +136,7 @@ function readTemplateKind(r: AnnotationReader, cfg: InjectorConfig): 'map' | 'js
   return raw === 'json' ? 'json' : 'map';
 }
 
-function readSecrets(
-  input: ParseInput,
-  names: InjectorNames,
-): Reading<'secrets' | 'secretVolumePath' | 'customMountPaths'> {
+function readSecrets(input: ParseInput, names: InjectorNames) {
   const { r, pod, cfg, index } = input;
   const templateKind = readTemplateKind(r, cfg);
   const secretVolumePath = r.read(T.secretVolumePath, names.paths.secrets);
@@ -139,15 +144,15 @@ function readSecrets(
   const found = discoverSecrets(annotations, secretVolumePath, templateKind, index);
   r.problems.push(...found.problems);
   const custom = found.secrets.map((s) => s.mountPath).filter((p) => p !== secretVolumePath);
-  return {
-    part: { secrets: found.secrets, secretVolumePath, customMountPaths: [...new Set(custom)] },
-  };
+  return reading({
+    secrets: found.secrets,
+    secretVolumePath,
+    customMountPaths: [...new Set(custom)],
+  });
 }
 
-type LayoutKeys = 'initFirst' | 'layout';
-
 /** `envOnly`: the pod declares env secrets and no files, so no init or sidecar agent is needed. */
-function readLayout({ r, cfg }: ParseInput, envOnly: boolean): Reading<LayoutKeys> {
+function readLayout({ r, cfg }: ParseInput, envOnly: boolean) {
   const prePopulate = r.read(T.agentPrePopulate, true);
   const prePopulateOnly = r.read(T.agentPrePopulateOnly, false);
   const nativeSidecar = r.read(T.agentNativeSidecar, cfg.nativeSidecar);
@@ -155,10 +160,10 @@ function readLayout({ r, cfg }: ParseInput, envOnly: boolean): Reading<LayoutKey
     ? { init: false, sidecar: 'none' }
     : agentLayout(prePopulate, prePopulateOnly, nativeSidecar);
   const initFirst = r.read(T.agentInitFirst, false);
-  return { part: { initFirst, layout } };
+  return reading({ initFirst, layout });
 }
 
-function readConnection({ r, cfg }: ParseInput): Reading<'vault' | 'vaultNamespace'> {
+function readConnection({ r, cfg }: ParseInput) {
   const vault: AgentSpec['vault'] = {
     address: r.read(T.service, cfg.vaultAddress),
     caCert: r.read(T.caCert, ''),
@@ -169,24 +174,13 @@ function readConnection({ r, cfg }: ParseInput): Reading<'vault' | 'vaultNamespa
     clientKey: r.read(T.clientKey, ''),
     tlsServerName: r.read(T.tlsServerName, ''),
   };
-  return {
-    part: { vault, vaultNamespace: r.read(T.vaultNamespace, cfg.vaultNamespace) },
-  };
+  return reading({ vault, vaultNamespace: r.read(T.vaultNamespace, cfg.vaultNamespace) });
 }
-
-type AuthKeys =
-  | 'authType'
-  | 'authPath'
-  | 'authConfig'
-  | 'authMinBackoff'
-  | 'authMaxBackoff'
-  | 'autoAuthExitOnErr'
-  | 'aws';
 
 function readAuth(
   { r, pod, cfg, index }: ParseInput,
   token: AgentSpec['serviceAccount'] | undefined,
-): Reading<AuthKeys> & { role: string } {
+) {
   const role = r.read(T.role, '');
   const authType = r.read(T.authType, cfg.authType || 'kubernetes');
   const authConfig = readAuthConfig(index, token, role);
@@ -199,19 +193,10 @@ function readAuth(
     autoAuthExitOnErr: r.read(T.agentAutoAuthExitOnErr, false),
     aws: readAws(pod, authType, authConfig),
   };
-  return { part, role };
+  return { ...reading(part), role };
 }
 
-type CacheKeys =
-  | 'cacheEnable'
-  | 'cachePersist'
-  | 'cacheListenerPort'
-  | 'cacheUseAutoAuthToken'
-  | 'cacheExitOnErr'
-  | 'enableQuit'
-  | 'injectToken';
-
-function readCache({ r }: ParseInput, layout: AgentSpec['layout']): Reading<CacheKeys> {
+function readCache({ r }: ParseInput, layout: AgentSpec['layout']) {
   const cacheEnable = r.read(T.agentCacheEnable, false);
   const part = {
     cacheEnable,
@@ -223,10 +208,10 @@ function readCache({ r }: ParseInput, layout: AgentSpec['layout']): Reading<Cach
     enableQuit: r.read(T.agentEnableQuit, false),
     injectToken: r.read(T.agentInjectToken, false),
   };
-  return { part };
+  return reading(part);
 }
 
-function readTemplateConfig({ r, cfg }: ParseInput): Reading<'templateConfig'> {
+function readTemplateConfig({ r, cfg }: ParseInput) {
   const templateConfig = {
     exitOnRetryFailure: r.read(
       T.templateConfigExitOnRetryFailure,
@@ -245,10 +230,10 @@ function readTemplateConfig({ r, cfg }: ParseInput): Reading<'templateConfig'> {
       cfg.templateLeaseRenewalThreshold,
     ),
   };
-  return { part: { templateConfig } };
+  return reading({ templateConfig });
 }
 
-function readTelemetry({ index }: ParseInput): Reading<'telemetry'> {
+function readTelemetry({ index }: ParseInput) {
   const entries = [...(index.get(A.PREFIX_AGENT_TELEMETRY) ?? [])];
   const telemetry = buildTelemetry(entries);
   const warnings = telemetry.dropped.map((d) => {
@@ -256,25 +241,10 @@ function readTelemetry({ index }: ParseInput): Reading<'telemetry'> {
     const suffix = entries.find(([s]) => s.replace(/-/g, '_') === d.key)?.[0] ?? d.key;
     return warning(`${A.PREFIX_AGENT_TELEMETRY}${suffix}`, `ignored (${d.reason})`);
   });
-  return { part: { telemetry: telemetry.telemetry }, warnings };
+  return reading({ telemetry: telemetry.telemetry }, warnings);
 }
 
-type ContainerKeys =
-  | 'namespace'
-  | 'image'
-  | 'injectContainers'
-  | 'revokeOnShutdown'
-  | 'revokeGrace'
-  | 'shareProcessNamespace'
-  | 'vaultCACertBytes'
-  | 'setSecurityContext'
-  | 'runAsUser'
-  | 'runAsGroup';
-
-function readContainer(
-  { r, pod, namespace, cfg }: ParseInput,
-  names: InjectorNames,
-): Reading<ContainerKeys> {
+function readContainer({ r, pod, namespace, cfg }: ParseInput, names: InjectorNames) {
   const share = T.agentShareProcessNamespace;
   const part = {
     namespace: r.read(T.agentRequestNamespace, namespace),
@@ -288,21 +258,10 @@ function readContainer(
     shareProcessNamespace: r.has(share.key) ? r.read(share, false) : undefined,
     vaultCACertBytes: cfg.vaultCACertBytes,
   };
-  return { part };
+  return reading(part);
 }
 
-type ExtraKeys =
-  | 'disableIdleConnections'
-  | 'disableKeepAlives'
-  | 'configMap'
-  | 'extraSecret'
-  | 'tlsSecret'
-  | 'copyVolumeMounts'
-  | 'jsonPatch'
-  | 'initJsonPatch'
-  | 'env';
-
-function readExtras({ r, cfg }: ParseInput): Reading<ExtraKeys> {
+function readExtras({ r, cfg }: ParseInput) {
   const part = {
     disableIdleConnections: r.list(
       A.ANNOTATION_AGENT_DISABLE_IDLE_CONNECTIONS,
@@ -326,11 +285,11 @@ function readExtras({ r, cfg }: ParseInput): Reading<ExtraKeys> {
       proxyAddress: r.read(T.proxyAddress, cfg.proxyAddress),
     },
   };
-  return { part };
+  return reading(part);
 }
 
 /** Env secrets, read before the layout: a pod with env secrets alone gets no file agents. */
-function readEnv(input: ParseInput, names: InjectorNames): Reading<'envSecrets'> {
+function readEnv(input: ParseInput, names: InjectorNames) {
   const { r, pod, cfg, index } = input;
   const found = readEnvSecrets(
     { r, pod, cfg, index },
@@ -341,10 +300,8 @@ function readEnv(input: ParseInput, names: InjectorNames): Reading<'envSecrets'>
     },
   );
   const { env } = found;
-  return {
-    part: { envSecrets: env },
-    warnings: [...found.warnings, ...(env === undefined ? [] : envWarnings(env, pod))],
-  };
+  const warnings = [...found.warnings, ...(env === undefined ? [] : envWarnings(env, pod))];
+  return reading({ envSecrets: env }, warnings);
 }
 
 /** `names` selects the injector's own container, volume and path names (Vault's by default). */
