@@ -43,13 +43,15 @@ function grammar<T>(
 const text = (name: string, accepted: string): Grammar<string> =>
   grammar(name, accepted, (raw) => ok(raw));
 
-/** One of a fixed set of words. */
-export function oneOf<W extends string>(words: readonly W[]): Grammar<W> {
+/** One of a fixed set of words; with `ignoreCase`, in any case (read as the listed spelling). */
+export function oneOf<const W extends string>(words: readonly W[], ignoreCase = false): Grammar<W> {
   const accepted = words.join(' or ');
-  const set: ReadonlySet<string> = new Set(words);
-  return grammar(`\`${words.join('` \\| `')}\``, accepted, (raw) =>
-    set.has(raw) ? ok(raw as W) : { ok: false, accepted },
-  );
+  const name = `\`${words.join('` \\| `')}\``;
+  return grammar(ignoreCase ? `${name} (any case)` : name, accepted, (raw) => {
+    const text = ignoreCase ? raw.toLowerCase() : raw;
+    const word = words.find((w) => (ignoreCase ? w.toLowerCase() : w) === text);
+    return word === undefined ? { ok: false, accepted } : ok(word);
+  });
 }
 
 /** Whole numbers in [min, max]. */

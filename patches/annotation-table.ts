@@ -24,8 +24,8 @@ export const ANNOTATIONS = {
   ),
   agentInjectDefaultTemplate: exact(
     'agent-inject-default-template',
-    oneOf(['map', 'json']),
-    'template for secrets without their own: map or json (case-insensitive)',
+    oneOf(['map', 'json'], true),
+    'template for secrets without their own',
     { setting: 'defaultTemplate' },
   ),
   agentInjectToken: exact(

@@ -129,16 +129,9 @@ export function agentLayout(
   return { init: prePopulate, sidecar: 'container' };
 }
 
-function readTemplateKind(r: AnnotationReader, cfg: InjectorConfig): 'map' | 'json' {
-  const key = A.ANNOTATION_AGENT_INJECT_DEFAULT_TEMPLATE;
-  const raw = r.string(key, cfg.defaultTemplate).toLowerCase();
-  if (raw !== 'map' && raw !== 'json') r.problem(key, raw, 'expected map or json');
-  return raw === 'json' ? 'json' : 'map';
-}
-
 function readSecrets(input: ParseInput, names: InjectorNames) {
   const { r, pod, cfg, index } = input;
-  const templateKind = readTemplateKind(r, cfg);
+  const templateKind = r.read(T.agentInjectDefaultTemplate, cfg.defaultTemplate);
   const secretVolumePath = r.read(T.secretVolumePath, names.paths.secrets);
   const annotations = pod.metadata?.annotations ?? {};
   const found = discoverSecrets(annotations, secretVolumePath, templateKind, index);

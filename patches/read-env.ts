@@ -1,5 +1,6 @@
 // Env secrets from the annotations: the variables, the containers the agent wraps, the restart
 // settings and the agent binary. Undefined when the pod declares no variable.
+import { ANNOTATIONS as T } from './annotation-table.js';
 import * as A from './annotations.js';
 import type { AnnotationReader } from './annotation-reader.js';
 import {
@@ -28,13 +29,6 @@ interface EnvContext {
   readonly names: InjectorNames;
   readonly image: string;
   readonly configMap: string;
-}
-
-function readRestart(r: AnnotationReader): EnvSecrets['restart'] {
-  const raw = r.string(A.ANNOTATION_AGENT_ENV_RESTART, 'always');
-  if (raw === 'always' || raw === 'never') return raw;
-  r.problem(A.ANNOTATION_AGENT_ENV_RESTART, raw, 'expected always or never');
-  return 'always';
 }
 
 /** A signal name as the agent parses it; case and the SIG prefix are optional here. */
@@ -104,7 +98,7 @@ export function readEnvSecrets(
     );
   }
   const containers = planWrappedContainers(r, pod, ctx.names);
-  const restart = readRestart(r);
+  const restart = r.read(T.agentEnvRestart, 'always');
   const stopSignal = readSignal(r);
   const { binary, warnings } = readBinary(input, ctx);
   if (input.cfg.vaultCACertBytes !== '' && !r.has(A.ANNOTATION_CA_CERT)) {
