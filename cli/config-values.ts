@@ -66,14 +66,6 @@ export const parsePositiveInt: ValueParser<number> = (raw) => {
   return n > 0 && Number.isSafeInteger(n) ? ok(n) : bad(accepted);
 };
 
-/** Kubernetes rejects projected token lifetimes under 10 minutes or over 2^32 seconds. */
-export const parseTokenExpiration: ValueParser<number> = (raw) => {
-  const accepted = 'a whole number of seconds from 600 to 4294967296';
-  const n = parseGoInt(raw);
-  if (!n.ok || raw === '' || n.value < 600 || n.value > 2 ** 32) return bad(accepted);
-  return n;
-};
-
 export const parseDefaultTemplate: ValueParser<'map' | 'json'> = (raw) =>
   raw === 'map' || raw === 'json' ? ok(raw) : bad('"map" or "json" (case-sensitive)');
 

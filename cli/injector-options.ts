@@ -302,7 +302,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<seconds>',
         description: "lifetime of the agents' projected token",
       },
-      v.parseTokenExpiration,
+      annotation.agentServiceAccountTokenExpirationSeconds.grammar.parse,
     ),
     injector(
       'rewriteVaultAnnotations',

@@ -54,9 +54,8 @@ export function oneOf<const W extends string>(words: readonly W[], ignoreCase = 
   });
 }
 
-/** Whole numbers in [min, max]. */
-export function intRange(min: number, max: number): Grammar<number> {
-  const accepted = `a base-10 integer from ${min} to ${max}`;
+/** Whole numbers in [min, max] ("" is 0, as in parseGoInt), described by `accepted`. */
+export function intRange(min: number, max: number, accepted: string): Grammar<number> {
   return grammar(`integer ${min} … ${max}`, accepted, (raw) => {
     const parsed = parseGoInt(raw);
     if (!parsed.ok || parsed.value < min || parsed.value > max) return { ok: false, accepted };

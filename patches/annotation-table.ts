@@ -7,7 +7,11 @@ import { exact } from './annotation-row.js';
 const VAULT_ONLY = ['vault'] as const;
 
 /** The projected token's lifetime: the API server refuses below 600 s and above 2^32 s. */
-export const TOKEN_EXPIRATION = intRange(600, 2 ** 32);
+export const TOKEN_EXPIRATION = intRange(
+  600,
+  2 ** 32,
+  `a whole number of seconds from 600 to ${2 ** 32}`,
+);
 
 export const ANNOTATIONS = {
   agentInject: exact('agent-inject', G.bool, 'must be true for the pod to be injected at all'),

@@ -66,7 +66,6 @@ const FLAG_GRAMMAR_OWN: Readonly<Record<string, string>> = {
   ephemeralLimit: 'also refuses a negative amount',
   disableIdleConnections: 'the agent feature names are checked once at start',
   disableKeepAlives: 'the agent feature names are checked once at start',
-  saTokenExpirationSeconds: 'the same range, with the message naming the Kubernetes limits',
 };
 
 describe('a setting and its annotation', () => {
