@@ -11,7 +11,8 @@ export const FAMILIES = {
     'agent-inject-template-file-',
     G.path,
     'declares secret NAME: path of its template file in the agent container',
-    { role: 'declares' },
+    // Logged by key only since the redaction matched agent-inject-template- by prefix.
+    { role: 'declares', secret: true },
   ),
   template: family(
     'agent-inject-template-',

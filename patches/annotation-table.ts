@@ -214,13 +214,13 @@ export const ANNOTATIONS = {
   templateMaxConnectionsPerHost: exact(
     'template-max-connections-per-host',
     G.int,
-    'template_config.max_connections_per_host',
-    { setting: 'templateMaxConnectionsPerHost' },
+    'template_config.max_connections_per_host (OpenBao pods: left out, with a warning)',
+    { setting: 'templateMaxConnectionsPerHost', flavours: VAULT_ONLY },
   ),
   templateLeaseRenewalThreshold: exact(
     'template-lease-renewal-threshold',
     G.float,
-    'template_config.lease_renewal_threshold (no OpenBao option)',
+    'template_config.lease_renewal_threshold (OpenBao pods: left out, with a warning)',
     { setting: 'templateLeaseRenewalThreshold', flavours: VAULT_ONLY },
   ),
   agentEnableQuit: exact(

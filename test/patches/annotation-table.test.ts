@@ -2,11 +2,15 @@
 // the redacted keys must be exactly its rows.
 import { describe, expect, it } from 'vitest';
 import { injectorOptions } from '../../cli/injector-options.js';
+import { G } from '../../patches/annotation-grammar.js';
 import { AnnotationReader } from '../../patches/annotation-reader.js';
 import * as A from '../../patches/annotations.js';
 import { FAMILIES } from '../../patches/annotation-families.js';
 import { ANNOTATIONS } from '../../patches/annotation-table.js';
 import type { Problem } from '../../patches/finding.js';
+import { DEFAULT_INJECTOR_CONFIG } from '../../patches/injector-config.js';
+import { inject } from '../../patches/inject.js';
+import { makePod } from '../helpers/pods.js';
 
 const exactRows = Object.values(ANNOTATIONS);
 const familyRows = Object.values(FAMILIES);
@@ -32,9 +36,11 @@ describe('annotation table', () => {
     for (const row of [...exactRows, ...familyRows]) expect(row.doc).not.toBe('');
   });
 
-  it('marks as secret-bearing exactly the keys logged by key only', () => {
-    const secret = [...exactRows, ...familyRows].filter((r) => r.secret).map((r) => r.key);
-    expect(sorted(secret)).toEqual(sorted(A.SENSITIVE_PREFIXES));
+  it('logs every secret-bearing key by key only, and no other', () => {
+    for (const row of [...exactRows, ...familyRows]) {
+      const key = row.kind === 'family' ? `${row.key}db` : row.key;
+      expect(A.isSensitiveAnnotation(key), key).toBe(row.secret);
+    }
   });
 
   it('groups the families as the secret discovery reads them', () => {
@@ -115,4 +121,31 @@ describe('template-static-secret-render-interval', () => {
       { key, value, message: expect.stringContaining('Go duration') },
     ]);
   });
+});
+
+describe('the flavours column', () => {
+  const vaultOnly = exactRows.filter((r) => !r.flavours.includes('openbao'));
+
+  it('names the template options OpenBao pods get a warning for and lose', () => {
+    expect(vaultOnly.map((r) => r.suffix).sort()).toEqual([
+      'template-lease-renewal-threshold',
+      'template-max-connections-per-host',
+    ]);
+  });
+
+  it.each(vaultOnly.map((r) => [r.suffix, r] as const))(
+    'openbao.org/%s is left out of the agent config with a warning',
+    (suffix, row) => {
+      const value = row.grammar === G.float ? '0.5' : '10';
+      const pod = makePod({
+        'openbao.org/agent-inject': 'true',
+        'openbao.org/role': 'web',
+        [`openbao.org/${suffix}`]: value,
+      });
+      const out = inject(pod, { namespace: 'app', kind: 'Pod', config: DEFAULT_INJECTOR_CONFIG });
+      expect(out.decision).toBe('inject');
+      const warned = out.decision === 'inject' ? out.warnings.map((w) => w.key) : [];
+      expect(warned).toContain(`openbao.org/${suffix}`);
+    },
+  );
 });
