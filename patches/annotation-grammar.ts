@@ -13,6 +13,7 @@ import {
   type Parsed,
 } from './go-values.js';
 import { parseQuantity, QUANTITY_ACCEPTED } from './quantity.js';
+import { STOP_SIGNALS } from './signals.js';
 
 export interface Grammar<T> {
   /** Its name in the README's annotation table. */
@@ -63,6 +64,16 @@ export function intRange(min: number, max: number, accepted: string): Grammar<nu
   });
 }
 
+const SIGNAL_ACCEPTED =
+  'a signal name such as SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1 or SIGUSR2';
+
+/** A signal name as the agent parses it; case and the SIG prefix are optional here. */
+function parseSignal(raw: string): Parsed<string> {
+  const upper = raw.trim().toUpperCase();
+  const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
+  return STOP_SIGNALS.has(name) ? ok(name) : { ok: false, accepted: SIGNAL_ACCEPTED };
+}
+
 const WHOLE_SECONDS = /^[+-]?[0-9]+$/;
 const SECONDS_ACCEPTED = `${DURATION_ACCEPTED}, or a whole number of seconds`;
 
@@ -106,7 +117,7 @@ export const G = {
   json: text('JSON', 'JSON'),
   /** A Vault path or a Go template: the secret families' values. */
   template: text('template', 'a Go template'),
-  signal: text('signal', 'a signal name such as SIGTERM'),
+  signal: grammar('signal', SIGNAL_ACCEPTED, parseSignal),
 } as const;
 
 /** The grammars the table's rows may name: the fixed ones and any oneOf / intRange. */

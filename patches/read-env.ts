@@ -15,7 +15,6 @@ import type { InjectorConfig } from './injector-config.js';
 import type { InjectorNames } from './injector-names.js';
 import type { Pod } from './k8s-types.js';
 import { readEnvVars } from './read-env-vars.js';
-import { STOP_SIGNALS } from './signals.js';
 import { planWrappedContainers } from './wrap-containers.js';
 
 export interface EnvInput {
@@ -29,20 +28,6 @@ interface EnvContext {
   readonly names: InjectorNames;
   readonly image: string;
   readonly configMap: string;
-}
-
-/** A signal name as the agent parses it; case and the SIG prefix are optional here. */
-function readSignal(r: AnnotationReader): string {
-  const raw = r.string(A.ANNOTATION_AGENT_ENV_RESTART_SIGNAL, 'SIGTERM');
-  const upper = raw.trim().toUpperCase();
-  const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
-  if (STOP_SIGNALS.has(name)) return name;
-  r.problem(
-    A.ANNOTATION_AGENT_ENV_RESTART_SIGNAL,
-    raw,
-    `expected a signal name such as SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1 or SIGUSR2`,
-  );
-  return 'SIGTERM';
 }
 
 /** Settings the agent image decides: its binary's path, and whether it can run exec at all. */
@@ -99,7 +84,7 @@ export function readEnvSecrets(
   }
   const containers = planWrappedContainers(r, pod, ctx.names);
   const restart = r.read(T.agentEnvRestart, 'always');
-  const stopSignal = readSignal(r);
+  const stopSignal = r.read(T.agentEnvRestartSignal, 'SIGTERM');
   const { binary, warnings } = readBinary(input, ctx);
   if (input.cfg.vaultCACertBytes !== '' && !r.has(A.ANNOTATION_CA_CERT)) {
     // The file agents get the bundle as VAULT_CACERT_BYTES; in the app container that variable
