@@ -3,7 +3,6 @@
 import { parseCipherSuites } from '../certs/tls-options.js';
 import { parseListenAddress } from '../webhook/listen-address.js';
 import {
-  DURATION_ACCEPTED,
   isGoDuration,
   parseGoBool,
   parseGoFloat,
@@ -25,10 +24,6 @@ export const parseNonEmpty: ValueParser<string> = (raw) =>
 export const parseBool: ValueParser<boolean> = parseGoBool;
 export const parseInt64: ValueParser<number> = parseGoInt;
 export const parseFloat64: ValueParser<number> = parseGoFloat;
-
-/** Empty means "not set" (the agent's own default applies); otherwise a Go duration. */
-export const parseOptionalDuration: ValueParser<string> = (raw) =>
-  raw === '' || isGoDuration(raw) ? ok(raw) : bad(`${DURATION_ACCEPTED}, or empty`);
 
 const UNIT_MS: Readonly<Record<string, number>> = {
   ns: 1e-6,
@@ -69,14 +64,6 @@ export const parsePositiveInt: ValueParser<number> = (raw) => {
   if (!/^[0-9]+$/.test(raw)) return bad(accepted);
   const n = Number(raw);
   return n > 0 && Number.isSafeInteger(n) ? ok(n) : bad(accepted);
-};
-
-/** Kubernetes rejects projected token lifetimes under 10 minutes or over 2^32 seconds. */
-export const parseTokenExpiration: ValueParser<number> = (raw) => {
-  const accepted = 'a whole number of seconds from 600 to 4294967296';
-  const n = parseGoInt(raw);
-  if (!n.ok || raw === '' || n.value < 600 || n.value > 2 ** 32) return bad(accepted);
-  return n;
 };
 
 export const parseDefaultTemplate: ValueParser<'map' | 'json'> = (raw) =>

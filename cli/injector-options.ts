@@ -1,4 +1,6 @@
-// The configuration table's injector settings: the defaults behind the annotations.
+// The configuration table's injector settings: the defaults behind the annotations. A setting whose
+// annotation's value means the same parses with that annotation's grammar from the table.
+import { ANNOTATIONS as annotation } from '../patches/annotation-table.js';
 import { defaultFlavour, FLAVOURS, prefixedFlavours } from '../patches/flavours.js';
 import { flavourSpellings, injector, P, type ConfigOption } from './config-option.js';
 import * as a from './agent-values.js';
@@ -63,7 +65,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<ns>',
         description: 'Vault Enterprise namespace',
       },
-      v.parseString,
+      annotation.vaultNamespace.grammar.parse,
     ),
     injector(
       'proxyAddress',
@@ -82,7 +84,7 @@ export function injectorOptions(): ConfigOption[] {
         env: [`${P}REVOKE_ON_SHUTDOWN`],
         description: 'revoke the Vault token when the pod stops',
       },
-      v.parseBool,
+      annotation.agentRevokeOnShutdown.grammar.parse,
     ),
     injector(
       'runAsUser',
@@ -111,7 +113,7 @@ export function injectorOptions(): ConfigOption[] {
         env: [`${P}RUN_AS_SAME_USER`],
         description: "run the agents as the first app container's user",
       },
-      v.parseBool,
+      annotation.agentRunAsSameUser.grammar.parse,
     ),
     injector(
       'setSecurityContext',
@@ -120,7 +122,7 @@ export function injectorOptions(): ConfigOption[] {
         env: [`${P}SET_SECURITY_CONTEXT`],
         description: 'set a restrictive securityContext on the agents',
       },
-      v.parseBool,
+      annotation.agentSetSecurityContext.grammar.parse,
     ),
     injector(
       'defaultTemplate',
@@ -199,7 +201,7 @@ export function injectorOptions(): ConfigOption[] {
         env: [`${P}TEMPLATE_CONFIG_EXIT_ON_RETRY_FAILURE`],
         description: 'agent template_config.exit_on_retry_failure',
       },
-      v.parseBool,
+      annotation.templateConfigExitOnRetryFailure.grammar.parse,
     ),
     injector(
       'templateStaticSecretRenderInterval',
@@ -209,7 +211,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<duration>',
         description: 'agent template_config.static_secret_render_interval',
       },
-      v.parseOptionalDuration,
+      annotation.templateStaticSecretRenderInterval.grammar.parse,
     ),
     injector(
       'templateMaxConnectionsPerHost',
@@ -219,7 +221,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<n>',
         description: 'agent template_config.max_connections_per_host (not a vault-k8s flag)',
       },
-      v.parseInt64,
+      annotation.templateMaxConnectionsPerHost.grammar.parse,
     ),
     injector(
       'templateLeaseRenewalThreshold',
@@ -229,7 +231,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<fraction>',
         description: 'agent template_config.lease_renewal_threshold (not a vault-k8s flag)',
       },
-      v.parseFloat64,
+      annotation.templateLeaseRenewalThreshold.grammar.parse,
     ),
     injector(
       'authMinBackoff',
@@ -239,7 +241,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<duration>',
         description: 'minimum auto-auth retry backoff',
       },
-      v.parseOptionalDuration,
+      annotation.authMinBackoff.grammar.parse,
     ),
     injector(
       'authMaxBackoff',
@@ -249,7 +251,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<duration>',
         description: 'maximum auto-auth retry backoff',
       },
-      v.parseOptionalDuration,
+      annotation.authMaxBackoff.grammar.parse,
     ),
     injector(
       'disableIdleConnections',
@@ -298,7 +300,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<aud>',
         description: "audience of the agents' projected token",
       },
-      v.parseString,
+      annotation.agentServiceAccountTokenAudience.grammar.parse,
     ),
     injector(
       'saTokenExpirationSeconds',
@@ -308,7 +310,7 @@ export function injectorOptions(): ConfigOption[] {
         placeholder: '<seconds>',
         description: "lifetime of the agents' projected token",
       },
-      v.parseTokenExpiration,
+      annotation.agentServiceAccountTokenExpirationSeconds.grammar.parse,
     ),
     injector(
       'rewriteVaultAnnotations',
@@ -327,7 +329,7 @@ export function injectorOptions(): ConfigOption[] {
         env: [`${P}NATIVE_SIDECAR`],
         description: 'run the agent as a native sidecar (init container, restartPolicy Always)',
       },
-      v.parseBool,
+      annotation.agentNativeSidecar.grammar.parse,
     ),
     injector(
       'agentBinarySource',

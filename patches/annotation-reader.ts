@@ -1,18 +1,16 @@
 // Reads typed values from a pod's annotations with injector defaults, recording a problem for each
 // bad value instead of stopping at the first (vault-k8s reports only the first, without the key).
-import {
-  isGoDuration,
-  DURATION_ACCEPTED,
-  parseGoBool,
-  parseGoFloat,
-  parseGoInt,
-  parsePosixId,
-  parseGoUint,
-  type Parsed,
-} from './go-values.js';
+import { parseGoInt, type Parsed } from './go-values.js';
+import type { Grammar } from './annotation-grammar.js';
 import type { Problem } from './finding.js';
 import type { InjectorConfig } from './injector-config.js';
-import { parseQuantity } from './quantity.js';
+
+/** What reading an annotation needs from its table row. */
+export interface ReadableRow<T> {
+  readonly key: string;
+  readonly grammar: Grammar<T>;
+  readonly setting: keyof InjectorConfig | undefined;
+}
 
 export class AnnotationReader {
   readonly problems: Problem[] = [];
@@ -55,46 +53,26 @@ export class AnnotationReader {
     return fallback;
   }
 
-  bool(key: string, fallback: boolean): boolean {
-    return this.typed(key, fallback, parseGoBool);
+  /**
+   * The annotation of `row` read with the row's grammar, or `fallback` when the pod does not set it.
+   * A bad value is a problem naming the annotation, or the row's setting when the default was bad.
+   */
+  read<T>(row: ReadableRow<T>, fallback: T): T {
+    const { key, grammar, setting } = row;
+    if (grammar.unset === undefined) return this.typed(key, fallback, grammar.parse);
+    const raw = this.annotations[key];
+    const value = raw ?? String(fallback);
+    const parsed = grammar.parse(value);
+    if (parsed.ok) return parsed.value;
+    const message = `expected ${parsed.accepted}`;
+    // A bad injector default is reported against its setting, since no annotation is at fault.
+    if (setting === undefined || raw !== undefined) this.problem(key, value, message);
+    else this.problemWithDefault(key, setting, value, message);
+    return grammar.unset;
   }
 
   int(key: string, fallback: number): number {
     return this.typed(key, fallback, parseGoInt);
-  }
-
-  /** A user or group ID, in the range a securityContext accepts. */
-  posixId(key: string, fallback: number): number {
-    return this.typed(key, fallback, parsePosixId);
-  }
-
-  uint(key: string, fallback: number): number {
-    return this.typed(key, fallback, parseGoUint);
-  }
-
-  float(key: string, fallback: number): number {
-    return this.typed(key, fallback, parseGoFloat);
-  }
-
-  /** Validated as a Go duration and passed through unchanged; "" means unset. */
-  duration(key: string, fallback: string): string {
-    const value = this.string(key, fallback);
-    if (value !== '' && !isGoDuration(value)) {
-      this.problem(key, value, `expected ${DURATION_ACCEPTED}`);
-      return '';
-    }
-    return value;
-  }
-
-  /** A Kubernetes quantity in canonical form; "" means unset. */
-  quantity(key: string, fallback: string, setting: keyof InjectorConfig): string {
-    const value = this.string(key, fallback);
-    if (value === '') return '';
-    const parsed = parseQuantity(value);
-    if (parsed.ok) return parsed.value;
-    // A bad injector default is reported against its setting, since no annotation is at fault.
-    this.problemWithDefault(key, setting, value, `expected ${parsed.accepted}`);
-    return '';
   }
 
   /** Comma list without trimming, as vault-k8s splits it; "" gives an empty list. */

@@ -1,6 +1,8 @@
 // Annotation linting: what the injector accepts but silently ignores or would regret. Runs on every
 // admitted pod, so the known-name tables are built once, on first use, and edit distances are
 // computed only for names that are not known.
+import { FAMILIES } from './annotation-families.js';
+import { ANNOTATIONS } from './annotation-table.js';
 import * as A from './annotations.js';
 import type { Finding } from './finding.js';
 import { FLAVOURS, prefixedFlavours, VAULT_FLAVOUR, type Flavour } from './flavours.js';
@@ -24,19 +26,13 @@ interface KnownNames {
 let known: KnownNames | undefined;
 
 /**
- * Derived from annotations.ts's exports rather than listed again, so an annotation added there is
+ * Derived from the annotation table rather than listed again, so an annotation added there is
  * known here at once and never reported as a typo.
  */
 function knownNames(): KnownNames {
   if (known !== undefined) return known;
-  const keys = new Set<string>();
-  const families: string[] = [];
-  for (const [name, value] of Object.entries(A)) {
-    if (typeof value !== 'string' || value === A.ANNOTATION_PREFIX) continue;
-    if (!value.startsWith(A.ANNOTATION_PREFIX)) continue;
-    if (name.startsWith('ANNOTATION_')) keys.add(value);
-    else if (name.startsWith('PREFIX_')) families.push(value);
-  }
+  const keys = new Set(Object.values(ANNOTATIONS).map((row) => row.key));
+  const families = Object.values(FAMILIES).map((row) => row.key);
   const short = (k: string): string => k.slice(A.ANNOTATION_PREFIX.length);
   known = {
     keys,

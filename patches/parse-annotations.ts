@@ -1,6 +1,7 @@
 // Annotations + injector configuration → one typed AgentSpec, or every problem found (each naming
 // the annotation, the bad value and what is accepted). Defaults come from the configuration and are
 // never written into the pod (vault-k8s round-trips them through the annotation map).
+import { ANNOTATIONS as T } from './annotation-table.js';
 import * as A from './annotations.js';
 import { AnnotationReader } from './annotation-reader.js';
 import type { AgentSpec } from './agent-spec.js';
@@ -26,11 +27,19 @@ export type ParseResult =
 /** Everything but the token, which may be missing while the rest is still checked. */
 type SpecWithoutToken = Omit<AgentSpec, 'serviceAccount'>;
 
-/** What one part of the parse contributes to the spec. */
-interface Reading<K extends keyof SpecWithoutToken> {
-  readonly part: Pick<SpecWithoutToken, K>;
+/**
+ * What one part of the parse contributes: fields of the spec, typed as the spec types them (the
+ * fields are not listed again; the spec assembled from the parts is checked whole).
+ */
+type Reading<P extends Partial<SpecWithoutToken>> = {
+  readonly part: P;
   readonly warnings?: readonly Finding[];
-}
+};
+
+const reading = <P extends Partial<SpecWithoutToken>>(
+  part: P,
+  warnings?: readonly Finding[],
+): Reading<P> => (warnings === undefined ? { part } : { part, warnings });
 
 interface ParseInput {
   readonly r: AnnotationReader;
@@ -122,134 +131,104 @@ export function agentLayout(
   return { init: prePopulate, sidecar: 'container' };
 }
 
-function readTemplateKind(r: AnnotationReader, cfg: InjectorConfig): 'map' | 'json' {
-  const key = A.ANNOTATION_AGENT_INJECT_DEFAULT_TEMPLATE;
-  const raw = r.string(key, cfg.defaultTemplate).toLowerCase();
-  if (raw !== 'map' && raw !== 'json') r.problem(key, raw, 'expected map or json');
-  return raw === 'json' ? 'json' : 'map';
-}
-
-function readSecrets(
-  input: ParseInput,
-  names: InjectorNames,
-): Reading<'secrets' | 'secretVolumePath' | 'customMountPaths'> {
+function readSecrets(input: ParseInput, names: InjectorNames) {
   const { r, pod, cfg, index } = input;
-  const templateKind = readTemplateKind(r, cfg);
-  const secretVolumePath = r.string(A.ANNOTATION_SECRET_VOLUME_PATH, names.paths.secrets);
+  const templateKind = r.read(T.agentInjectDefaultTemplate, cfg.defaultTemplate);
+  const secretVolumePath = r.read(T.secretVolumePath, names.paths.secrets);
   const annotations = pod.metadata?.annotations ?? {};
   const found = discoverSecrets(annotations, secretVolumePath, templateKind, index);
   r.problems.push(...found.problems);
   const custom = found.secrets.map((s) => s.mountPath).filter((p) => p !== secretVolumePath);
-  return {
-    part: { secrets: found.secrets, secretVolumePath, customMountPaths: [...new Set(custom)] },
-  };
+  return reading({
+    secrets: found.secrets,
+    secretVolumePath,
+    customMountPaths: [...new Set(custom)],
+  });
 }
 
-type LayoutKeys = 'initFirst' | 'layout';
-
 /** `envOnly`: the pod declares env secrets and no files, so no init or sidecar agent is needed. */
-function readLayout({ r, cfg }: ParseInput, envOnly: boolean): Reading<LayoutKeys> {
-  const prePopulate = r.bool(A.ANNOTATION_AGENT_PRE_POPULATE, true);
-  const prePopulateOnly = r.bool(A.ANNOTATION_AGENT_PRE_POPULATE_ONLY, false);
-  const nativeSidecar = r.bool(A.ANNOTATION_AGENT_NATIVE_SIDECAR, cfg.nativeSidecar);
+function readLayout({ r, cfg }: ParseInput, envOnly: boolean) {
+  const prePopulate = r.read(T.agentPrePopulate, true);
+  const prePopulateOnly = r.read(T.agentPrePopulateOnly, false);
+  const nativeSidecar = r.read(T.agentNativeSidecar, cfg.nativeSidecar);
   const layout: AgentSpec['layout'] = envOnly
     ? { init: false, sidecar: 'none' }
     : agentLayout(prePopulate, prePopulateOnly, nativeSidecar);
-  const initFirst = r.bool(A.ANNOTATION_AGENT_INIT_FIRST, false);
-  return { part: { initFirst, layout } };
+  const initFirst = r.read(T.agentInitFirst, false);
+  return reading({ initFirst, layout });
 }
 
-function readConnection({ r, cfg }: ParseInput): Reading<'vault' | 'vaultNamespace'> {
+function readConnection({ r, cfg }: ParseInput) {
   const vault: AgentSpec['vault'] = {
-    address: r.string(A.ANNOTATION_SERVICE, cfg.vaultAddress),
-    caCert: r.string(A.ANNOTATION_CA_CERT, ''),
+    address: r.read(T.service, cfg.vaultAddress),
+    caCert: r.read(T.caCert, ''),
     // ca-key names the CA directory, not a key: vault-k8s's naming, kept for drop-in use.
-    caPath: r.string(A.ANNOTATION_CA_KEY, ''),
-    tlsSkipVerify: r.bool(A.ANNOTATION_TLS_SKIP_VERIFY, false),
-    clientCert: r.string(A.ANNOTATION_CLIENT_CERT, ''),
-    clientKey: r.string(A.ANNOTATION_CLIENT_KEY, ''),
-    tlsServerName: r.string(A.ANNOTATION_TLS_SERVER_NAME, ''),
+    caPath: r.read(T.caKey, ''),
+    tlsSkipVerify: r.read(T.tlsSkipVerify, false),
+    clientCert: r.read(T.clientCert, ''),
+    clientKey: r.read(T.clientKey, ''),
+    tlsServerName: r.read(T.tlsServerName, ''),
   };
-  return {
-    part: { vault, vaultNamespace: r.string(A.ANNOTATION_VAULT_NAMESPACE, cfg.vaultNamespace) },
-  };
+  return reading({ vault, vaultNamespace: r.read(T.vaultNamespace, cfg.vaultNamespace) });
 }
-
-type AuthKeys =
-  | 'authType'
-  | 'authPath'
-  | 'authConfig'
-  | 'authMinBackoff'
-  | 'authMaxBackoff'
-  | 'autoAuthExitOnErr'
-  | 'aws';
 
 function readAuth(
   { r, pod, cfg, index }: ParseInput,
   token: AgentSpec['serviceAccount'] | undefined,
-): Reading<AuthKeys> & { role: string } {
-  const role = r.string(A.ANNOTATION_ROLE, '');
-  const authType = r.string(A.ANNOTATION_AUTH_TYPE, cfg.authType || 'kubernetes');
+) {
+  const role = r.read(T.role, '');
+  const authType = r.read(T.authType, cfg.authType || 'kubernetes');
   const authConfig = readAuthConfig(index, token, role);
   const part = {
     authType,
-    authPath: r.string(A.ANNOTATION_AUTH_PATH, cfg.authPath),
+    authPath: r.read(T.authPath, cfg.authPath),
     authConfig,
-    authMinBackoff: r.duration(A.ANNOTATION_AUTH_MIN_BACKOFF, cfg.authMinBackoff),
-    authMaxBackoff: r.duration(A.ANNOTATION_AUTH_MAX_BACKOFF, cfg.authMaxBackoff),
-    autoAuthExitOnErr: r.bool(A.ANNOTATION_AGENT_AUTO_AUTH_EXIT_ON_ERR, false),
+    authMinBackoff: r.read(T.authMinBackoff, cfg.authMinBackoff),
+    authMaxBackoff: r.read(T.authMaxBackoff, cfg.authMaxBackoff),
+    autoAuthExitOnErr: r.read(T.agentAutoAuthExitOnErr, false),
     aws: readAws(pod, authType, authConfig),
   };
-  return { part, role };
+  return { ...reading(part), role };
 }
 
-type CacheKeys =
-  | 'cacheEnable'
-  | 'cachePersist'
-  | 'cacheListenerPort'
-  | 'cacheUseAutoAuthToken'
-  | 'cacheExitOnErr'
-  | 'enableQuit'
-  | 'injectToken';
-
-function readCache({ r }: ParseInput, layout: AgentSpec['layout']): Reading<CacheKeys> {
-  const cacheEnable = r.bool(A.ANNOTATION_AGENT_CACHE_ENABLE, false);
+function readCache({ r }: ParseInput, layout: AgentSpec['layout']) {
+  const cacheEnable = r.read(T.agentCacheEnable, false);
   const part = {
     cacheEnable,
     // The persistent cache hands the init container's token to the sidecar: only with both.
     cachePersist: cacheEnable && layout.init && layout.sidecar !== 'none',
-    cacheListenerPort: r.string(A.ANNOTATION_AGENT_CACHE_LISTENER_PORT, '8200'),
-    cacheUseAutoAuthToken: r.string(A.ANNOTATION_AGENT_CACHE_USE_AUTO_AUTH_TOKEN, 'true'),
-    cacheExitOnErr: r.bool(A.ANNOTATION_AGENT_CACHE_EXIT_ON_ERR, false),
-    enableQuit: r.bool(A.ANNOTATION_AGENT_ENABLE_QUIT, false),
-    injectToken: r.bool(A.ANNOTATION_AGENT_INJECT_TOKEN, false),
+    cacheListenerPort: r.read(T.agentCacheListenerPort, '8200'),
+    cacheUseAutoAuthToken: r.read(T.agentCacheUseAutoAuthToken, 'true'),
+    cacheExitOnErr: r.read(T.agentCacheExitOnErr, false),
+    enableQuit: r.read(T.agentEnableQuit, false),
+    injectToken: r.read(T.agentInjectToken, false),
   };
-  return { part };
+  return reading(part);
 }
 
-function readTemplateConfig({ r, cfg }: ParseInput): Reading<'templateConfig'> {
+function readTemplateConfig({ r, cfg }: ParseInput) {
   const templateConfig = {
-    exitOnRetryFailure: r.bool(
-      A.ANNOTATION_TEMPLATE_CONFIG_EXIT_ON_RETRY_FAILURE,
+    exitOnRetryFailure: r.read(
+      T.templateConfigExitOnRetryFailure,
       cfg.templateConfigExitOnRetryFailure,
     ),
-    staticSecretRenderInterval: r.string(
-      A.ANNOTATION_TEMPLATE_STATIC_SECRET_RENDER_INTERVAL,
+    staticSecretRenderInterval: r.read(
+      T.templateStaticSecretRenderInterval,
       cfg.templateStaticSecretRenderInterval,
     ),
-    maxConnectionsPerHost: r.int(
-      A.ANNOTATION_TEMPLATE_MAX_CONNECTIONS_PER_HOST,
+    maxConnectionsPerHost: r.read(
+      T.templateMaxConnectionsPerHost,
       cfg.templateMaxConnectionsPerHost,
     ),
-    leaseRenewalThreshold: r.float(
-      A.ANNOTATION_TEMPLATE_LEASE_RENEWAL_THRESHOLD,
+    leaseRenewalThreshold: r.read(
+      T.templateLeaseRenewalThreshold,
       cfg.templateLeaseRenewalThreshold,
     ),
   };
-  return { part: { templateConfig } };
+  return reading({ templateConfig });
 }
 
-function readTelemetry({ index }: ParseInput): Reading<'telemetry'> {
+function readTelemetry({ index }: ParseInput) {
   const entries = [...(index.get(A.PREFIX_AGENT_TELEMETRY) ?? [])];
   const telemetry = buildTelemetry(entries);
   const warnings = telemetry.dropped.map((d) => {
@@ -257,98 +236,70 @@ function readTelemetry({ index }: ParseInput): Reading<'telemetry'> {
     const suffix = entries.find(([s]) => s.replace(/-/g, '_') === d.key)?.[0] ?? d.key;
     return warning(`${A.PREFIX_AGENT_TELEMETRY}${suffix}`, `ignored (${d.reason})`);
   });
-  return { part: { telemetry: telemetry.telemetry }, warnings };
+  return reading({ telemetry: telemetry.telemetry }, warnings);
 }
 
-type ContainerKeys =
-  | 'namespace'
-  | 'image'
-  | 'injectContainers'
-  | 'revokeOnShutdown'
-  | 'revokeGrace'
-  | 'shareProcessNamespace'
-  | 'vaultCACertBytes'
-  | 'setSecurityContext'
-  | 'runAsUser'
-  | 'runAsGroup';
-
-function readContainer(
-  { r, pod, namespace, cfg }: ParseInput,
-  names: InjectorNames,
-): Reading<ContainerKeys> {
-  const shareKey = A.ANNOTATION_AGENT_SHARE_PROCESS_NAMESPACE;
+function readContainer({ r, pod, namespace, cfg }: ParseInput, names: InjectorNames) {
+  const share = T.agentShareProcessNamespace;
   const part = {
-    namespace: r.string(A.ANNOTATION_AGENT_REQUEST_NAMESPACE, namespace),
-    image: r.string(A.ANNOTATION_AGENT_IMAGE, cfg.vaultImage || names.defaultImage),
+    namespace: r.read(T.agentRequestNamespace, namespace),
+    image: r.read(T.agentImage, cfg.vaultImage || names.defaultImage),
     injectContainers: r.has(A.ANNOTATION_AGENT_INJECT_CONTAINERS)
       ? r.list(A.ANNOTATION_AGENT_INJECT_CONTAINERS, '')
       : (pod.spec?.containers ?? []).map((c) => c.name),
-    revokeOnShutdown: r.bool(A.ANNOTATION_AGENT_REVOKE_ON_SHUTDOWN, cfg.revokeOnShutdown),
-    revokeGrace: r.uint(A.ANNOTATION_AGENT_REVOKE_GRACE, 5),
+    revokeOnShutdown: r.read(T.agentRevokeOnShutdown, cfg.revokeOnShutdown),
+    revokeGrace: r.read(T.agentRevokeGrace, 5),
     ...readSecurity(r, pod, cfg),
-    shareProcessNamespace: r.has(shareKey) ? r.bool(shareKey, false) : undefined,
+    shareProcessNamespace: r.has(share.key) ? r.read(share, false) : undefined,
     vaultCACertBytes: cfg.vaultCACertBytes,
   };
-  return { part };
+  return reading(part);
 }
 
-type ExtraKeys =
-  | 'disableIdleConnections'
-  | 'disableKeepAlives'
-  | 'configMap'
-  | 'extraSecret'
-  | 'tlsSecret'
-  | 'copyVolumeMounts'
-  | 'jsonPatch'
-  | 'initJsonPatch'
-  | 'env';
-
-function readExtras({ r, cfg }: ParseInput): Reading<ExtraKeys> {
+function readExtras({ r, cfg }: ParseInput) {
   const part = {
     disableIdleConnections: r.list(
       A.ANNOTATION_AGENT_DISABLE_IDLE_CONNECTIONS,
       cfg.disableIdleConnections,
     ),
     disableKeepAlives: r.list(A.ANNOTATION_AGENT_DISABLE_KEEP_ALIVES, cfg.disableKeepAlives),
-    configMap: r.string(A.ANNOTATION_AGENT_CONFIGMAP, ''),
-    extraSecret: r.string(A.ANNOTATION_AGENT_EXTRA_SECRET, ''),
-    tlsSecret: r.string(A.ANNOTATION_TLS_SECRET, ''),
-    copyVolumeMounts: r.string(A.ANNOTATION_AGENT_COPY_VOLUME_MOUNTS, ''),
+    configMap: r.read(T.agentConfigmap, ''),
+    extraSecret: r.read(T.agentExtraSecret, ''),
+    tlsSecret: r.read(T.tlsSecret, ''),
+    copyVolumeMounts: r.read(T.agentCopyVolumeMounts, ''),
     jsonPatch: readJsonPatch(r, A.ANNOTATION_AGENT_JSON_PATCH),
     initJsonPatch: readJsonPatch(r, A.ANNOTATION_AGENT_INIT_JSON_PATCH),
     env: {
-      goMaxProcs: r.string(A.ANNOTATION_GO_MAX_PROCS, ''),
-      clientTimeout: r.string(A.ANNOTATION_CLIENT_TIMEOUT, ''),
-      clientMaxRetries: r.string(A.ANNOTATION_CLIENT_MAX_RETRIES, ''),
+      goMaxProcs: r.read(T.goMaxProcs, ''),
+      clientTimeout: r.read(T.clientTimeout, ''),
+      clientMaxRetries: r.read(T.clientMaxRetries, ''),
       // The agent's log level is its own annotation, never the injector's log level: debugging
       // the webhook should not flood every pod's agent log.
-      logLevel: r.string(A.ANNOTATION_LOG_LEVEL, 'info'),
-      logFormat: r.string(A.ANNOTATION_LOG_FORMAT, 'standard'),
-      proxyAddress: r.string(A.ANNOTATION_PROXY_ADDRESS, cfg.proxyAddress),
+      logLevel: r.read(T.logLevel, 'info'),
+      logFormat: r.read(T.logFormat, 'standard'),
+      proxyAddress: r.read(T.proxyAddress, cfg.proxyAddress),
     },
   };
-  return { part };
+  return reading(part);
 }
 
 /** Env secrets, read before the layout: a pod with env secrets alone gets no file agents. */
-function readEnv(input: ParseInput, flavour: Flavour): Reading<'envSecrets'> {
+function readEnv(input: ParseInput, flavour: Flavour) {
   const { r, pod, cfg, index } = input;
   const found = readEnvSecrets(
     { r, pod, cfg, index },
     {
       flavour,
-      image: r.string(A.ANNOTATION_AGENT_IMAGE, cfg.vaultImage || flavour.names.defaultImage),
-      configMap: r.string(A.ANNOTATION_AGENT_CONFIGMAP, ''),
+      image: r.read(T.agentImage, cfg.vaultImage || flavour.names.defaultImage),
+      configMap: r.read(T.agentConfigmap, ''),
     },
   );
   const { env } = found;
-  return {
-    part: { envSecrets: env },
-    warnings: [
-      ...found.warnings,
-      ...(env === undefined ? [] : envWarnings(env, pod, flavour.envPrefixes)),
-    ],
-  };
+  const warnings = [
+    ...found.warnings,
+    ...(env === undefined ? [] : envWarnings(env, pod, flavour.envPrefixes)),
+  ];
+  return reading({ envSecrets: env }, warnings);
 }
 
 /** `flavour` selects the injector's own names and the agent's product (Vault's by default). */

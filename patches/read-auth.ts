@@ -1,6 +1,7 @@
 // How the agent logs in to Vault: the service-account token it uses, the auth method's config and,
 // for AWS IRSA, what it copies from the app.
 import { posix } from 'node:path';
+import { ANNOTATIONS as T } from './annotation-table.js';
 import * as A from './annotations.js';
 import type { AnnotationReader } from './annotation-reader.js';
 import type { AgentSpec, ServiceAccountToken } from './agent-spec.js';
@@ -37,7 +38,7 @@ function projectedToken(
   cfg: InjectorConfig,
   names: InjectorNames,
 ): ServiceAccountToken {
-  const audience = r.string(A.ANNOTATION_AGENT_SA_TOKEN_AUDIENCE, cfg.saTokenAudience);
+  const audience = r.read(T.agentServiceAccountTokenAudience, cfg.saTokenAudience);
   const key = A.ANNOTATION_AGENT_SA_TOKEN_EXPIRATION_SECONDS;
   const expiration = r.int(key, cfg.saTokenExpirationSeconds);
   if (expiration < MIN_TOKEN_EXPIRATION || expiration > MAX_TOKEN_EXPIRATION) {
@@ -58,11 +59,11 @@ export function projectsOwnToken(
   cfg: InjectorConfig,
   names: InjectorNames,
 ): boolean {
-  const volumeName = r.string(A.ANNOTATION_AGENT_SERVICE_ACCOUNT_TOKEN_VOLUME_NAME, '');
+  const volumeName = r.read(T.agentServiceAccountTokenVolumeName, '');
   // A ConfigMap's own agent config may hard-code the app's token path: keep vault-k8s's discovery
   // there whenever the app has a token mount, and project a token only when it has none.
   const configMapReuse =
-    r.string(A.ANNOTATION_AGENT_CONFIGMAP, '') !== '' && findServiceAccountToken(pod, '', names).ok;
+    r.read(T.agentConfigmap, '') !== '' && findServiceAccountToken(pod, '', names).ok;
   return cfg.saTokenProjection && volumeName === '' && !configMapReuse;
 }
 
@@ -73,7 +74,7 @@ export function readServiceAccount(
   names: InjectorNames,
 ): ServiceAccountToken | undefined {
   if (projectsOwnToken(r, pod, cfg, names)) return projectedToken(r, cfg, names);
-  const volumeName = r.string(A.ANNOTATION_AGENT_SERVICE_ACCOUNT_TOKEN_VOLUME_NAME, '');
+  const volumeName = r.read(T.agentServiceAccountTokenVolumeName, '');
   const found = findServiceAccountToken(pod, volumeName, names);
   if (found.ok) return found.token;
   if (volumeName !== '') {

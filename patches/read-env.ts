@@ -1,5 +1,6 @@
 // Env secrets from the annotations: the variables, the containers the agent wraps, the restart
 // settings and the agent binary. Undefined when the pod declares no variable.
+import { ANNOTATIONS as T } from './annotation-table.js';
 import * as A from './annotations.js';
 import type { AnnotationReader } from './annotation-reader.js';
 import {
@@ -14,7 +15,6 @@ import type { InjectorConfig } from './injector-config.js';
 import type { Flavour } from './flavours.js';
 import type { Pod } from './k8s-types.js';
 import { readEnvVars } from './read-env-vars.js';
-import { STOP_SIGNALS } from './signals.js';
 import { planWrappedContainers } from './wrap-containers.js';
 
 export interface EnvInput {
@@ -28,27 +28,6 @@ interface EnvContext {
   readonly flavour: Flavour;
   readonly image: string;
   readonly configMap: string;
-}
-
-function readRestart(r: AnnotationReader): EnvSecrets['restart'] {
-  const raw = r.string(A.ANNOTATION_AGENT_ENV_RESTART, 'always');
-  if (raw === 'always' || raw === 'never') return raw;
-  r.problem(A.ANNOTATION_AGENT_ENV_RESTART, raw, 'expected always or never');
-  return 'always';
-}
-
-/** A signal name as the agent parses it; case and the SIG prefix are optional here. */
-function readSignal(r: AnnotationReader): string {
-  const raw = r.string(A.ANNOTATION_AGENT_ENV_RESTART_SIGNAL, 'SIGTERM');
-  const upper = raw.trim().toUpperCase();
-  const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
-  if (STOP_SIGNALS.has(name)) return name;
-  r.problem(
-    A.ANNOTATION_AGENT_ENV_RESTART_SIGNAL,
-    raw,
-    `expected a signal name such as SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1 or SIGUSR2`,
-  );
-  return 'SIGTERM';
 }
 
 /** Settings the agent image decides: its binary's path, and whether it can run exec at all. */
@@ -104,8 +83,8 @@ export function readEnvSecrets(
     );
   }
   const containers = planWrappedContainers(r, pod, ctx.flavour.names);
-  const restart = readRestart(r);
-  const stopSignal = readSignal(r);
+  const restart = r.read(T.agentEnvRestart, 'always');
+  const stopSignal = r.read(T.agentEnvRestartSignal, 'SIGTERM');
   const { binary, warnings } = readBinary(input, ctx);
   if (input.cfg.vaultCACertBytes !== '' && !r.has(A.ANNOTATION_CA_CERT)) {
     // The file agents get the bundle as VAULT_CACERT_BYTES; in the app container that variable

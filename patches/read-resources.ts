@@ -1,16 +1,15 @@
 // The agent containers' requests and limits. What the API server would refuse after injection (a
 // negative amount, a request above its limit) is a problem here, naming the annotation or the
 // injector setting that chose the value.
-import * as A from './annotations.js';
+import type { ExactRow } from './annotation-row.js';
+import { ANNOTATIONS as T } from './annotation-table.js';
 import type { AnnotationReader } from './annotation-reader.js';
 import type { AgentSpec } from './agent-spec.js';
 import type { InjectorConfig } from './injector-config.js';
 import { quantityValue } from './quantity.js';
 
-interface Side {
-  readonly key: string;
-  readonly setting: keyof InjectorConfig & `${string}${'Limit' | 'Request'}`;
-}
+/** A limit or request annotation; its row names the setting that gives its default. */
+type Side = ExactRow<string, string, keyof InjectorConfig & `${string}${'Limit' | 'Request'}`>;
 
 interface Resource {
   readonly name: string;
@@ -21,23 +20,23 @@ interface Resource {
 const RESOURCES: readonly Resource[] = [
   {
     name: 'cpu',
-    limit: { key: A.ANNOTATION_AGENT_LIMITS_CPU, setting: 'cpuLimit' },
-    request: { key: A.ANNOTATION_AGENT_REQUESTS_CPU, setting: 'cpuRequest' },
+    limit: T.agentLimitsCpu,
+    request: T.agentRequestsCpu,
   },
   {
     name: 'memory',
-    limit: { key: A.ANNOTATION_AGENT_LIMITS_MEM, setting: 'memoryLimit' },
-    request: { key: A.ANNOTATION_AGENT_REQUESTS_MEM, setting: 'memoryRequest' },
+    limit: T.agentLimitsMem,
+    request: T.agentRequestsMem,
   },
   {
     name: 'ephemeral-storage',
-    limit: { key: A.ANNOTATION_AGENT_LIMITS_EPHEMERAL, setting: 'ephemeralLimit' },
-    request: { key: A.ANNOTATION_AGENT_REQUESTS_EPHEMERAL, setting: 'ephemeralRequest' },
+    limit: T.agentLimitsEphemeral,
+    request: T.agentRequestsEphemeral,
   },
 ];
 
 function readSide(r: AnnotationReader, side: Side, cfg: InjectorConfig): string {
-  const value = r.quantity(side.key, String(cfg[side.setting]), side.setting);
+  const value = r.read(side, String(cfg[side.setting]));
   if (value.startsWith('-'))
     r.problemWithDefault(side.key, side.setting, value, 'expected a quantity that is not negative');
   return value;

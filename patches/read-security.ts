@@ -1,23 +1,23 @@
 // The agent containers' user, group and whether they get a security context at all.
+import { ANNOTATIONS as T } from './annotation-table.js';
 import * as A from './annotations.js';
 import type { AnnotationReader } from './annotation-reader.js';
 import type { AgentSpec } from './agent-spec.js';
-import { parsePosixId } from './go-values.js';
 import type { InjectorConfig } from './injector-config.js';
 import type { Pod } from './k8s-types.js';
 
 type Security = Pick<AgentSpec, 'setSecurityContext' | 'runAsUser' | 'runAsGroup'>;
 
+/** The setting's default is text (as in vault-k8s), checked here with the annotation's grammar. */
 function readUserId(
   r: AnnotationReader,
-  key: string,
+  row: typeof T.agentRunAsUser | typeof T.agentRunAsGroup,
   configValue: string,
-  setting: 'runAsUser' | 'runAsGroup',
 ): number {
-  if (r.has(key)) return r.posixId(key, 0);
-  const parsed = parsePosixId(configValue);
+  if (r.has(row.key)) return r.read(row, 0);
+  const parsed = row.grammar.parse(configValue);
   if (parsed.ok) return parsed.value;
-  r.problemWithDefault(key, setting, configValue, `expected ${parsed.accepted}`);
+  r.problemWithDefault(row.key, row.setting, configValue, `expected ${parsed.accepted}`);
   return 0;
 }
 
@@ -53,23 +53,13 @@ function flipsSecurityContext(r: AnnotationReader, cfg: InjectorConfig): boolean
 }
 
 export function readSecurity(r: AnnotationReader, pod: Pod, cfg: InjectorConfig): Security {
-  const setSecurityContext = r.bool(
-    A.ANNOTATION_AGENT_SET_SECURITY_CONTEXT,
+  const setSecurityContext = r.read(
+    T.agentSetSecurityContext,
     cfg.setSecurityContext || flipsSecurityContext(r, cfg),
   );
-  let runAsUser = readUserId(
-    r,
-    A.ANNOTATION_AGENT_RUN_AS_USER,
-    cfg.runAsUser || '100',
-    'runAsUser',
-  );
-  const runAsGroup = readUserId(
-    r,
-    A.ANNOTATION_AGENT_RUN_AS_GROUP,
-    cfg.runAsGroup || '1000',
-    'runAsGroup',
-  );
-  if (r.bool(A.ANNOTATION_AGENT_RUN_AS_SAME_USER, cfg.runAsSameUser)) {
+  let runAsUser = readUserId(r, T.agentRunAsUser, cfg.runAsUser || '100');
+  const runAsGroup = readUserId(r, T.agentRunAsGroup, cfg.runAsGroup || '1000');
+  if (r.read(T.agentRunAsSameUser, cfg.runAsSameUser)) {
     runAsUser = sameUserId(r, pod) ?? runAsUser;
   }
   return { setSecurityContext, runAsUser, runAsGroup };

@@ -55,7 +55,7 @@ const BAD: readonly BadSetting[] = [
   row(
     'template-static-secret-render-interval',
     'AGENT_INJECT_TEMPLATE_STATIC_SECRET_RENDER_INTERVAL',
-    '10',
+    '10x',
     'Go duration',
   ),
   row(

@@ -492,7 +492,7 @@ describe('resolveConfig', () => {
       ['default-template', 'yaml', '"map" or "json"'],
       ['auth-min-backoff', '5', 'Go duration'],
       ['auth-max-backoff', 'soon', 'Go duration'],
-      ['template-static-secret-render-interval', '10', 'Go duration'],
+      ['template-static-secret-render-interval', '10x', 'Go duration'],
       ['log-level', 'loud', 'trace, debug, info'],
       ['log-format', 'xml', '"standard" or "json"'],
       ['tls-min-version', 'tls14', 'tls10, tls11, tls12, tls13'],

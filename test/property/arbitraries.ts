@@ -1,23 +1,20 @@
 // fast-check generators for the engine properties: pods as the API server sends them (valid
 // Kubernetes, so any problem in the result is the injector's), and annotation maps that mix valid
-// and invalid values for every annotation and annotation family in patches/annotations.ts.
+// and invalid values for every annotation and annotation family in the annotation table.
 import fc from 'fast-check';
+import { FAMILIES } from '../../patches/annotation-families.js';
+import { ANNOTATIONS } from '../../patches/annotation-table.js';
 import * as A from '../../patches/annotations.js';
 import { DEFAULT_INJECTOR_CONFIG } from '../../patches/injector-config.js';
 import { inject } from '../../patches/inject.js';
 import type { Container, Pod, Volume, VolumeMount } from '../../patches/k8s-types.js';
 import { makePod, SA_MOUNT } from '../helpers/pods.js';
 
-/** Every single annotation key the injector understands, taken from patches/annotations.ts. */
-export const SINGLE_KEYS: readonly string[] = Object.entries(A)
-  .filter(([name, v]) => name.startsWith('ANNOTATION_') && typeof v === 'string')
-  .map(([, v]) => v as string)
-  .filter((k) => k !== A.ANNOTATION_PREFIX);
+/** Every single annotation key the injector understands, taken from the annotation table. */
+export const SINGLE_KEYS: readonly string[] = Object.values(ANNOTATIONS).map((row) => row.key);
 
 /** Every family prefix (a key is prefix + suffix). */
-export const FAMILY_PREFIXES: readonly string[] = Object.entries(A)
-  .filter(([name, v]) => name.startsWith('PREFIX_') && typeof v === 'string')
-  .map(([, v]) => v as string);
+export const FAMILY_PREFIXES: readonly string[] = Object.values(FAMILIES).map((row) => row.key);
 
 const JSON_PATCHES = [
   '[{"op":"add","path":"/env/-","value":{"name":"EXTRA","value":"1"}}]',
