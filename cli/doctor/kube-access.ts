@@ -12,7 +12,7 @@ import {
   type KubeConfig,
 } from '@kubernetes/client-node';
 import { describeApiError } from '../../certs/kube-client.js';
-import { isTimeout, timeoutMiddleware } from './request-timeout.js';
+import { isTimeout, type RequestDeadlines } from './request-timeout.js';
 import type { ReadFailure } from './snapshot.js';
 import { toError } from '../../patches/to-error.js';
 
@@ -26,12 +26,16 @@ export interface DoctorApis {
   readonly discovery: DiscoveryV1Api;
 }
 
-/** As kc.makeApiClient builds them, plus a deadline on every request (timeoutMs 0: none). */
-export function createDoctorApis(kc: KubeConfig, server: string, timeoutMs: number): DoctorApis {
+/** As kc.makeApiClient builds them, plus a deadline on every request (none without deadlines). */
+export function createDoctorApis(
+  kc: KubeConfig,
+  server: string,
+  deadlines: RequestDeadlines | undefined,
+): DoctorApis {
   const config = createConfiguration({
     baseServer: new ServerConfiguration(server, {}),
     authMethods: { default: kc },
-    promiseMiddleware: timeoutMs > 0 ? [timeoutMiddleware(timeoutMs)] : [],
+    promiseMiddleware: deadlines ? [deadlines.middleware()] : [],
   });
   return {
     core: new CoreV1Api(config),

@@ -20,20 +20,36 @@ export function parseRequestTimeout(raw: string): number {
 }
 
 /**
- * Aborts each request not answered in time. The timer is not cleared on the response: the body is
- * read after this middleware, and a slow body must time out too. Unref'd, it never holds the
- * process open.
+ * Aborts each request not answered in time. A timer is not cleared on the response: the body is
+ * read after this middleware, and a slow body must time out too. The timers hold the process open
+ * (a deadline is work it waits for), so the run clears the ones left when it ends.
  */
-export function timeoutMiddleware(timeoutMs: number): Middleware {
-  return {
-    pre: (context: RequestContext): Promise<RequestContext> => {
-      const controller = new AbortController();
-      setTimeout(() => controller.abort(), timeoutMs).unref();
-      context.setSignal(controller.signal);
-      return Promise.resolve(context);
-    },
-    post: (context: ResponseContext): Promise<ResponseContext> => Promise.resolve(context),
-  };
+export class RequestDeadlines {
+  private readonly pending = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly timeoutMs: number) {}
+
+  middleware(): Middleware {
+    return {
+      pre: (context: RequestContext): Promise<RequestContext> => {
+        const controller = new AbortController();
+        const timer = setTimeout(() => {
+          this.pending.delete(timer);
+          controller.abort();
+        }, this.timeoutMs);
+        this.pending.add(timer);
+        context.setSignal(controller.signal);
+        return Promise.resolve(context);
+      },
+      post: (context: ResponseContext): Promise<ResponseContext> => Promise.resolve(context),
+    };
+  }
+
+  /** Every request of the run has settled: its deadlines have nothing left to end. */
+  clear(): void {
+    for (const timer of this.pending) clearTimeout(timer);
+    this.pending.clear();
+  }
 }
 
 /** node-fetch rejects an aborted request with an AbortError; only this deadline aborts one. */

@@ -6,6 +6,7 @@ import { diagnose, type DoctorReport } from './diagnose.js';
 import { ClusterUnreachableError, createDoctorApis, EXIT_UNREACHABLE } from './kube-access.js';
 import { loadKubeConfig, type KubeConfigFlags } from './kubeconfig.js';
 import { readCluster, type DoctorTarget } from './read-cluster.js';
+import { RequestDeadlines } from './request-timeout.js';
 
 export interface DoctorRun {
   readonly kube: KubeConfigFlags;
@@ -24,8 +25,10 @@ export async function runDoctor(run: DoctorRun): Promise<DoctorReport> {
   if (server === undefined) {
     throw new UsageError('the kubeconfig names no current cluster', EXIT_UNREACHABLE);
   }
+  const deadlines =
+    run.requestTimeoutMs > 0 ? new RequestDeadlines(run.requestTimeoutMs) : undefined;
   try {
-    const apis = createDoctorApis(kc, server, run.requestTimeoutMs);
+    const apis = createDoctorApis(kc, server, deadlines);
     const snapshot = await readCluster(apis, run.target);
     return diagnose(snapshot, run.config, run.now);
   } catch (err) {
@@ -34,5 +37,7 @@ export async function runDoctor(run: DoctorRun): Promise<DoctorReport> {
       ? `${err.message} within ${run.requestTimeout} (--request-timeout)`
       : err.message;
     throw new UsageError(`cannot reach the Kubernetes API at ${server}: ${why}`, EXIT_UNREACHABLE);
+  } finally {
+    deadlines?.clear();
   }
 }
